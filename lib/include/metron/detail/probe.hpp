@@ -8,6 +8,13 @@
 #include <cstddef>
 #include <cstdint>
 
+#if defined(__GNUC__)
+/// Forces inlining of the hot path, which compilers otherwise weigh against code size.
+#define METRON_DETAIL_HOT [[gnu::always_inline]] inline
+#else
+#define METRON_DETAIL_HOT inline
+#endif
+
 namespace metron::detail {
 
 /// A probe site: one per macro use, a function-local `static constinit`. Everything here is a
@@ -58,15 +65,16 @@ constinit inline thread_local thread_buffer* current_buffer = nullptr;
 /// Slow path: gives the calling thread its buffer. Returns nullptr when no session is active
 /// or memory is exhausted (the record is then counted as lost by the session).
 thread_buffer* acquire_thread_buffer() noexcept;
-/// Slow path: the ring of `buffer` is full; drop and count, or wait for space (block policy).
-void push_slow(thread_buffer& buffer, const raw_record& record) noexcept;
+/// Slow path: the ring of `buffer` has no room for `count` records; drop and count them, or wait
+/// for room (block policy). The records go in together or not at all.
+void push_slow(thread_buffer& buffer, const raw_record* records, std::size_t count) noexcept;
 /// Slow path: registers `s` and returns its id (thread-safe; the first caller wins).
 std::uint32_t register_site(site& s) noexcept;
 /// CLOCK_MONOTONIC in nanoseconds (the fallback clock).
 std::uint64_t monotonic_ns() noexcept;
 
 /// Reads the clock the session chose. `state` is a non-zero probe_state.
-inline std::uint64_t read_ticks(std::uint32_t state) noexcept {
+METRON_DETAIL_HOT std::uint64_t read_ticks(std::uint32_t state) noexcept {
 #if defined(__x86_64__) || defined(__i386__)
   if (state == state_active_tsc) [[likely]] {
     std::uint32_t low = 0;
@@ -81,14 +89,14 @@ inline std::uint64_t read_ticks(std::uint32_t state) noexcept {
 }
 
 /// The id of `s`, registering it on first use.
-inline std::uint32_t site_id(site& s) noexcept {
+METRON_DETAIL_HOT std::uint32_t site_id(site& s) noexcept {
   // Relaxed: the site's other fields are constants, so the id carries no data with it.
   const std::uint32_t id = s.id.load(std::memory_order_relaxed);
   return id != 0 ? id : register_site(s);
 }
 
 /// Pushes a record into the calling thread's ring.
-inline void push(const raw_record& record) noexcept {
+METRON_DETAIL_HOT void push(const raw_record& record) noexcept {
   thread_buffer* buffer = current_buffer;
   if (buffer == nullptr) [[unlikely]] {
     buffer = acquire_thread_buffer();
@@ -97,23 +105,23 @@ inline void push(const raw_record& record) noexcept {
     }
   }
   if (!buffer->ring.try_push(record)) [[unlikely]] {
-    push_slow(*buffer, record);
+    push_slow(*buffer, &record, 1);
   }
 }
 
 /// The state word, read with relaxed order: a probe needs no ordering with session start.
-inline std::uint32_t current_state() noexcept {
+METRON_DETAIL_HOT std::uint32_t current_state() noexcept {
   return probe_state_word.load(std::memory_order_relaxed);
 }
 
 /// RAII scope of METRON_BRACKET without extra observables: two clock reads and one push.
 class bracket_scope {
  public:
-  explicit bracket_scope(site& s) noexcept : site_(s) {
+  METRON_DETAIL_HOT explicit bracket_scope(site& s) noexcept : site_(s) {
     const std::uint32_t state = current_state();
     begin_ = state != state_inactive ? read_ticks(state) : 0;
   }
-  ~bracket_scope() {
+  METRON_DETAIL_HOT ~bracket_scope() {
     if (begin_ != 0) {
       const std::uint32_t state = current_state();
       if (state != state_inactive) [[likely]] {
@@ -182,7 +190,7 @@ struct bracket_scope_for<true> {
 
 /// Records a point observation of `s` carrying `value` bits if `state` (as read by the caller)
 /// says a session is active.
-inline void push_point(site& s, std::uint32_t state, std::uint64_t value) noexcept {
+METRON_DETAIL_HOT void push_point(site& s, std::uint32_t state, std::uint64_t value) noexcept {
   if (state != state_inactive) {
     const std::uint64_t now = read_ticks(state);
     push(raw_record{now, now, site_id(s), 0, value});

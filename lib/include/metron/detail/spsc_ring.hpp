@@ -29,6 +29,9 @@ class spsc_ring {
   spsc_ring& operator=(const spsc_ring&) = delete;
 
   /// Producer only. Appends `value` unless the ring is full. Wait-free.
+#if defined(__GNUC__)
+  [[gnu::always_inline]]
+#endif
   bool try_push(const T& value) noexcept {
     const Index head = head_.load(std::memory_order_relaxed);  // only this thread writes head_
     if (static_cast<Index>(head - producer_.cached_other) > producer_.mask) {
@@ -44,14 +47,38 @@ class spsc_ring {
     return true;
   }
 
+  /// Producer only. Appends all `count` values or, when they do not all fit, none: the consumer
+  /// never sees part of the group. Wait-free. `count` must not exceed the capacity.
+  bool try_push_n(const T* values, std::size_t count) noexcept {
+    const Index head = head_.load(std::memory_order_relaxed);  // only this thread writes head_
+    const auto free_slots = [&] {
+      const std::size_t used = static_cast<Index>(head - producer_.cached_other);
+      return capacity() - used;
+    };
+    if (free_slots() < count) {
+      // Pairs with the release store of tail_ in pop().
+      producer_.cached_other = tail_.load(std::memory_order_acquire);
+      if (free_slots() < count) {
+        return false;
+      }
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      producer_.storage[static_cast<Index>(head + i) & producer_.mask] = values[i];
+    }
+    // Pairs with the acquire load of head_ in pop(): the group is published at once.
+    head_.store(static_cast<Index>(head + count), std::memory_order_release);
+    return true;
+  }
+
   /// Consumer only. Moves up to `max` values into `out`, oldest first; returns how many.
   std::size_t pop(T* out, std::size_t max) noexcept {
     const Index tail = tail_.load(std::memory_order_relaxed);  // only this thread writes tail_
-    if (tail == consumer_.cached_other) {
-      // Pairs with the release store of head_ in try_push().
+    std::size_t available = static_cast<Index>(consumer_.cached_other - tail);
+    if (available < max) {
+      // Pairs with the release stores of head_ in try_push() and try_push_n().
       consumer_.cached_other = head_.load(std::memory_order_acquire);
+      available = static_cast<Index>(consumer_.cached_other - tail);
     }
-    const std::size_t available = static_cast<Index>(consumer_.cached_other - tail);
     const std::size_t count = available < max ? available : max;
     for (std::size_t i = 0; i < count; ++i) {
       out[i] = consumer_.storage[static_cast<Index>(tail + i) & consumer_.mask];

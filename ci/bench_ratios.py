@@ -1,0 +1,56 @@
+#!/usr/bin/python3
+"""Turns probe_bench's Google Benchmark JSON into the ratios and targets metron is held to."""
+import json
+import sys
+
+
+def medians(path):
+    """Maps each benchmark's base name to its median aggregate row."""
+    with open(path, encoding="utf-8") as handle:
+        rows = json.load(handle)["benchmarks"]
+    found = {}
+    for row in rows:
+        if row.get("aggregate_name") == "median":
+            found[row["run_name"]] = row
+    return found
+
+
+def main():
+    rows = medians(sys.argv[1])
+
+    def per_op(name):
+        return rows[name]["ns_per_op"] if "ns_per_op" in rows[name] else rows[name]["real_time"]
+
+    def find(prefix):
+        for name in rows:
+            if name.startswith(prefix):
+                return rows[name]
+        raise KeyError(prefix)
+
+    reference = per_op("reference_two_rdtsc_and_store/manual_time")
+    active = per_op("bracket_capture_active/manual_time")
+    inactive = rows["bracket_inactive"]["real_time"]
+    bare = per_op("work_bare/manual_time")
+    bracketed = per_op("work_bracketed/manual_time")
+    sustained = find("sustained_capture")
+
+    checks = [
+        ("empty bracket, capture active / reference (2 rdtsc + 32-byte store)",
+         f"{active:.2f} ns / {reference:.2f} ns = {active / reference:.3f}", active / reference <= 1.15, "<= 1.15"),
+        ("bracket with no session active", f"{inactive:.3f} ns", inactive <= 1.0, "<= 1 ns"),
+        ("bracket around ~50 ns of work, added cost",
+         f"{bracketed:.2f} ns - {bare:.2f} ns = {bracketed - bare:.2f} ns", bracketed - bare <= 3.0, "<= 3 ns"),
+        ("sustained capture, one producer, block policy",
+         f"{sustained['records_per_s'] / 1e6:.1f} M records/s = {sustained['records_per_s'] / 20e6:.2f} x 20 M/s, "
+         f"{sustained['bytes_per_record']:.2f} bytes/record, {sustained['dropped']:.0f} dropped",
+         sustained["records_per_s"] >= 20e6 and sustained["dropped"] == 0, ">= 20 M/s, 0 dropped"),
+    ]
+    failed = 0
+    for name, figure, ok, target in checks:
+        print(f"{'PASS' if ok else 'MISS'}  {name}: {figure}  (target {target})")
+        failed += 0 if ok else 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
