@@ -76,7 +76,8 @@ struct session_options {
 /// Starts a session: calibrates the clock (at most 10 ms, on the collector thread), opens the
 /// capture file, starts the collector and switches the probes on.
 ///
-/// Call from any thread, not concurrently with stop_session().
+/// A session still active when the program exits normally is stopped then (its problems are
+/// printed on stderr). Call from any thread.
 /// @throws error if a session is already active; resource_error if the capture file cannot be
 ///         created (nothing is started then).
 void start_session(const session_options& options);

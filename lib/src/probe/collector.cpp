@@ -61,7 +61,7 @@ void collector::start() {
 session_summary collector::stop() {
   // Release pairs with the acquire loads in run(): the probes were switched off before this.
   stop_requested_.store(true, std::memory_order_release);
-  the_runtime().wake.notify_all();
+  the_runtime().wake->signal.notify_all();
   if (thread_.joinable()) {
     thread_.join();
   }
@@ -100,8 +100,8 @@ void collector::calibrate() {
     // Watch both clocks for a short window; the application runs meanwhile, its records wait in
     // the rings. A stop during the window cuts it short.
     runtime& rt = the_runtime();
-    std::unique_lock lock(rt.wake_mutex);
-    rt.wake.wait_for(lock, calibration_window, [this] {
+    std::unique_lock lock(rt.wake->mutex);
+    rt.wake->signal.wait_for(lock, calibration_window, [this] {
       // Acquire pairs with the release store in stop().
       return stop_requested_.load(std::memory_order_acquire);
     });
@@ -152,8 +152,8 @@ void collector::run() {
       idle = shortest_idle;
       continue;
     }
-    std::unique_lock lock(rt.wake_mutex);
-    rt.wake.wait_for(lock, idle);
+    std::unique_lock lock(rt.wake->mutex);
+    rt.wake->signal.wait_for(lock, idle);
     idle = std::min<std::chrono::microseconds>(idle * 2, longest_idle);
   }
   summary_ = finish();

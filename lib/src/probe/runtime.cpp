@@ -76,6 +76,7 @@ void child_after_fork() noexcept {
     mine->ring.clear();
     rt.threads.push_back(mine);
   }
+  rt.wake = new wakeup;
   rt.mutex.unlock();
   registry().mutex().unlock();
   reset_session_after_fork();
@@ -130,7 +131,7 @@ thread_buffer* acquire_thread_buffer() noexcept {
 }
 
 void wake_collector() noexcept {
-  the_runtime().wake.notify_one();
+  the_runtime().wake->signal.notify_one();
 }
 
 void push_group(const raw_record* records, std::size_t count) noexcept {

@@ -28,6 +28,12 @@ struct thread_state : thread_buffer {
   std::atomic<bool> exited{false};        ///< set by the thread's exit; collector frees it after
 };
 
+/// How producers wake the collector early.
+struct wakeup {
+  std::mutex mutex;                ///< pairs with `signal`
+  std::condition_variable signal;  ///< notified when a ring fills up or the session stops
+};
+
 /// The state shared by probes, the collector and session control.
 struct runtime {
   std::mutex mutex;                      ///< guards `threads` and the session pointer
@@ -36,8 +42,9 @@ struct runtime {
   std::atomic<bool> blocking{true};      ///< policy of the active session
   std::atomic<std::uint64_t> lost{0};    ///< records lost without a buffer to count them in
   std::atomic<bool> collector_running{false};  ///< whether a collector owns the buffers now
-  std::mutex wake_mutex;                 ///< pairs with `wake`
-  std::condition_variable wake;          ///< pokes the collector when a ring fills up
+  /// Replaced (and the old one leaked) in a fork child, where the parent's collector may have
+  /// left it in any state.
+  wakeup* wake = new wakeup;
 };
 
 /// The process-wide runtime. Never destroyed, so probes during static destruction stay safe.

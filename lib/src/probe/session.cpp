@@ -143,6 +143,9 @@ void start_session(const session_options& options) {
   }
   ctl.active = std::move(started);
   ctl.capture = std::move(capture);
+  // A session still running at exit is stopped then, so its capture gets its footer.
+  static const bool stops_at_exit = std::atexit(stop_at_exit) == 0;
+  static_cast<void>(stops_at_exit);
   // Release pairs with nothing the probes need (they load relaxed); it orders the settings
   // above before the switch for readers that do acquire, such as session_active().
   detail::probe_state_word.store(config.state, std::memory_order_release);
@@ -204,7 +207,6 @@ bool start_session_from_environment() noexcept {
       unsetenv("METRON_CAPTURE");
     }
     start_session(options);
-    std::atexit(stop_at_exit);
     return true;
   } catch (const std::exception& failure) {
     std::fprintf(stderr, "metron: capture not started, the program runs unobserved: %s\n",
