@@ -33,14 +33,26 @@ class capture_writer {
   capture_writer& operator=(const capture_writer&) = delete;
 
   /// Appends site definitions. A site must be written before any record that names it.
+  /// @throws input_error for a site id written before or a kind out of range (nothing of the
+  ///         batch is written); resource_error when the file cannot be written.
   void write_sites(std::span<const site_info> sites);
   /// Announces a thread. Must precede the first records of that thread.
+  /// @throws input_error for an index announced before or above 2^20 - 1, the format's limit.
   void write_thread(const thread_info& thread);
-  /// Appends records of one thread, split into chunks of bounded size.
+  /// Appends records of one thread, split into chunks of bounded size. A thread's records stay
+  /// buffered until about 64 KiB have gathered or about 1 MiB of other output has been written,
+  /// so small batches cost no extra framing; a bracket and its observable deltas always share a
+  /// chunk, even when they arrive in separate calls.
+  /// @throws input_error for records the format cannot represent exactly: a thread not
+  ///         announced, a site not written, a delta (`tag != 0`) that does not follow a record
+  ///         of the same thread with the same times, or a span (`begin_ns != end_ns`) carrying
+  ///         a value. The records before the offending one are kept.
   void write_records(std::uint32_t thread_index, std::span<const record> records);
   /// Appends samples of process resources.
   void write_resources(std::span<const resource_sample> samples);
-  /// Writes the footer, flushes and closes the file. Further writes throw.
+  /// Writes the buffered records and the footer, flushes and closes the file. Further writes
+  /// throw error. Without finish(), the destructor writes what is buffered but no footer, and
+  /// readers report the capture as not stopped normally.
   void finish(const capture_footer& footer);
   /// Bytes written so far, including what is still buffered.
   [[nodiscard]] std::uint64_t bytes_written() const noexcept;

@@ -4,7 +4,7 @@
 #include <metron/error.hpp>
 
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -14,7 +14,8 @@ namespace metron::detail {
 capture_file_sink::capture_file_sink(std::string path) : path_(std::move(path)) {
   const int fd = open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
-    throw resource_error(path_ + ": cannot create capture file: " + std::strerror(errno));
+    throw resource_error(path_ + ": cannot create capture file: " +
+                         std::generic_category().message(errno));
   }
   close(fd);
 }

@@ -3,6 +3,8 @@
 
 #include "observables.hpp"
 
+#include <metron/detail/json_text.hpp>
+
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -106,29 +108,6 @@ std::string resolve_head(const std::filesystem::path& git_dir) {
   return {};
 }
 
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (byte < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof(escaped), "\\u%04x", byte);
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
-
 }  // namespace
 
 std::string find_git_commit() {
@@ -168,10 +147,8 @@ std::string build_metadata_json(const run_facts& facts) {
   json += ",\"pid\":" + std::to_string(getpid());
   json += ",\"clock\":";
   append_json_string(json, facts.clock);
-  char hz[64];
-  std::snprintf(hz, sizeof(hz), "%.17g", facts.tick_hz);
   json += ",\"tick_hz\":";
-  json += hz;
+  append_json_number(json, facts.tick_hz);
   json += ",\"start_time\":";
   append_json_string(json, iso8601_utc(facts.start));
   json += ",\"start_unix_ns\":" +

@@ -3,13 +3,14 @@
 
 #include "runtime.hpp"
 
+#include <metron/detail/json_text.hpp>
 #include <metron/detail/probe.hpp>
 #include <metron/observation.hpp>
 
 #include <cerrno>
-#include <cstring>
 #include <ctime>
-#include <mutex>
+#include <string>
+#include <system_error>
 
 #include <linux/perf_event.h>
 #include <sys/resource.h>
@@ -48,7 +49,7 @@ const hardware_support& hardware() {
     hardware_support result;
     const int fd = open_counter(PERF_COUNT_HW_INSTRUCTIONS);
     if (fd < 0) {
-      result.reason = std::string("perf_event_open: ") + std::strerror(errno);
+      result.reason = "perf_event_open: " + std::generic_category().message(errno);
     } else {
       close(fd);
       result.available = true;
@@ -156,17 +157,14 @@ std::string observables_availability_json() {
   const hardware_support& support = hardware();
   for (std::uint8_t tag = 1; tag < observable_id_end; ++tag) {
     const bool is_hardware = (hardware_bits & (1U << tag)) != 0;
-    json += tag == 1 ? "\"" : ",\"";
-    json += observable_name(tag);
-    json += "\":\"";
-    if (!is_hardware || support.available) {
-      json += "available";
-    } else {
-      json += "unavailable: ";
-      // strerror texts contain no characters that need escaping in JSON.
-      json += support.reason;
+    if (tag != 1) {
+      json += ',';
     }
-    json += '"';
+    append_json_string(json, observable_name(tag));
+    json += ':';
+    append_json_string(json, !is_hardware || support.available
+                                 ? std::string("available")
+                                 : "unavailable: " + support.reason);
   }
   json += '}';
   return json;
