@@ -1,0 +1,56 @@
+// The metron tool's subcommands as main.cpp sees them, and the few helpers they share.
+#pragma once
+
+#include <metron/capture.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace metron::tool {
+
+/// Success (STYLE.md's exit codes; every --help lists them).
+inline constexpr int exit_ok = 0;
+/// Bad input or usage: an unknown option, a missing, foreign or truncated file.
+inline constexpr int exit_bad_input = 2;
+
+/// A registered subcommand: its CLI11 node and what runs it once arguments are parsed.
+struct command {
+  CLI::App* app = nullptr;   ///< owned by the top-level CLI::App
+  std::function<int()> run;  ///< runs the subcommand and returns the exit code; may throw
+};
+
+/// Adds one subcommand (its options, help and runner) to the top-level application.
+using command_registrar = command (*)(CLI::App& app);
+
+/// `metron record`: runs a program with a capture switched on.
+command register_record(CLI::App& app);
+/// `metron info`: a capture's metadata, threads, sites and drops.
+command register_info(CLI::App& app);
+/// `metron dump`: a capture as JSON lines.
+command register_dump(CLI::App& app);
+/// `metron export`: a capture in another tool's format (Chrome/Perfetto trace).
+command register_export(CLI::App& app);
+
+/// The help footer of a subcommand: what it does in detail, examples, and its exit codes.
+/// (The description stays one line because the top-level --help lists it.)
+/// @param details paragraphs explaining the subcommand, ending in '\n'
+/// @param examples lines of example invocations, each ending in '\n'
+/// @param exit_codes the subcommand's exit code table, each line ending in '\n'
+[[nodiscard]] std::string help_footer(std::string_view details, std::string_view examples,
+                                      std::string_view exit_codes);
+
+/// The exit code table of the subcommands that read one capture (info, dump, export).
+[[nodiscard]] std::string_view reader_exit_codes();
+
+/// Ends a subcommand that read the capture at `path` after its output is written: for an
+/// incomplete capture prints `metron: <path>: <problem>` on stderr and returns exit_bad_input,
+/// else returns exit_ok. Whatever was recovered has been written by then, so nothing is lost.
+[[nodiscard]] int finish_read(const std::string& path, const read_status& status);
+
+/// Prints `metron: <message>` on stderr, after flushing what is pending on stdout.
+void print_error(std::string_view message);
+
+}  // namespace metron::tool

@@ -1,0 +1,414 @@
+// `metron info`: a capture's metadata, threads, per-site totals and drops, as text or JSON.
+#include "commands.hpp"
+#include "text.hpp"
+
+#include <metron/capture_render.hpp>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace metron::tool {
+
+namespace {
+
+struct info_options {
+  std::string path;
+  bool json = false;
+};
+
+constexpr std::string_view info_details =
+    "Shows what a capture holds: format version, host, CPU, clock, the recorded command line,\n"
+    "start time and duration; each thread with its records and drops; each probe site with its\n"
+    "kind and count, the total and mean duration of brackets, the sum of counters and the last\n"
+    "value of gauges; the number of resource samples and the records lost to full rings.\n"
+    "With --json the same comes as one JSON object.\n";
+
+constexpr std::string_view info_examples =
+    "  metron info run.mtr\n"
+    "  metron info --json run.mtr | jq '.sites[] | select(.kind == \"bracket\")'\n";
+
+struct format_version {
+  std::uint16_t major = 0;
+  std::uint16_t minor = 0;
+};
+
+// The file's format version is not part of capture_summary: read the header, then stop the read
+// by throwing, so the records are not decoded twice.
+class version_reader final : public capture_visitor {
+ public:
+  struct stop {};
+  void on_metadata(std::uint16_t major, std::uint16_t minor, std::string_view) override {
+    version.major = major;
+    version.minor = minor;
+    throw stop{};
+  }
+  format_version version;
+};
+
+format_version read_format_version(const std::string& path) {
+  version_reader reader;
+  try {
+    read_capture(path, reader);
+  } catch (const version_reader::stop&) {
+  }
+  return reader.version;
+}
+
+// Each site kind shows the totals that make sense for it.
+struct site_figures {
+  std::string total;
+  std::string mean;
+  std::string value;
+};
+
+site_figures figures_of(const site_summary& site) {
+  switch (site.site.kind) {
+    case site_kind::bracket: {
+      const double total = static_cast<double>(site.total_ns);
+      if (site.records == 0) {
+        return {format_duration(total), {}, {}};
+      }
+      return {
+          format_duration(total), format_duration(total / static_cast<double>(site.records)), {}};
+    }
+    case site_kind::counter: return {{}, {}, "sum " + format_value(site.value_sum)};
+    case site_kind::gauge: return {{}, {}, "last " + format_value(site.last_value)};
+    case site_kind::event: break;
+  }
+  return {};
+}
+
+std::vector<std::string> observable_names(std::uint32_t selector) {
+  std::vector<std::string> names;
+  for (unsigned tag = 1; tag < 32; ++tag) {
+    if ((selector >> tag & 1U) != 0) {
+      names.emplace_back(observable_name(static_cast<std::uint8_t>(tag)));
+    }
+  }
+  return names;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string joined;
+  for (const std::string& part : parts) {
+    if (!joined.empty()) {
+      joined += separator;
+    }
+    joined += part;
+  }
+  return joined;
+}
+
+// One row per thread with its totals; a thread that only dropped records has no thread_info.
+struct thread_row {
+  std::uint32_t index = 0;
+  std::int64_t os_tid = 0;
+  std::string name;
+  std::uint64_t records = 0;
+  std::uint64_t dropped = 0;
+};
+
+std::vector<thread_row> thread_rows(const capture_summary& summary) {
+  std::map<std::uint32_t, thread_row> rows;
+  for (const thread_info& thread : summary.threads) {
+    rows[thread.index] = {thread.index, thread.os_tid, thread.name, 0, 0};
+  }
+  for (const thread_totals& totals : summary.totals) {
+    thread_row& row = rows[totals.index];
+    row.index = totals.index;
+    row.records = totals.records;
+    row.dropped = totals.dropped;
+  }
+  std::vector<thread_row> ordered;
+  ordered.reserve(rows.size());
+  for (auto& [index, row] : rows) {
+    ordered.push_back(std::move(row));
+  }
+  return ordered;
+}
+
+// A text table: columns separated by two spaces, numbers right-aligned, no trailing blanks.
+class text_table {
+ public:
+  text_table(std::vector<std::string> header, std::vector<bool> right_aligned)
+      : right_aligned_(std::move(right_aligned)) {
+    rows_.push_back(std::move(header));
+  }
+  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+
+  void print(std::ostream& out) const {
+    std::vector<std::size_t> widths(right_aligned_.size(), 0);
+    for (const auto& row : rows_) {
+      for (std::size_t column = 0; column < row.size(); ++column) {
+        widths[column] = std::max(widths[column], display_width(row[column]));
+      }
+    }
+    for (const auto& row : rows_) {
+      std::string line = " ";
+      for (std::size_t column = 0; column < row.size(); ++column) {
+        const std::string padding(widths[column] - display_width(row[column]), ' ');
+        line += "  ";
+        line += right_aligned_[column] ? padding + row[column] : row[column] + padding;
+      }
+      line.erase(line.find_last_not_of(' ') + 1);
+      out << line << '\n';
+    }
+  }
+
+ private:
+  // Columns hold UTF-8 ("µs"): count code points, not bytes.
+  static std::size_t display_width(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+      return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
+    }));
+  }
+
+  std::vector<bool> right_aligned_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// A metadata field as text: strings as they are, numbers and the rest as JSON, missing as empty.
+std::string field(const nlohmann::ordered_json& metadata, const char* key) {
+  const auto found = metadata.find(key);
+  if (found == metadata.end() || found->is_null()) {
+    return {};
+  }
+  return found->is_string() ? found->get<std::string>() : found->dump();
+}
+
+// The recorded command line as a shell would take it back.
+std::string command_line(const nlohmann::ordered_json& metadata) {
+  const auto found = metadata.find("command_line");
+  if (found == metadata.end() || !found->is_array()) {
+    return {};
+  }
+  std::vector<std::string> words;
+  for (const nlohmann::ordered_json& argument : *found) {
+    std::string word = argument.is_string() ? argument.get<std::string>() : argument.dump();
+    if (word.empty() || word.find_first_of(" \t\n'\"\\$`*?") != std::string::npos) {
+      std::string quoted = "'";
+      for (const char c : word) {
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      }
+      word = quoted + "'";
+    }
+    words.push_back(std::move(word));
+  }
+  return join(words, " ");
+}
+
+std::string clock_text(const nlohmann::ordered_json& metadata) {
+  std::string clock = field(metadata, "clock");
+  const auto hz = metadata.find("tick_hz");
+  if (hz == metadata.end() || !hz->is_number()) {
+    return clock;
+  }
+  return fmt::format("{}{}{:.6f} GHz", clock, clock.empty() ? "" : ", ", hz->get<double>() / 1e9);
+}
+
+std::string session_text(const nlohmann::ordered_json& metadata) {
+  std::vector<std::string> parts;
+  if (const std::string policy = field(metadata, "policy"); !policy.empty()) {
+    parts.push_back("policy " + policy);
+  }
+  if (const auto ring = metadata.find("ring_bytes");
+      ring != metadata.end() && ring->is_number_unsigned()) {
+    parts.push_back(format_bytes(ring->get<std::uint64_t>()) + " rings");
+  }
+  if (const auto interval = metadata.find("resource_interval_ms");
+      interval != metadata.end() && interval->is_number_integer()) {
+    const auto ms = interval->get<std::int64_t>();
+    parts.push_back(ms > 0 ? fmt::format("resources every {} ms", ms) : "no resource samples");
+  }
+  return join(parts, ", ");
+}
+
+// "cpu_time_ns, page_faults; unavailable: instructions (reason)" from the availability object.
+std::string observables_text(const nlohmann::ordered_json& metadata) {
+  const auto found = metadata.find("observables");
+  if (found == metadata.end() || !found->is_object()) {
+    return {};
+  }
+  std::vector<std::string> available;
+  std::vector<std::string> unavailable;
+  for (const auto& [name, state] : found->items()) {
+    const std::string text = state.is_string() ? state.get<std::string>() : state.dump();
+    if (text == "available") {
+      available.push_back(name);
+    } else {
+      constexpr std::string_view prefix = "unavailable: ";
+      const std::string reason = text.starts_with(prefix) ? text.substr(prefix.size()) : text;
+      unavailable.push_back(fmt::format("{} ({})", name, reason));
+    }
+  }
+  std::string text = join(available, ", ");
+  if (!unavailable.empty()) {
+    text += (text.empty() ? "" : "; ") + ("unavailable: " + join(unavailable, ", "));
+  }
+  return text;
+}
+
+std::string drops_warning(std::uint64_t dropped) {
+  return fmt::format(
+      "{} records were lost to full rings, so the totals undercount; record with "
+      "--policy block or a larger --ring-bytes",
+      dropped);
+}
+
+void print_text(const std::string& path, format_version version, const capture_summary& summary,
+                const nlohmann::ordered_json& metadata, std::ostream& out) {
+  const auto line = [&out](std::string_view label, const std::string& value) {
+    if (!value.empty()) {
+      out << fmt::format("{:<13}{}\n", label, value);
+    }
+  };
+  line("capture", path);
+  line("format",
+       fmt::format("{}.{}, {} bytes, {}", version.major, version.minor, summary.status.file_bytes,
+                   summary.status.complete ? "complete" : "INCOMPLETE: " + summary.status.problem));
+  line("producer", field(metadata, "producer"));
+  line("host", field(metadata, "host"));
+  line("cpu", field(metadata, "cpu_model"));
+  line("clock", clock_text(metadata));
+  line("command", command_line(metadata));
+  line("started", field(metadata, "start_time"));
+  line("duration", format_duration(static_cast<double>(summary.duration_ns)));
+  line("git commit", field(metadata, "git_commit"));
+  line("session", session_text(metadata));
+  line("observables", observables_text(metadata));
+
+  const std::vector<thread_row> threads = thread_rows(summary);
+  out << fmt::format("\nthreads ({})\n", threads.size());
+  text_table thread_table({"index", "tid", "name", "records", "dropped"},
+                          {true, true, false, true, true});
+  for (const thread_row& thread : threads) {
+    thread_table.add({std::to_string(thread.index), std::to_string(thread.os_tid), thread.name,
+                      std::to_string(thread.records), std::to_string(thread.dropped)});
+  }
+  thread_table.print(out);
+
+  out << fmt::format("\nsites ({})\n", summary.sites.size());
+  text_table site_table({"id", "name", "kind", "count", "total", "mean", "sum/last", "observes"},
+                        {true, false, false, true, true, true, false, false});
+  for (const site_summary& site : summary.sites) {
+    const site_figures figures = figures_of(site);
+    site_table.add({std::to_string(site.site.id), site.site.name,
+                    std::string(to_string(site.site.kind)), std::to_string(site.records),
+                    figures.total, figures.mean, figures.value,
+                    join(observable_names(site.site.observables), ",")});
+  }
+  site_table.print(out);
+
+  // Thread totals count observable deltas too; say so where the two numbers differ.
+  std::uint64_t thread_records = 0;
+  for (const thread_row& thread : threads) {
+    thread_records += thread.records;
+  }
+  out << '\n';
+  line("records", thread_records > summary.records
+                      ? fmt::format("{} observations (+{} observable deltas)", summary.records,
+                                    thread_records - summary.records)
+                      : std::to_string(summary.records));
+  line("resources", fmt::format("{} samples", summary.resource_samples));
+  line("dropped", summary.dropped == 0 ? std::string("0")
+                                       : fmt::format("{}  <-- WARNING: {}", summary.dropped,
+                                                     drops_warning(summary.dropped)));
+}
+
+nlohmann::ordered_json to_json(const std::string& path, format_version version,
+                               const capture_summary& summary,
+                               const nlohmann::ordered_json& metadata) {
+  nlohmann::ordered_json threads = nlohmann::ordered_json::array();
+  for (const thread_row& thread : thread_rows(summary)) {
+    threads.push_back({{"index", thread.index},
+                       {"os_tid", thread.os_tid},
+                       {"name", thread.name},
+                       {"records", thread.records},
+                       {"dropped", thread.dropped}});
+  }
+  nlohmann::ordered_json sites = nlohmann::ordered_json::array();
+  for (const site_summary& site : summary.sites) {
+    nlohmann::ordered_json entry = {{"id", site.site.id},
+                                    {"name", site.site.name},
+                                    {"kind", to_string(site.site.kind)},
+                                    {"file", site.site.file},
+                                    {"line", site.site.line},
+                                    {"function", site.site.function},
+                                    {"observables", observable_names(site.site.observables)},
+                                    {"count", site.records}};
+    switch (site.site.kind) {
+      case site_kind::bracket:
+        entry["total_ns"] = site.total_ns;
+        // A bracket that never ran has no mean.
+        entry["mean_ns"] = site.records > 0
+                               ? nlohmann::ordered_json(static_cast<double>(site.total_ns) /
+                                                        static_cast<double>(site.records))
+                               : nlohmann::ordered_json(nullptr);
+        break;
+      case site_kind::counter: entry["sum"] = site.value_sum; break;
+      case site_kind::gauge: entry["last"] = site.last_value; break;
+      case site_kind::event: break;
+    }
+    sites.push_back(std::move(entry));
+  }
+  return {{"capture", path},
+          {"format", fmt::format("{}.{}", version.major, version.minor)},
+          {"complete", summary.status.complete},
+          {"problem", summary.status.problem},
+          {"file_bytes", summary.status.file_bytes},
+          {"valid_bytes", summary.status.valid_bytes},
+          {"chunks", summary.status.chunks},
+          {"metadata", metadata},
+          {"duration_ns", summary.duration_ns},
+          {"threads", std::move(threads)},
+          {"sites", std::move(sites)},
+          {"records", summary.records},
+          {"resource_samples", summary.resource_samples},
+          {"dropped", summary.dropped}};
+}
+
+int run_info(const info_options& options) {
+  const format_version version = read_format_version(options.path);
+  const capture_summary summary = summarize_capture(options.path);
+  // The reader checked the metadata block; an object that still does not parse is shown as text.
+  nlohmann::ordered_json metadata =
+      nlohmann::ordered_json::parse(summary.metadata_json, nullptr, false);
+  if (metadata.is_discarded() || !metadata.is_object()) {
+    metadata = nlohmann::ordered_json{{"unparsed", summary.metadata_json}};
+  }
+  if (options.json) {
+    std::cout << to_json(options.path, version, summary, metadata).dump(2) << '\n';
+  } else {
+    print_text(options.path, version, summary, metadata, std::cout);
+  }
+  std::cout.flush();
+  if (summary.dropped > 0) {
+    print_error("warning: " + drops_warning(summary.dropped));
+  }
+  return finish_read(options.path, summary.status);
+}
+
+}  // namespace
+
+command register_info(CLI::App& app) {
+  auto options = std::make_shared<info_options>();
+  CLI::App* sub =
+      app.add_subcommand("info", "Summarise a capture: metadata, threads, sites, drops");
+  sub->footer(help_footer(info_details, info_examples, reader_exit_codes()));
+  sub->add_option("capture", options->path, "The capture file (.mtr)")
+      ->required()
+      ->type_name("FILE");
+  sub->add_flag("--json", options->json, "Print one JSON object instead of text");
+  return {sub, [options] { return run_info(*options); }};
+}
+
+}  // namespace metron::tool

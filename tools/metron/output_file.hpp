@@ -1,0 +1,42 @@
+// Where a subcommand writes its result: standard output, or a file that appears only when complete.
+#pragma once
+
+#include <fstream>
+#include <ostream>
+#include <string>
+
+namespace metron::tool {
+
+/// The temporary name a file being produced for `target` goes by until it is complete: a hidden
+/// file in the same directory, so that the final rename stays on one file system.
+[[nodiscard]] std::string temporary_path_for(const std::string& target);
+
+/// An output that is either standard output or a file written under a temporary name and renamed
+/// over the target by commit(). A failure before commit() leaves no partial file: the destructor
+/// removes the temporary one.
+class output_file {
+ public:
+  /// Opens the output. An empty `path` or "-" means standard output.
+  /// @param input the file being read, which the output must not replace
+  /// @throws input_error when `path` is `input`; resource_error when the temporary file cannot be
+  ///         created.
+  output_file(std::string path, const std::string& input);
+  ~output_file();
+  output_file(const output_file&) = delete;
+  output_file& operator=(const output_file&) = delete;
+
+  /// The stream to write to.
+  [[nodiscard]] std::ostream& stream() noexcept;
+
+  /// Flushes the output and, for a file, renames it over the target.
+  /// @throws resource_error when writing failed (e.g. the disk is full) or the rename fails.
+  void commit();
+
+ private:
+  std::string path_;
+  std::string temporary_path_;
+  std::ofstream file_;
+  bool committed_ = false;
+};
+
+}  // namespace metron::tool
