@@ -8,6 +8,8 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -205,6 +207,49 @@ TEST_CASE("a fork child starts with no session and can run its own", "[probe][fo
   }
   CHECK(child_records == 100);
   std::filesystem::remove(child_path);
+}
+
+TEST_CASE("a fork child ended by SIGTERM still completes its capture", "[probe][fork]") {
+  const auto path = temporary_path("terminated.mtr");
+  int ready[2] = {-1, -1};
+  REQUIRE(pipe(ready) == 0);
+  const pid_t child = fork();
+  if (child == 0) {
+    // The test runner handles SIGTERM itself; a program's default is what this is about.
+    std::signal(SIGTERM, SIG_DFL);
+    setenv("METRON_CAPTURE", path.c_str(), 1);
+    if (!metron::start_session_from_environment()) {
+      _exit(3);
+    }
+    burst(1000);
+    const char byte = 'r';
+    if (write(ready[1], &byte, 1) != 1) {
+      _exit(4);
+    }
+    for (;;) {
+      burst(100);
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  REQUIRE(child > 0);
+  char byte = 0;
+  REQUIRE(read(ready[0], &byte, 1) == 1);
+  REQUIRE(kill(child, SIGTERM) == 0);
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  close(ready[0]);
+  close(ready[1]);
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGTERM);
+  const metron::capture capture = metron::load_capture(path.string());
+  CHECK(capture.status.complete);
+  CHECK(capture.has_footer);
+  std::uint64_t records = 0;
+  for (const auto& per_thread : capture.records) {
+    records += per_thread.size();
+  }
+  CHECK(records >= 1000);
+  std::filesystem::remove(path);
 }
 
 TEST_CASE("live statistics count delivered records", "[probe]") {

@@ -103,7 +103,12 @@ struct collector_stats {
 /// `METRON_CAPTURE=path` writes a capture there; `METRON_POLICY=drop|block`,
 /// `METRON_RING_BYTES=n` and `METRON_RESOURCE_INTERVAL_MS=n` tune it. The session stops at normal
 /// exit. Returns false (after one warning on stderr) when the capture cannot be started; the
-/// program then runs on unobserved.
+/// program then runs on unobserved. A METRON_CAPTURE without "%p" (which stands for the process
+/// id) is removed from the environment, so that child processes do not overwrite the capture.
+///
+/// SIGINT and SIGTERM, where the program leaves them at their default action, first finish the
+/// capture (drain, footer) and then end the program as they would have; stop_session() puts the
+/// default back.
 bool start_session_from_environment() noexcept;
 
 }  // namespace metron

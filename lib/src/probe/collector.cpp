@@ -141,8 +141,13 @@ void collector::run() {
 
   runtime& rt = the_runtime();
   auto idle = std::chrono::duration_cast<std::chrono::microseconds>(shortest_idle);
+  int termination = 0;
   // Acquire pairs with the release store in stop().
   while (!stop_requested_.load(std::memory_order_acquire)) {
+    termination = pending_termination_signal();
+    if (termination != 0) {
+      break;
+    }
     const bool busy = drain_all();
     if (sampling && std::chrono::steady_clock::now() >= next_resource_sample_) {
       sample_resources_now();
@@ -155,6 +160,16 @@ void collector::run() {
     std::unique_lock lock(rt.wake->mutex);
     rt.wake->signal.wait_for(lock, idle);
     idle = std::min<std::chrono::microseconds>(idle * 2, longest_idle);
+  }
+  if (termination != 0) {
+    // The program is being ended by a signal it does not handle: finish the capture, then let
+    // the signal do what it would have done.
+    // Relaxed: the final drain waits out probes that read the old state.
+    probe_state_word.store(state_inactive, std::memory_order_relaxed);
+    for (const std::string& problem : finish().problems) {
+      std::fprintf(stderr, "metron: %s\n", problem.c_str());
+    }
+    end_with_signal(termination);
   }
   summary_ = finish();
 }

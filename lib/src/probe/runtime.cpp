@@ -7,7 +7,9 @@
 #include <metron/session.hpp>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdlib>
+#include <iterator>
 #include <thread>
 
 #include <pthread.h>
@@ -93,7 +95,65 @@ std::string current_thread_name() {
   return name;
 }
 
+/// The signals whose default action ends the program and which a capture should survive.
+constexpr int termination_signals[] = {SIGINT, SIGTERM};
+
+/// The signal caught by on_termination_signal(); lock-free, so the handler may set it.
+constinit std::atomic<int> caught_termination{0};
+static_assert(std::atomic<int>::is_always_lock_free);
+
+/// Whether on_termination_signal() is installed for termination_signals[i].
+constinit bool handler_installed[std::size(termination_signals)] = {};
+
+extern "C" void on_termination_signal(int signal) {
+  // Relaxed: a lone flag that the collector polls; only async-signal-safe calls below.
+  if (the_runtime().collector_running.load(std::memory_order_relaxed)) {
+    caught_termination.store(signal, std::memory_order_relaxed);
+    return;
+  }
+  std::signal(signal, SIG_DFL);
+  std::raise(signal);
+}
+
 }  // namespace
+
+void install_termination_handlers() noexcept {
+  for (std::size_t i = 0; i < std::size(termination_signals); ++i) {
+    struct sigaction current {};
+    if (sigaction(termination_signals[i], nullptr, &current) != 0 ||
+        (current.sa_flags & SA_SIGINFO) != 0 || current.sa_handler != SIG_DFL) {
+      continue;
+    }
+    struct sigaction handler {};
+    handler.sa_handler = on_termination_signal;
+    sigemptyset(&handler.sa_mask);
+    handler.sa_flags = SA_RESTART;
+    handler_installed[i] = sigaction(termination_signals[i], &handler, nullptr) == 0;
+  }
+}
+
+void restore_termination_handlers() noexcept {
+  for (std::size_t i = 0; i < std::size(termination_signals); ++i) {
+    struct sigaction current {};
+    // A handler the program installed after ours stays.
+    if (handler_installed[i] && sigaction(termination_signals[i], nullptr, &current) == 0 &&
+        (current.sa_flags & SA_SIGINFO) == 0 && current.sa_handler == on_termination_signal) {
+      std::signal(termination_signals[i], SIG_DFL);
+    }
+    handler_installed[i] = false;
+  }
+}
+
+int pending_termination_signal() noexcept {
+  // Relaxed: see on_termination_signal().
+  return caught_termination.load(std::memory_order_relaxed);
+}
+
+void end_with_signal(int signal) noexcept {
+  std::signal(signal, SIG_DFL);
+  std::raise(signal);
+  std::_Exit(128 + signal);
+}
 
 runtime& the_runtime() noexcept {
   static runtime* const instance = [] {

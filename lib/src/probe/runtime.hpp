@@ -56,6 +56,16 @@ void push_group(const raw_record* records, std::size_t count) noexcept;
 /// Wakes the collector early, e.g. because a ring is full.
 void wake_collector() noexcept;
 
+/// Makes SIGINT and SIGTERM, where the program left them at their default, finish the capture
+/// before they end the program. Undone by restore_termination_handlers().
+void install_termination_handlers() noexcept;
+/// Puts back the dispositions install_termination_handlers() replaced.
+void restore_termination_handlers() noexcept;
+/// The termination signal caught while a collector runs, or 0.
+[[nodiscard]] int pending_termination_signal() noexcept;
+/// Restores the default action of `signal` and raises it: the program ends as it would have.
+[[noreturn]] void end_with_signal(int signal) noexcept;
+
 /// The mutex serialising session start and stop (held across fork).
 std::mutex& session_mutex() noexcept;
 

@@ -159,6 +159,7 @@ session_summary stop_session() {
   }
   // Relaxed: the collector's final drain waits out probes that read the old state.
   detail::probe_state_word.store(detail::state_inactive, std::memory_order_relaxed);
+  detail::restore_termination_handlers();
   session_summary summary = ctl.active->stop();
   ctl.last = ctl.active->stats();
   ctl.active.reset();
@@ -207,6 +208,7 @@ bool start_session_from_environment() noexcept {
       unsetenv("METRON_CAPTURE");
     }
     start_session(options);
+    detail::install_termination_handlers();
     return true;
   } catch (const std::exception& failure) {
     std::fprintf(stderr, "metron: capture not started, the program runs unobserved: %s\n",
