@@ -11,6 +11,8 @@
 #include <string>
 #include <thread>
 
+#include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 namespace {
@@ -102,6 +104,17 @@ void run_bursts(benchmark::State& state, bool capturing, Operation operation) {
       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
+/// The producer runs on CPU 0 and the collector on the last CPU, so that the scheduler never puts
+/// the two on one CPU and the figures measure the hot path, not time-sharing.
+const int collector_cpu = [] {
+  const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  cpu_set_t producer;
+  CPU_ZERO(&producer);
+  CPU_SET(0, &producer);
+  pthread_setaffinity_np(pthread_self(), sizeof(producer), &producer);
+  return cpus > 1 ? static_cast<int>(cpus - 1) : -1;
+}();
+
 std::string capture_path(const char* name) {
   return (std::filesystem::temp_directory_path() /
           ("metron-bench-" + std::to_string(getpid()) + "-" + name + ".mtr"))
@@ -114,6 +127,7 @@ class capture_scope {
   explicit capture_scope(const char* name) : path_(capture_path(name)) {
     metron::session_options options;
     options.capture_path = path_;
+    options.collector_cpu = collector_cpu;
     metron::start_session(options);
   }
   ~capture_scope() {
@@ -169,6 +183,7 @@ void sustained_capture(benchmark::State& state) {
     metron::session_options options;
     options.capture_path = path;
     options.policy = metron::overflow_policy::block;
+    options.collector_cpu = collector_cpu;
     metron::start_session(options);
     const auto start = std::chrono::steady_clock::now();
     for (std::uint64_t i = 0; i < records; ++i) {

@@ -19,7 +19,8 @@ def main():
     rows = medians(sys.argv[1])
 
     def per_op(name):
-        return rows[name]["ns_per_op"] if "ns_per_op" in rows[name] else rows[name]["real_time"]
+        # Google Benchmark writes inverted rate counters in seconds per item.
+        return rows[name]["ns_per_op"] * 1e9
 
     def find(prefix):
         for name in rows:

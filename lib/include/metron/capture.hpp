@@ -21,10 +21,11 @@ inline constexpr std::uint16_t capture_format_minor = 0;
 ///
 /// Each chunk is framed (type, length, CRC-32) and self-contained, so a file cut at any byte
 /// still yields every chunk before the cut. Records are delta-encoded per chunk with varints:
-/// a bracket takes about 4-6 bytes.
+/// back-to-back brackets take about 3 bytes each.
 class capture_writer {
  public:
   /// Creates (truncates) `path` and writes the file header and the metadata block.
+  /// @param path the capture file to write
   /// @param metadata_json a JSON object describing the run (host, CPU, clock, command line ...)
   /// @throws resource_error when the file cannot be created or written.
   capture_writer(const std::string& path, std::string_view metadata_json);

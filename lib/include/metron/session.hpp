@@ -69,6 +69,9 @@ struct session_options {
   std::size_t ring_bytes = std::size_t{1} << 20;
   /// Period of the process resource samples; zero turns them off.
   std::chrono::milliseconds resource_interval{100};
+  /// Pin the collector thread to this CPU (as numbered by the kernel); -1 lets it float. Keeping
+  /// it off the CPUs of the threads it drains spares them its wake-ups.
+  int collector_cpu = -1;
   /// Further sinks fed by the collector (live aggregation, structured logs ...).
   std::vector<std::shared_ptr<sink>> sinks;
 };
@@ -101,7 +104,7 @@ struct collector_stats {
 
 /// Starts a session from the environment, as an instrumented program does at load time:
 /// `METRON_CAPTURE=path` writes a capture there; `METRON_POLICY=drop|block`,
-/// `METRON_RING_BYTES=n` and `METRON_RESOURCE_INTERVAL_MS=n` tune it. The session stops at normal
+/// `METRON_RING_BYTES=n`, `METRON_RESOURCE_INTERVAL_MS=n` and `METRON_COLLECTOR_CPU=n` tune it. The session stops at normal
 /// exit. Returns false (after one warning on stderr) when the capture cannot be started; the
 /// program then runs on unobserved. A METRON_CAPTURE without "%p" (which stands for the process
 /// id) is removed from the environment, so that child processes do not overwrite the capture.

@@ -113,6 +113,15 @@ void collector::calibrate() {
 
 void collector::run() {
   pthread_setname_np(pthread_self(), "metron-collect");
+  if (config_.cpu >= 0) {
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    CPU_SET(static_cast<unsigned>(config_.cpu), &cpus);
+    if (pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus) != 0) {
+      problems_.push_back("cannot pin the collector to CPU " + std::to_string(config_.cpu) +
+                          "; it runs unpinned");
+    }
+  }
   calibrate();
 
   run_facts facts;
@@ -296,9 +305,7 @@ void collector::deliver(thread_entry& entry, const raw_record* raw, std::size_t 
     out.tag = static_cast<std::uint8_t>(in.tag);
     out.begin_ns = converter_.to_ns(in.begin);
     out.end_ns = converter_.to_ns(in.end);
-    if (in.tag != 0) {
-      out.value = static_cast<double>(static_cast<std::int64_t>(in.value));
-    } else if (site_kinds_[in.site] == site_kind::counter) {
+    if (in.tag != 0 || site_kinds_[in.site] == site_kind::counter) {
       out.value = static_cast<double>(static_cast<std::int64_t>(in.value));
     } else if (site_kinds_[in.site] == site_kind::gauge) {
       out.value = std::bit_cast<double>(in.value);

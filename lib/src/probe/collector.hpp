@@ -24,6 +24,7 @@ struct collector_config {
   overflow_policy policy = overflow_policy::block;   ///< the rings' policy
   std::size_t ring_bytes = 0;                        ///< ring size per thread
   std::chrono::milliseconds resource_interval{100};  ///< resource sampling period, 0 = off
+  int cpu = -1;                                      ///< CPU to pin the collector to, or -1
 };
 
 /// One session's collector. start() launches its thread; stop() drains, finishes and joins.

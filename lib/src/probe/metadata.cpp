@@ -88,7 +88,7 @@ std::string iso8601_utc(std::chrono::system_clock::time_point time) {
 
 /// The commit HEAD names in the git directory `git_dir`, following one symbolic ref.
 std::string resolve_head(const std::filesystem::path& git_dir) {
-  const std::string head = trim(read_file(git_dir / "HEAD"));
+  std::string head = trim(read_file(git_dir / "HEAD"));
   constexpr std::string_view ref_prefix = "ref: ";
   if (!head.starts_with(ref_prefix)) {
     return head;

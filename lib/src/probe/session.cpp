@@ -29,6 +29,7 @@ struct session_control {
 };
 
 session_control& control() noexcept {
+  // NOLINTNEXTLINE(bugprone-unhandled-exception-at-new): made once; nowhere to report a failure
   static session_control* const instance = new session_control;
   return *instance;
 }
@@ -133,6 +134,7 @@ void start_session(const session_options& options) {
   config.policy = options.policy;
   config.ring_bytes = ring_capacity_for(options.ring_bytes) * sizeof(detail::raw_record);
   config.resource_interval = options.resource_interval;
+  config.cpu = options.collector_cpu;
   auto started = std::make_unique<detail::collector>(config, std::move(sinks));
   try {
     started->start();
@@ -199,6 +201,10 @@ bool start_session_from_environment() noexcept {
       }
     }
     options.ring_bytes = positive_from_environment("METRON_RING_BYTES", options.ring_bytes, false);
+    if (std::getenv("METRON_COLLECTOR_CPU") != nullptr) {
+      options.collector_cpu = static_cast<int>(
+          positive_from_environment("METRON_COLLECTOR_CPU", 0, true) & 0xffff);
+    }
     options.resource_interval = std::chrono::milliseconds(positive_from_environment(
         "METRON_RESOURCE_INTERVAL_MS", static_cast<std::uint64_t>(options.resource_interval.count()),
         true));
@@ -225,8 +231,10 @@ void reset_session_after_fork() noexcept {
   // The collector thread and its file belong to the parent. Forget them without running their
   // destructors, which would join a thread that does not exist here.
   session_control& ctl = control();
+  // The abandoned collector still holds the capture sink, so dropping this reference destroys
+  // nothing.
   static_cast<void>(ctl.active.release());
-  static_cast<void>(new std::shared_ptr<capture_file_sink>(std::move(ctl.capture)));
+  ctl.capture.reset();
   ctl.last = {};
 }
 
