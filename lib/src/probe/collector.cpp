@@ -27,6 +27,13 @@ constexpr std::size_t batch_records = 4096;
 constexpr auto shortest_idle = std::chrono::microseconds(50);
 constexpr auto longest_idle = std::chrono::microseconds(1000);
 
+/// Between sweeps a ring is drained only once it holds this fraction of its capacity: reading
+/// far behind the producer keeps the collector off the cache lines the producer is writing.
+constexpr std::size_t lazy_fraction = 8;
+
+/// Every ring, however empty, is drained at least this often.
+constexpr auto sweep_period = std::chrono::milliseconds(5);
+
 /// How long the clock calibration watches both clocks.
 constexpr auto calibration_window = std::chrono::milliseconds(10);
 
@@ -157,7 +164,12 @@ void collector::run() {
     if (termination != 0) {
       break;
     }
-    const bool busy = drain_all();
+    const auto now = std::chrono::steady_clock::now();
+    const bool sweep = now >= next_sweep_;
+    if (sweep) {
+      next_sweep_ = now + sweep_period;
+    }
+    const bool busy = drain_all(sweep);
     if (sampling && std::chrono::steady_clock::now() >= next_resource_sample_) {
       sample_resources_now();
       next_resource_sample_ += config_.resource_interval;
@@ -183,7 +195,7 @@ void collector::run() {
   summary_ = finish();
 }
 
-bool collector::drain_all() {
+bool collector::drain_all(bool sweep) {
   runtime& rt = the_runtime();
   std::vector<thread_state*> buffers;
   {
@@ -202,7 +214,9 @@ bool collector::drain_all() {
       entry.info.os_tid = state->os_tid;
       entry.info.name = state->name;
     }
-    while (drain(*state, entry, exited)) {
+    const bool due = sweep || exited ||
+                     state->ring.size_approx() * lazy_fraction >= state->ring.capacity();
+    while (due && drain(*state, entry, exited)) {
       any = true;
       if (!exited) {
         break;
@@ -347,10 +361,10 @@ void collector::sample_resources_now() {
 session_summary collector::finish() {
   // The probes are off. Records pushed just before that may still be landing: drain until the
   // rings stay empty across a short pause.
-  while (drain_all()) {
+  while (drain_all(true)) {
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  while (drain_all()) {
+  while (drain_all(true)) {
   }
   for (auto& [state, entry] : entries_) {
     while (drain(*state, entry, true)) {

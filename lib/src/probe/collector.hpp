@@ -52,7 +52,7 @@ class collector {
 
   void run();
   void calibrate();
-  bool drain_all();
+  bool drain_all(bool sweep);
   bool drain(thread_state& state, thread_entry& entry, bool final);
   void deliver(thread_entry& entry, const raw_record* raw, std::size_t count, bool final);
   void refresh_sites();
@@ -83,6 +83,7 @@ class collector {
   std::vector<raw_record> raw_carry_;  // a carried group joined with the next pass's records
   std::vector<record> batch_;
   std::chrono::steady_clock::time_point next_resource_sample_;
+  std::chrono::steady_clock::time_point next_sweep_;
 };
 
 }  // namespace metron::detail

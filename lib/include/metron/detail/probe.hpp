@@ -95,8 +95,9 @@ METRON_DETAIL_HOT std::uint32_t site_id(site& s) noexcept {
   return id != 0 ? id : register_site(s);
 }
 
-/// Pushes a record into the calling thread's ring.
-METRON_DETAIL_HOT void push(const raw_record& record) noexcept {
+/// Pushes the record {begin, end, site, 0, value} into the calling thread's ring.
+METRON_DETAIL_HOT void push(std::uint64_t begin, std::uint64_t end, std::uint32_t site,
+                            std::uint64_t value) noexcept {
   thread_buffer* buffer = current_buffer;
   if (buffer == nullptr) [[unlikely]] {
     buffer = acquire_thread_buffer();
@@ -104,7 +105,15 @@ METRON_DETAIL_HOT void push(const raw_record& record) noexcept {
       return;
     }
   }
-  if (!buffer->ring.try_push(record)) [[unlikely]] {
+  const bool pushed = buffer->ring.try_push_with([&](raw_record& slot) {
+    slot.begin = begin;
+    slot.end = end;
+    slot.site = site;
+    slot.tag = 0;
+    slot.value = value;
+  });
+  if (!pushed) [[unlikely]] {
+    const raw_record record{begin, end, site, 0, value};
     push_slow(*buffer, &record, 1);
   }
 }
@@ -126,7 +135,7 @@ class bracket_scope {
       const std::uint32_t state = current_state();
       if (state != state_inactive) [[likely]] {
         const std::uint64_t end = read_ticks(state);
-        push(raw_record{begin_, end, site_id(site_), 0, 0});
+        push(begin_, end, site_id(site_), 0);
       }
     }
   }
@@ -193,7 +202,7 @@ struct bracket_scope_for<true> {
 METRON_DETAIL_HOT void push_point(site& s, std::uint32_t state, std::uint64_t value) noexcept {
   if (state != state_inactive) {
     const std::uint64_t now = read_ticks(state);
-    push(raw_record{now, now, site_id(s), 0, value});
+    push(now, now, site_id(s), value);
   }
 }
 

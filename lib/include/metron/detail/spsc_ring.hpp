@@ -29,10 +29,18 @@ class spsc_ring {
   spsc_ring& operator=(const spsc_ring&) = delete;
 
   /// Producer only. Appends `value` unless the ring is full. Wait-free.
+  bool try_push(const T& value) noexcept {
+    return try_push_with([&value](T& slot) { slot = value; });
+  }
+
+  /// Producer only. Unless the ring is full, lets `fill` write the next slot in place and
+  /// appends it. Writing fields straight into the slot spares the hot path a copy through a
+  /// temporary, whose wide reload of narrow stores would stall store forwarding. Wait-free.
+  template <class Fill>
 #if defined(__GNUC__)
   [[gnu::always_inline]]
 #endif
-  bool try_push(const T& value) noexcept {
+  bool try_push_with(Fill&& fill) noexcept {
     const Index head = head_.load(std::memory_order_relaxed);  // only this thread writes head_
     if (static_cast<Index>(head - producer_.cached_other) > producer_.mask) {
       // Pairs with the release store of tail_ in pop(): the slots it freed are ours to reuse.
@@ -41,7 +49,7 @@ class spsc_ring {
         return false;
       }
     }
-    producer_.storage[head & producer_.mask] = value;
+    fill(producer_.storage[head & producer_.mask]);
     // Pairs with the acquire load of head_ in pop(): the slot's contents are published with it.
     head_.store(static_cast<Index>(head + 1), std::memory_order_release);
     return true;
