@@ -67,6 +67,15 @@ inline std::uint64_t work(std::uint64_t seed) noexcept {
 
 std::uint64_t bare_work(std::uint64_t seed) noexcept { return work(seed); }
 
+/// The floor for any timer around the work: two TSC reads and a 32-byte store, nothing else.
+std::uint64_t reference_timed_work(std::uint64_t seed) noexcept {
+  const std::uint64_t begin = rdtsc();
+  const std::uint64_t result = work(seed);
+  const std::uint64_t end = rdtsc();
+  reference_ring[reference_head++ & (reference_slots - 1)] = reference_record{begin, end, 1, 0, 0};
+  return result;
+}
+
 std::uint64_t bracketed_work(std::uint64_t seed) noexcept {
   METRON_BRACKET("bench.work");
   return work(seed);
@@ -165,6 +174,12 @@ void work_bare(benchmark::State& state) {
   run_bursts(state, false, [&] { seed = bare_work(seed); benchmark::DoNotOptimize(seed); });
 }
 BENCHMARK(work_bare)->UseManualTime();
+
+void work_reference_timed(benchmark::State& state) {
+  std::uint64_t seed = 1;
+  run_bursts(state, false, [&] { seed = reference_timed_work(seed); benchmark::DoNotOptimize(seed); });
+}
+BENCHMARK(work_reference_timed)->UseManualTime();
 
 void work_bracketed(benchmark::State& state) {
   const capture_scope capture("work");

@@ -33,6 +33,7 @@ def main():
     inactive = rows["bracket_inactive"]["real_time"]
     bare = per_op("work_bare/manual_time")
     bracketed = per_op("work_bracketed/manual_time")
+    timed = per_op("work_reference_timed/manual_time")
     sustained = find("sustained_capture")
 
     checks = [
@@ -41,6 +42,10 @@ def main():
         ("bracket with no session active", f"{inactive:.3f} ns", inactive <= 1.0, "<= 1 ns"),
         ("bracket around ~50 ns of work, added cost",
          f"{bracketed:.2f} ns - {bare:.2f} ns = {bracketed - bare:.2f} ns", bracketed - bare <= 3.0, "<= 3 ns"),
+        ("  the floor here: 2 rdtsc + 32-byte store around the same work, added cost",
+         f"{timed:.2f} ns - {bare:.2f} ns = {timed - bare:.2f} ns", None, "none; for comparison"),
+        ("  bracket around the work beyond that floor",
+         f"{bracketed:.2f} ns - {timed:.2f} ns = {bracketed - timed:.2f} ns", bracketed - timed <= 3.0, "<= 3 ns"),
         ("sustained capture, one producer, block policy",
          f"{sustained['records_per_s'] / 1e6:.1f} M records/s = {sustained['records_per_s'] / 20e6:.2f} x 20 M/s, "
          f"{sustained['bytes_per_record']:.2f} bytes/record, {sustained['dropped']:.0f} dropped",
@@ -48,8 +53,9 @@ def main():
     ]
     failed = 0
     for name, figure, ok, target in checks:
-        print(f"{'PASS' if ok else 'MISS'}  {name}: {figure}  (target {target})")
-        failed += 0 if ok else 1
+        verdict = "INFO" if ok is None else "PASS" if ok else "MISS"
+        print(f"{verdict}  {name}: {figure}  (target {target})")
+        failed += 1 if ok is False else 0
     return 1 if failed else 0
 
 
