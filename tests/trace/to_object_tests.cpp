@@ -81,7 +81,7 @@ TEST_CASE("arithmetic types render as numbers, bool as a boolean, char as text",
 }
 
 TEST_CASE("strings of every kind render as text", "[trace]") {
-  const char array[] = "array";  // NOLINT(modernize-avoid-c-arrays)
+  const char array[] = "array";
   const char* pointer = "pointer";
   for (const verbosity level : all_levels) {
     CHECK(metron::to_object(std::string("string"), level) == json("string"));
