@@ -190,12 +190,24 @@ template <class Given, class F, std::size_t Index, std::size_t Arity>
 struct consumed_type {
   using type = Given;
 };
+template <class F>
+constexpr std::size_t arity_of() {
+  if constexpr (callable_arguments<F>::known) {
+    return std::tuple_size_v<typename callable_arguments<F>::types>;
+  } else {
+    return 0;
+  }
+}
+
 template <class F, std::size_t Index, std::size_t Arity>
 struct consumed_type<void, F, Index, Arity> {
   static_assert(callable_arguments<F>::known,
                 "metron: cannot tell what type this callable takes (is it a generic lambda or an "
                 "overload set?); name the traced type explicitly, as in contramap<order>(f, tr) "
                 "or folding<order>(f, init, tr)");
+  static_assert(!callable_arguments<F>::known || arity_of<F>() == Arity,
+                "metron: the callable takes the wrong number of arguments: contramap's f takes "
+                "the traced value, folding's step the accumulator and the traced value");
   using type = std::tuple_element_t<Index, typename callable_arguments<F>::types>;
 };
 
