@@ -50,10 +50,18 @@ log_queue* attach_queue() noexcept {
   try {
     auto& state = logging_registry();
     const std::lock_guard lock(state.mutex);
-    owner.queue = std::make_shared<log_queue>(state.queue_records, os_thread_id());
+    auto fresh = std::make_shared<log_queue>(state.queue_records, os_thread_id());
+    if (owner.queue) {
+      // The old queue is drained by the logging thread and then dropped, like an exited thread's.
+      owner.queue->abandoned = true;
+      if (!state.config) std::erase(state.queues, owner.queue);
+    }
+    owner.queue = std::move(fresh);
     state.queues.push_back(owner.queue);
     ++state.queues_version;
     thread_queue = owner.queue.get();
+    // Relaxed: the generation is only ever changed under this lock.
+    thread_queue_generation = queue_generation.load(std::memory_order_relaxed);
     return thread_queue;
   } catch (...) {
     return nullptr;
