@@ -78,9 +78,9 @@ struct to_object_fn {
       return builtin_object<T>::render(value, level);
     } else {
       static_assert(always_false<T>,
-                    "metron::to_object: this type has no to_object. Declare "
-                    "`nlohmann::json to_object(const T&, metron::verbosity)` in the namespace of T "
-                    "(the compiler names T below, in 'with T = ...').");
+                    "metron::to_object: this type has no to_object; declare "
+                    "`nlohmann::json to_object(const T&, metron::verbosity)` in T's namespace "
+                    "(the note 'In instantiation of ... [with T = ...]' names T)");
       return {};
     }
   }
@@ -217,7 +217,10 @@ struct sequence_object {
                                                                             value.end()))}};
     }
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& element : value) out.push_back(to_object(element, level));
+    // Through value_type, so that std::vector<bool>'s proxies render as the bools they stand for.
+    for (const typename Container::value_type& element : value) {
+      out.push_back(to_object(element, level));
+    }
     return out;
   }
 };
