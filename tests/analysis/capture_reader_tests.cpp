@@ -158,9 +158,9 @@ TEST_CASE("bad captures are refused with file and site", "[analysis]") {
   clashing[3].name = "ledger.apply";
   const std::string clash = scratch.file("clash.mtr");
   write_capture(clash, 3, 1.0, clashing);
-  CHECK_THROWS_WITH(metron::analysis::read_capture_file(clash),
-                    Catch::Contains("both named 'ledger.apply'") &&
-                        Catch::Contains("a bracket and a gauge"));
+  CHECK_THROWS_WITH(
+      metron::analysis::read_capture_file(clash),
+      Catch::Contains("both named 'ledger.apply'") && Catch::Contains("a bracket and a gauge"));
 
   const std::string garbage = scratch.write("garbage.mtr", "\x89MTR\r\n\x1a\nxx");
   CHECK_THROWS_WITH(metron::analysis::read_capture_file(garbage),

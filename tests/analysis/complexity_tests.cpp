@@ -45,8 +45,9 @@ void check_against_google_benchmark(const metron::analysis::dataset& data) {
   const auto by_real = metron::analysis::fit_families(data, "real_time");
   for (const auto& verdict : data.complexities) {
     INFO("family " << verdict.family);
-    const auto cpu = std::find_if(by_cpu.begin(), by_cpu.end(),
-                                  [&](const auto& fitted) { return fitted.family == verdict.family; });
+    const auto cpu = std::find_if(by_cpu.begin(), by_cpu.end(), [&](const auto& fitted) {
+      return fitted.family == verdict.family;
+    });
     REQUIRE(cpu != by_cpu.end());
     CHECK(metron::analysis::google_benchmark_name(cpu->result.best) == verdict.big_o);
     CHECK(close(cpu->result.best_fit().coefficient, verdict.cpu_coefficient, 1e-9));
@@ -89,7 +90,8 @@ TEST_CASE("fits agree with the BigO verdicts of a fresh Google Benchmark run", "
   const std::string output = scratch.file("fresh.json");
   const std::string command = std::string(METRON_GOOGLE_BENCHMARK_FIXTURE) +
                               " --benchmark_min_time=0.002 --benchmark_out_format=json"
-                              " --benchmark_out=" + output + " > /dev/null 2>&1";
+                              " --benchmark_out=" +
+                              output + " > /dev/null 2>&1";
   REQUIRE(std::system(command.c_str()) == 0);
   check_against_google_benchmark(metron::analysis::read_google_benchmark(output));
 }

@@ -146,7 +146,8 @@ TEST_CASE("bad Google Benchmark input is refused with file and place", "[analysi
        one_row(R"("name":"BM_x","run_type":"iteration","iterations":1,"cpu_time":1,)"
                R"("time_unit":"ns")"),
        "benchmarks[0] ('BM_x') has no 'real_time'"},
-      {"missing name", R"({"benchmarks":[{"run_type":"iteration"}]})", "benchmarks[0] has no 'name'"},
+      {"missing name", R"({"benchmarks":[{"run_type":"iteration"}]})",
+       "benchmarks[0] has no 'name'"},
       {"missing run_type", one_row(R"("name":"BM_x")"), "has no 'run_type'"},
       {"unknown run type", one_row(R"("name":"BM_x","run_type":"warmup")"), "run_type 'warmup'"},
       {"unknown time unit",
@@ -165,11 +166,9 @@ TEST_CASE("bad Google Benchmark input is refused with file and place", "[analysi
        "t.json: number overflow parsing '1e999'"},
       {"duplicate key", one_row(plain_row + R"(,"real_time":3)"),
        "duplicate key 'real_time' in benchmarks[0]"},
-      {"duplicate repetition",
-       R"({"benchmarks":[{)" + plain_row + "},{" + plain_row + "}]}",
+      {"duplicate repetition", R"({"benchmarks":[{)" + plain_row + "},{" + plain_row + "}]}",
        "benchmarks[1] ('BM_x/8') repeats run 'BM_x/8' repetition 0"},
-      {"schema version",
-       R"({"context":{"json_schema_version":2},"benchmarks":[]})",
+      {"schema version", R"({"context":{"json_schema_version":2},"benchmarks":[]})",
        "json_schema_version is 2"},
       {"RMS without BigO",
        one_row(R"("name":"BM_z_RMS","run_name":"BM_z","run_type":"aggregate",)"

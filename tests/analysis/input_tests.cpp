@@ -39,8 +39,7 @@ dataset one_metric(const std::string& name, const std::string& unit, std::vector
 TEST_CASE("formats are told by content, whatever the file is called", "[analysis]") {
   metron::test::scratch_dir scratch;
   const std::string bench = scratch.write(
-      "results.txt",
-      metron::test::read_text(metron::test::fixture_path("google_benchmark.json")));
+      "results.txt", metron::test::read_text(metron::test::fixture_path("google_benchmark.json")));
   const std::string log = scratch.write("run.json", log_line + "\n" + log_line + "\n");
   const std::string capture = scratch.file("data.bin");
   {
@@ -50,8 +49,7 @@ TEST_CASE("formats are told by content, whatever the file is called", "[analysis
   CHECK(metron::analysis::detect_format(bench) == input_format::google_benchmark);
   CHECK(metron::analysis::detect_format(log) == input_format::log_lines);
   CHECK(metron::analysis::detect_format(capture) == input_format::capture);
-  const std::string benchmarks_first =
-      scratch.write("b.json", "  {\n \"benchmarks\": []}");
+  const std::string benchmarks_first = scratch.write("b.json", "  {\n \"benchmarks\": []}");
   CHECK(metron::analysis::detect_format(benchmarks_first) == input_format::google_benchmark);
 
   CHECK(metron::analysis::read_input(bench).find_metric("bm_linear/64") != nullptr);

@@ -151,9 +151,9 @@ TEST_CASE("large samples bootstrap from bounded resamples and keep the interval'
 TEST_CASE("an empty sample gives NaN fields and no modes", "[analysis]") {
   const summary result = summarize({});
   CHECK(result.n == 0);
-  for (const double field : {result.mean, result.stddev, result.min, result.max, result.median,
-                             result.mad, result.p90, result.p99, result.p999, result.cv,
-                             result.median_ci.low, result.mean_ci.high}) {
+  for (const double field :
+       {result.mean, result.stddev, result.min, result.max, result.median, result.mad, result.p90,
+        result.p99, result.p999, result.cv, result.median_ci.low, result.mean_ci.high}) {
     CHECK(std::isnan(field));
   }
   CHECK(result.modes.empty());

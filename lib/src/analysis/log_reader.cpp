@@ -47,10 +47,9 @@ std::optional<std::int64_t> parse_utc(std::string_view text) {
   const auto hour = digits(text, 11, 2);
   const auto minute = digits(text, 14, 2);
   const auto second = digits(text, 17, 2);
-  if (!year || !month || !day || !hour || !minute || !second || text[4] != '-' ||
-      text[7] != '-' || (text[10] != 'T' && text[10] != ' ') || text[13] != ':' ||
-      text[16] != ':' || *hour > 23 || *minute > 59 || *second > 60 || *year < first_year ||
-      *year > last_year) {
+  if (!year || !month || !day || !hour || !minute || !second || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != ' ') || text[13] != ':' || text[16] != ':' || *hour > 23 ||
+      *minute > 59 || *second > 60 || *year < first_year || *year > last_year) {
     return std::nullopt;
   }
   const std::chrono::year_month_day date{std::chrono::year{*year},
@@ -161,15 +160,14 @@ std::optional<event> parse_line(std::string_view line, const std::string& file,
   happening.node = options.node.empty() ? host : options.node;
   if (const auto severity = record.find("severity"); severity != record.end()) {
     if (!severity->is_string()) {
-      throw input_error(fmt::format("{}: 'severity' is {}, not a string", where,
-                                    severity->dump()));
+      throw input_error(fmt::format("{}: 'severity' is {}, not a string", where, severity->dump()));
     }
     happening.severity = severity->get<std::string>();
   }
   if (const auto payload = record.find("payload"); payload != record.end()) {
     if (!payload->is_object()) {
-      throw input_error(fmt::format("{}: 'payload' is {}, not an object", where,
-                                    payload->type_name()));
+      throw input_error(
+          fmt::format("{}: 'payload' is {}, not an object", where, payload->type_name()));
     }
     flatten(*payload, {}, happening.fields);
     for (const std::string& key_field : options.key_fields) {
@@ -186,8 +184,7 @@ std::optional<event> parse_line(std::string_view line, const std::string& file,
 
 }  // namespace
 
-dataset parse_log(std::string_view text, const std::string& file,
-                  const log_read_options& options) {
+dataset parse_log(std::string_view text, const std::string& file, const log_read_options& options) {
   dataset data;
   data.metadata.sources.push_back(file);
   std::uint64_t line_number = 0;
@@ -235,8 +232,8 @@ std::uint64_t for_each_log_event(const std::string& path, const log_read_options
     offset += line.size() + 1;
   }
   if (in.bad()) {
-    throw resource_error(fmt::format("{}: cannot read at byte {}: {}", path, offset,
-                                     std::strerror(errno)));
+    throw resource_error(
+        fmt::format("{}: cannot read at byte {}: {}", path, offset, std::strerror(errno)));
   }
   return records;
 }
