@@ -1,13 +1,15 @@
 // Benchmark specifications: a suite's metrics and KPIs, parsed and validated from YAML.
 #pragma once
 
+#include <metron/dataset.hpp>
+
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace metron {
+namespace metron::analysis {
 
 /// Where something was written in a spec: the file as given and the 1-based line. Evaluation
 /// errors that concern a spec entry (an unknown metric, say) start with it, as `file:line:`.
@@ -28,8 +30,9 @@ struct metric_selector {
   metric_source source = metric_source::probe;
   std::string pattern;          ///< the exact name, or an ECMAScript regex matching whole names
   bool regex = false;           ///< `probe_regex:` / `benchmark_regex:` rather than `probe:`
-  /// For benchmarks, which of the entry's values: `real_time` (the default), `cpu_time`, or a
-  /// user counter's name. Empty for probes.
+  /// Which of the entry's values. Benchmarks: `real_time` (the default), `cpu_time`, or a user
+  /// counter's name. Probes: empty for the site's own values (a bracket's durations, a gauge's
+  /// values), or an observable the site selected (`cpu_time_ns`).
   std::string field;
   spec_location where;
 };
@@ -62,15 +65,6 @@ enum class statistic {
 /// Every statistic's spelling, comma-separated, in the order of the enumeration.
 [[nodiscard]] std::string statistic_names();
 
-/// Which way a KPI is better.
-enum class better_when {
-  lower,   ///< durations, latencies, memory
-  higher,  ///< throughput, rates, hit ratios
-};
-
-/// "lower" or "higher".
-[[nodiscard]] std::string_view to_string(better_when b) noexcept;
-
 /// The statistical test a comparison against a baseline runs for a KPI.
 enum class test_kind {
   mann_whitney,  ///< "mann-whitney": Mann–Whitney U, rank based
@@ -89,7 +83,7 @@ enum class unit_dimension {
 };
 
 /// A unit a spec names, with its factor to the dimension's base.
-struct unit {
+struct unit_spec {
   std::string name;  ///< as written: "us", "/s", "bytes"
   unit_dimension dimension = unit_dimension::other;
   /// One of this unit in the base: 1000 for "us" (ns), 1000 for "/ms" (per second), 1 for other.
@@ -98,10 +92,10 @@ struct unit {
 
 /// The unit spelt `name` ("ns", "us", "µs", "ms", "s", "/s", "/ms", …; anything else is an
 /// `other` unit of that name). Never throws.
-[[nodiscard]] unit parse_unit(std::string_view name);
+[[nodiscard]] unit_spec parse_unit(std::string_view name);
 
 /// How much worse than the baseline a KPI may get before a comparison calls it a regression.
-struct tolerance {
+struct tolerance_spec {
   bool percent = true;  ///< relative (`5%`) or absolute (`2 us`, or a plain number)
   double value = 0.0;   ///< the percentage, or the amount in the KPI's unit
 };
@@ -129,12 +123,12 @@ struct kpi_spec {
   /// The statistic reported; `rate` for rate KPIs, `median` when a spec names none.
   statistic stat = statistic::median;
   /// The unit of the value and of `threshold`; nothing keeps the inputs' own unit.
-  std::optional<unit> value_unit;
+  std::optional<unit_spec> value_unit;
   /// Nothing: the metric's own direction where the inputs know it, else higher for rates and
   /// lower for the rest.
-  std::optional<better_when> better;
+  std::optional<better> direction;
   std::optional<double> threshold;  ///< absolute limit in `value_unit`; nothing: only reported
-  std::optional<tolerance> regression_tolerance;  ///< for the comparator; nothing: its default
+  std::optional<tolerance_spec> tolerance;  ///< for the comparator; nothing: its default
   std::optional<test_kind> test;                  ///< for the comparator; nothing: its default
   std::optional<double> alpha;                    ///< for the comparator; nothing: its default
   std::size_t min_samples = 1;  ///< fewer makes the KPI insufficient rather than pass or breach
@@ -163,4 +157,4 @@ struct benchmark_spec {
 /// @throws input_error as parse_spec does, or when the file cannot be read.
 [[nodiscard]] benchmark_spec load_spec(const std::string& path);
 
-}  // namespace metron
+}  // namespace metron::analysis

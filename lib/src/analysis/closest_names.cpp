@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <numeric>
 
-namespace metron::detail {
+namespace metron::analysis::detail {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   // One row of the dynamic-programming table at a time: row[j] is the distance between the
@@ -62,4 +62,4 @@ std::string did_you_mean(std::string_view wanted, const std::vector<std::string>
   return text + "?";
 }
 
-}  // namespace metron::detail
+}  // namespace metron::analysis::detail

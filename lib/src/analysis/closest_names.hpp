@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace metron::detail {
+namespace metron::analysis::detail {
 
 /// The Levenshtein distance between `a` and `b` (insertions, deletions, substitutions; bytes).
 /// Costs O(|a|·|b|) time and O(|b|) memory.
@@ -22,4 +22,4 @@ namespace metron::detail {
 [[nodiscard]] std::string did_you_mean(std::string_view wanted,
                                        const std::vector<std::string>& known);
 
-}  // namespace metron::detail
+}  // namespace metron::analysis::detail

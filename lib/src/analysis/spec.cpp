@@ -23,7 +23,7 @@
 #include <tuple>
 #include <utility>
 
-namespace metron {
+namespace metron::analysis {
 
 namespace {
 
@@ -337,7 +337,7 @@ class spec_reader {
     }
     check_keys(defaults, "defaults", default_keys);
     if (const YAML::Node value = defaults["tolerance"]; value) {
-      const tolerance read = read_tolerance(value, "defaults.tolerance", nullptr);
+      const tolerance_spec read = read_tolerance(value, "defaults.tolerance", nullptr);
       if (!read.percent) {
         fail_value(value, "defaults.tolerance",
                    "a default tolerance must be a percentage such as '5%', since KPIs differ in "
@@ -400,11 +400,6 @@ class spec_reader {
                             "benchmark_regex");
       }
       if (const YAML::Node field = body["field"]; field) {
-        if (metric.source != metric_source::benchmark) {
-          fail(field, join_key(path, "field"),
-               "'field' chooses a Google Benchmark value (real_time, cpu_time or a counter); a "
-               "probe has one value per record");
-        }
         metric.field = name_value(field, join_key(path, "field"));
       } else if (metric.source == metric_source::benchmark) {
         metric.field = "real_time";
@@ -532,9 +527,9 @@ class spec_reader {
     if (const YAML::Node value = body["better"]; value) {
       const std::string text = string_value(value, join_key(path, "better"));
       if (text == "lower") {
-        kpi.better = better_when::lower;
+        kpi.direction = better::lower;
       } else if (text == "higher") {
-        kpi.better = better_when::higher;
+        kpi.direction = better::higher;
       } else {
         fail_value(value, join_key(path, "better"),
                    fmt::format("unknown direction '{}'; expected lower or higher", text));
@@ -543,9 +538,9 @@ class spec_reader {
     if (const YAML::Node value = body["threshold"]; value) {
       kpi.threshold = read_threshold(value, join_key(path, "threshold"), kpi);
     }
-    kpi.regression_tolerance = default_tolerance_;
+    kpi.tolerance = default_tolerance_;
     if (const YAML::Node value = body["tolerance"]; value) {
-      kpi.regression_tolerance = read_tolerance(value, join_key(path, "tolerance"), &kpi);
+      kpi.tolerance = read_tolerance(value, join_key(path, "tolerance"), &kpi);
     }
     kpi.test = default_test_;
     if (const YAML::Node value = body["test"]; value) {
@@ -609,7 +604,7 @@ class spec_reader {
     if (text.empty()) {
       fail_value(value, key, "expected a unit such as ns, us, ms, s or /s");
     }
-    const unit parsed = parse_unit(text);
+    const unit_spec parsed = parse_unit(text);
     if (kpi.stat == statistic::count || kpi.stat == statistic::cv || kpi.kind == kpi_kind::ratio) {
       fail_value(value, key,
                  fmt::format("a {} has no unit; leave out 'unit'",
@@ -657,7 +652,7 @@ class spec_reader {
     if (read.unit_name.empty()) {
       return read.value;
     }
-    const unit written = parse_unit(read.unit_name);
+    const unit_spec written = parse_unit(read.unit_name);
     if (!kpi.value_unit) {
       if (!may_set_unit) {
         fail_value(value, key,
@@ -678,7 +673,7 @@ class spec_reader {
   }
 
   // A tolerance: "5%" (relative), a number in the KPI's unit, or a number with a unit.
-  tolerance read_tolerance(const YAML::Node& value, const std::string& key, kpi_spec* kpi) const {
+  tolerance_spec read_tolerance(const YAML::Node& value, const std::string& key, kpi_spec* kpi) const {
     const std::optional<quantity> read =
         value.IsScalar() ? parse_quantity(value.Scalar()) : std::nullopt;
     if (!read) {
@@ -730,7 +725,7 @@ class spec_reader {
 
   std::string file_;
   std::map<std::string, std::size_t> key_lines_;
-  std::optional<tolerance> default_tolerance_;
+  std::optional<tolerance_spec> default_tolerance_;
   std::optional<test_kind> default_test_;
   std::optional<double> default_alpha_;
   std::size_t default_min_samples_ = 1;
@@ -764,10 +759,6 @@ std::string statistic_names() {
   return names;
 }
 
-std::string_view to_string(better_when b) noexcept {
-  return b == better_when::lower ? "lower" : "higher";
-}
-
 std::string_view to_string(test_kind t) noexcept {
   switch (t) {
     case test_kind::mann_whitney: return "mann-whitney";
@@ -777,7 +768,7 @@ std::string_view to_string(test_kind t) noexcept {
   return "unknown";
 }
 
-unit parse_unit(std::string_view name) {
+unit_spec parse_unit(std::string_view name) {
   for (const unit_name& entry : unit_table) {
     if (entry.name == name) {
       return {std::string(name), entry.dimension, entry.to_base};
@@ -812,4 +803,4 @@ benchmark_spec load_spec(const std::string& path) {
   return parse_spec(text.str(), path);
 }
 
-}  // namespace metron
+}  // namespace metron::analysis
