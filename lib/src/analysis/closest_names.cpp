@@ -33,11 +33,11 @@ std::vector<std::string> closest_names(std::string_view wanted,
   std::vector<candidate> candidates;
   for (std::size_t i = 0; i < known.size(); ++i) {
     const std::size_t distance = edit_distance(wanted, known[i]);
-    // A name that needs more edits than two thirds of the longer name's length is a different
+    // A name that needs more edits than a third of the longer name's length is a different
     // name, not a misspelling; a name that contains the wanted one is always worth showing.
     const std::size_t longer = std::max(wanted.size(), known[i].size());
     const bool contains = !wanted.empty() && known[i].find(wanted) != std::string::npos;
-    if (contains || distance * 3 <= longer * 2) {
+    if (contains || distance <= std::max<std::size_t>(1, longer / 3)) {
       candidates.push_back({distance, i});
     }
   }

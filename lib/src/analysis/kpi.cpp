@@ -75,19 +75,21 @@ unit_spec dataset_unit(const std::string& name) {
   return parse_unit(name);
 }
 
-// Converts `values` from the unit `from` into the KPI's unit, or refuses when they do not convert.
-void convert(std::vector<double>& values, const unit_spec& from, const kpi_spec& kpi,
+// Converts `values` from the unit `from_name` (as the dataset writes it) into the KPI's unit, or
+// refuses when they do not convert.
+void convert(std::vector<double>& values, const std::string& from_name, const kpi_spec& kpi,
              std::string_view what) {
   if (!kpi.value_unit) {
     return;
   }
+  const unit_spec from = dataset_unit(from_name);
   const unit_spec& to = *kpi.value_unit;
   const bool convertible = from.dimension == to.dimension &&
                            (from.dimension != unit_dimension::other || from.name == to.name);
   if (!convertible) {
     fail(kpi.where, kpi_key(kpi, "unit"),
          fmt::format("'{}' does not apply to {}, measured in {}", to.name, what,
-                     from.name.empty() ? "plain numbers" : "'" + from.name + "'"));
+                     from_name.empty() ? "plain numbers" : "'" + from_name + "'"));
   }
   const double factor = from.to_base / to.to_base;
   for (double& value : values) {
@@ -160,7 +162,7 @@ std::vector<const metric*> resolve(const metric_selector& selector, const datase
 kpi_sample metric_sample(const kpi_spec& kpi, const metric& m) {
   kpi_sample sample;
   sample.values = m.values;
-  convert(sample.values, dataset_unit(m.unit), kpi, fmt::format("metric '{}'", m.name));
+  convert(sample.values, m.unit, kpi, fmt::format("metric '{}'", m.name));
   sample.unit = result_unit(kpi, m.unit);
   sample.source = m.name;
   sample.direction = m.direction;
@@ -211,7 +213,7 @@ kpi_sample interval_sample(const kpi_spec& kpi, const dataset& data) {
   for (std::size_t i = 1; i < events.size(); ++i) {
     sample.values.push_back(static_cast<double>(events[i]->time_ns - events[i - 1]->time_ns));
   }
-  convert(sample.values, parse_unit("ns"), kpi, "intervals");
+  convert(sample.values, "ns", kpi, "intervals");
   sample.unit = result_unit(kpi, "ns");
   sample.source = fmt::format("intervals of {}", kpi.event);
   return sample;
@@ -290,7 +292,7 @@ kpi_sample span_sample(const kpi_spec& kpi, const dataset& data) {
   for (const std::string& note : notes) {
     sample.note += (sample.note.empty() ? "" : "; ") + note;
   }
-  convert(sample.values, parse_unit("ns"), kpi, "spans");
+  convert(sample.values, "ns", kpi, "spans");
   sample.unit = result_unit(kpi, "ns");
   sample.source = fmt::format("{} → {} by {}", kpi.from_event, kpi.to_event, kpi.key);
   return sample;
