@@ -186,6 +186,20 @@ TEST_CASE("a threshold passes on the better side and breaches on the worse", "[a
   CHECK(report.results[1].value == Approx(5.5));
 }
 
+TEST_CASE("a spec declares the unit of values the inputs leave plain", "[analysis][kpi]") {
+  dataset data = ledger_data();
+  data.metrics.push_back(make_metric("BM_push:ns_per_op", {2e-8, 4e-8}, ""));
+  const std::string spec = "suite: s\nmetrics:\n  op:\n    benchmark: BM_push\n"
+                           "    field: ns_per_op\n    unit: s\n"
+                           "  utxo:\n    probe: ledger.utxo\n    unit: s\n"
+                           "kpis:\n  k:\n    metric: op\n    unit: ns\n    statistic: max\n";
+  CHECK(only(evaluate(spec, data)).value == Approx(40.0));
+  const std::string contradicting = spec + "  u:\n    metric: utxo\n";
+  CHECK(error_of(contradicting, data) ==
+        "specs/test.yaml:7: metrics.utxo.unit: the inputs measure 'ledger.utxo' in 'outputs', not "
+        "'s'; leave out 'unit'");
+}
+
 TEST_CASE("fields choose observables and counters", "[analysis][kpi]") {
   CHECK(value_of("    metric: apply_cpu\n    statistic: mean\n") == 500);
   CHECK(value_of("    metric: push\n    statistic: mean\n") == 5);

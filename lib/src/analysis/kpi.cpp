@@ -158,12 +158,33 @@ std::vector<const metric*> resolve(const metric_selector& selector, const datase
   return matches;
 }
 
+// The unit of a metric's values: the inputs', else the one the spec's metric entry declares.
+// A declared unit that contradicts the inputs' is refused.
+std::string unit_of(const metric& m, const metric_selector& selector) {
+  if (selector.unit.empty()) {
+    return m.unit;
+  }
+  if (m.unit.empty()) {
+    return selector.unit;
+  }
+  const unit_spec known = dataset_unit(m.unit);
+  const unit_spec declared = parse_unit(selector.unit);
+  if (known.dimension != declared.dimension || known.to_base != declared.to_base ||
+      (known.dimension == unit_dimension::other && known.name != declared.name)) {
+    fail(selector.where, fmt::format("metrics.{}.unit", selector.name),
+         fmt::format("the inputs measure '{}' in '{}', not '{}'; leave out 'unit'", m.name, m.unit,
+                     selector.unit));
+  }
+  return m.unit;
+}
+
 // A metric's values in the KPI's unit.
-kpi_sample metric_sample(const kpi_spec& kpi, const metric& m) {
+kpi_sample metric_sample(const kpi_spec& kpi, const metric& m, const metric_selector& selector) {
   kpi_sample sample;
   sample.values = m.values;
-  convert(sample.values, m.unit, kpi, fmt::format("metric '{}'", m.name));
-  sample.unit = result_unit(kpi, m.unit);
+  const std::string unit = unit_of(m, selector);
+  convert(sample.values, unit, kpi, fmt::format("metric '{}'", m.name));
+  sample.unit = result_unit(kpi, unit);
   sample.source = m.name;
   sample.direction = m.direction;
   return sample;
@@ -445,7 +466,7 @@ void evaluate_metric(const kpi_spec& kpi, const benchmark_spec& spec, const data
       result.values = {result.value};
       judge(result, {});
     } else {
-      result = from_sample(kpi, metric_sample(kpi, *m), m->direction);
+      result = from_sample(kpi, metric_sample(kpi, *m, selector), m->direction);
     }
     if (selector.regex) {
       result.name = fmt::format("{}[{}]", kpi.name, m->name);
@@ -482,8 +503,13 @@ kpi_result evaluate_rate(const kpi_spec& kpi, const dataset& data) {
 }
 
 kpi_result evaluate_ratio(const kpi_spec& kpi, const benchmark_spec& spec, const dataset& data) {
-  const auto one_metric = [&](const std::string& name, std::string_view field) -> const metric& {
-    const std::vector<const metric*> found = resolve(*spec.find_metric(name), data);
+  struct side {
+    const metric* chosen;
+    std::string unit;
+  };
+  const auto one_metric = [&](const std::string& name, std::string_view field) -> side {
+    const metric_selector& selector = *spec.find_metric(name);
+    const std::vector<const metric*> found = resolve(selector, data);
     if (found.size() != 1) {
       std::vector<std::string> names;
       for (const metric* m : found) {
@@ -493,28 +519,31 @@ kpi_result evaluate_ratio(const kpi_spec& kpi, const benchmark_spec& spec, const
            fmt::format("a ratio divides one metric by one other, but '{}' matches {}: {}", name,
                        found.size(), list_names(names)));
     }
-    return *found.front();
+    return {found.front(), unit_of(*found.front(), selector)};
   };
-  const metric& numerator = one_metric(kpi.numerator, "ratio.numerator");
-  const metric& denominator = one_metric(kpi.denominator, "ratio.denominator");
-  if (dataset_unit(numerator.unit).dimension != dataset_unit(denominator.unit).dimension ||
-      (dataset_unit(numerator.unit).dimension == unit_dimension::other &&
-       numerator.unit != denominator.unit)) {
+  const side top_side = one_metric(kpi.numerator, "ratio.numerator");
+  const side bottom_side = one_metric(kpi.denominator, "ratio.denominator");
+  const metric& numerator = *top_side.chosen;
+  const metric& denominator = *bottom_side.chosen;
+  const unit_spec top_unit = dataset_unit(top_side.unit);
+  const unit_spec bottom_unit = dataset_unit(bottom_side.unit);
+  if (top_unit.dimension != bottom_unit.dimension ||
+      (top_unit.dimension == unit_dimension::other && top_unit.name != bottom_unit.name)) {
     fail(kpi.where, kpi_key(kpi, "ratio"),
          fmt::format("'{}' is in '{}' and '{}' in '{}': a ratio needs one unit", numerator.name,
-                     numerator.unit, denominator.name, denominator.unit));
+                     top_side.unit, denominator.name, bottom_side.unit));
   }
   // Both sides in the base unit of their dimension, so that µs over ns divides like for like.
-  const auto in_base = [](const metric& m) {
+  const auto in_base = [](const metric& m, const unit_spec& u) {
     std::vector<double> values = m.values;
-    const double factor = dataset_unit(m.unit).to_base;
+    const double factor = u.to_base;
     for (double& value : values) {
       value *= factor;
     }
     return values;
   };
-  const statistic_value top = compute(kpi.stat, in_base(numerator));
-  const statistic_value bottom = compute(kpi.stat, in_base(denominator));
+  const statistic_value top = compute(kpi.stat, in_base(numerator, top_unit));
+  const statistic_value bottom = compute(kpi.stat, in_base(denominator, bottom_unit));
   kpi_result result = result_of(kpi);
   result.source = fmt::format("{} / {}", numerator.name, denominator.name);
   result.direction = kpi.direction.value_or(numerator.direction);
