@@ -388,12 +388,18 @@ TEST_CASE("closest names rank by edit distance and leave out the far ones", "[an
   CHECK(metron::analysis::detail::edit_distance("same", "same") == 0);
   const std::vector<std::string> known = {"ledger.apply", "ledger.applied", "mempool.add",
                                           "wallet.sign"};
-  CHECK(metron::analysis::detail::closest_names("ledger.aply", known) ==
+  CHECK(metron::analysis::detail::closest_names("ledger.appl", known) ==
         std::vector<std::string>{"ledger.apply", "ledger.applied"});
+  CHECK(metron::analysis::detail::closest_names("ledger.aply", known) ==
+        std::vector<std::string>{"ledger.apply"});
   // A name that contains the wanted one is shown however far it is.
   CHECK(metron::analysis::detail::closest_names("apply", known) ==
         std::vector<std::string>{"ledger.apply"});
   CHECK(metron::analysis::detail::closest_names("zzz", known).empty());
   CHECK(metron::analysis::detail::did_you_mean("zzz", known).empty());
   CHECK(metron::analysis::detail::did_you_mean("mempool.ad", known) == "; did you mean 'mempool.add'?");
+  // Within a third of the length, but much further than the nearest: left out.
+  CHECK(metron::analysis::detail::closest_names("chain.block.forget",
+                                                {"chain.block.adopted", "chain.block.forged"}) ==
+        std::vector<std::string>{"chain.block.forged"});
 }

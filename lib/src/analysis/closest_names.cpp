@@ -43,9 +43,15 @@ std::vector<std::string> closest_names(std::string_view wanted,
   }
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const candidate& x, const candidate& y) { return x.distance < y.distance; });
+  // Near a close match, names much further away are noise: keep those within two edits of the
+  // nearest (and any that contain the wanted name).
   std::vector<std::string> names;
-  for (std::size_t i = 0; i < candidates.size() && i < limit; ++i) {
-    names.push_back(known[candidates[i].order]);
+  for (std::size_t i = 0; i < candidates.size() && names.size() < limit; ++i) {
+    const std::string& name = known[candidates[i].order];
+    const bool contains = !wanted.empty() && name.find(wanted) != std::string::npos;
+    if (contains || candidates[i].distance <= candidates.front().distance + 2) {
+      names.push_back(name);
+    }
   }
   return names;
 }
