@@ -295,6 +295,23 @@ TEST_CASE("kpi: the shipped probe_bench spec reads Google Benchmark's output",
         Approx(783000.0 / 653000.0));
 }
 
+TEST_CASE("kpi: the shipped chain spec measures block propagation from logs",
+          "[integration][kpi][specs]") {
+  const workspace space;
+  const process_result result = run_metron(
+      {"kpi", "--json", "--spec", (specs_dir / "chain.yaml").string(), "chain.log"},
+      space.directory);
+  INFO("stderr: " << result.err);
+  REQUIRE(result.exit_code == 0);
+  const json report = json::parse(result.out);
+  CHECK(kpi_named(report, "propagation_median").at("value").get<double>() == Approx(275.0));
+  CHECK(kpi_named(report, "propagation_worst").at("value").get<double>() == Approx(600.0));
+  CHECK(kpi_named(report, "blocks_per_second").at("status") == "pass");
+  // Two intervals between three blocks, where the spec asks for three.
+  CHECK(kpi_named(report, "block_interval").at("status") == "insufficient");
+  CHECK(kpi_named(report, "block_interval").at("value").get<double>() == Approx(2.0));
+}
+
 #ifdef METRON_QUICKSTART_PATH
 TEST_CASE("kpi: the shipped quickstart spec names the quickstart's probes",
           "[integration][kpi][specs]") {
