@@ -22,9 +22,11 @@ struct summary_options {
   double confidence = 0.95;              ///< level of the bootstrap intervals, in (0, 1)
   std::size_t bootstrap_resamples = 2000;  ///< resamples per interval; 0 skips them (NaN bounds)
   std::uint64_t seed = 0x6d6574726f6eULL;  ///< seed of the resampling: same seed, same intervals
-  /// Samples larger than this are bootstrapped from an evenly spaced subsample of this size
-  /// (sorted order), which keeps the cost bounded; 0 means never.
-  std::size_t bootstrap_max_values = 100000;
+  /// Resamples hold at most this many values, which bounds the cost. For a larger sample n the
+  /// resamples of m values are drawn from the whole sample (the m-out-of-n bootstrap) and the
+  /// interval's distances from the sample's own estimate are scaled by sqrt(m / n), as both
+  /// statistics vary as 1 / sqrt(size). 0 means resamples as large as the sample.
+  std::size_t bootstrap_max_values = 10000;
 };
 
 /// The summary of a sample. Fields that need more values than the sample has are NaN:
@@ -101,8 +103,9 @@ struct streaming_options {
 
 /// A summary of a stream of values in bounded memory.
 ///
-/// Moments (n, mean, stddev, min, max, cv, bimodality coefficient) are exact up to rounding,
-/// kept by Boost.Accumulators. Quantiles, MAD, outlier counts and modes come from a log-bucketed
+/// Moments (n, mean, stddev, cv, bimodality coefficient) are exact up to rounding, kept by
+/// Boost.Accumulators as power sums of the values less the first value seen (which keeps the
+/// digits of a small spread about a large mean); min and max are exact. Quantiles, MAD, outlier counts and modes come from a log-bucketed
 /// histogram: each quantile is within a relative 2^-(mantissa_bits+1) of the sample's order
 /// statistic of rank ⌈p·n⌉ (0.39 % by default), and the result says `approximate`. Intervals are
 /// NaN. Memory: one 8-byte count per bucket between the smallest and largest magnitude seen, at

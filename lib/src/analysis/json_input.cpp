@@ -105,6 +105,13 @@ nlohmann::json parse_json(std::string_view text, const std::string& where,
     }
     throw input_error(fmt::format("{} (byte {}): not valid JSON: {}", where,
                                   base_offset + consumed, what));
+  } catch (const nlohmann::json::out_of_range& problem) {
+    // A number beyond a double's range; nlohmann names the number but not its place.
+    std::string what = problem.what();
+    if (const auto bracket = what.find("] "); bracket != std::string::npos) {
+      what = what.substr(bracket + 2);
+    }
+    throw input_error(fmt::format("{}: {}; numbers must be finite", where, what));
   }
 }
 

@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -27,13 +26,18 @@ std::optional<int> digits(std::string_view text, std::size_t at, std::size_t cou
     return std::nullopt;
   }
   int value = 0;
-  const char* first = text.data() + at;
-  const auto [end, problem] = std::from_chars(first, first + count, value);
-  if (problem != std::errc{} || end != first + count) {
-    return std::nullopt;
+  for (const char digit : text.substr(at, count)) {
+    if (digit < '0' || digit > '9') {
+      return std::nullopt;
+    }
+    value = value * 10 + (digit - '0');
   }
   return value;
 }
+
+/// Years whose every instant fits a signed 64-bit count of ns since the Unix epoch.
+constexpr int first_year = 1678;
+constexpr int last_year = 2261;
 
 /// ns since the Unix epoch of "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+00:00)", or nothing.
 std::optional<std::int64_t> parse_utc(std::string_view text) {
@@ -45,7 +49,8 @@ std::optional<std::int64_t> parse_utc(std::string_view text) {
   const auto second = digits(text, 17, 2);
   if (!year || !month || !day || !hour || !minute || !second || text[4] != '-' ||
       text[7] != '-' || (text[10] != 'T' && text[10] != ' ') || text[13] != ':' ||
-      text[16] != ':' || *hour > 23 || *minute > 59 || *second > 60) {
+      text[16] != ':' || *hour > 23 || *minute > 59 || *second > 60 || *year < first_year ||
+      *year > last_year) {
     return std::nullopt;
   }
   const std::chrono::year_month_day date{std::chrono::year{*year},
@@ -145,7 +150,9 @@ std::optional<event> parse_line(std::string_view line, const std::string& file,
   const auto time = parse_utc(stamp);
   if (!time) {
     throw input_error(fmt::format(
-        "{}: timestamp '{}' is not ISO 8601 UTC like 2026-11-27T23:40:00.123456Z", where, stamp));
+        "{}: timestamp '{}' is not ISO 8601 UTC like 2026-11-27T23:40:00.123456Z between the "
+        "years {} and {}",
+        where, stamp, first_year, last_year));
   }
   happening.time_ns = *time;
   happening.base = time_base::unix_epoch;

@@ -10,7 +10,6 @@
 #include <boost/accumulators/statistics/mean.hpp>
 #include <boost/accumulators/statistics/min.hpp>
 #include <boost/accumulators/statistics/stats.hpp>
-#include <boost/accumulators/statistics/variance.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -146,8 +145,7 @@ summary summarize(std::span<const double> values, const summary_options& options
     return result;
   }
 
-  acc::accumulator_set<double, acc::stats<acc::tag::count, acc::tag::mean, acc::tag::variance,
-                                          acc::tag::min, acc::tag::max>>
+  acc::accumulator_set<double, acc::stats<acc::tag::count, acc::tag::mean, acc::tag::min, acc::tag::max>>
       moments;
   for (const double value : values) {
     moments(value);
@@ -159,12 +157,8 @@ summary summarize(std::span<const double> values, const summary_options& options
   result.mean = acc::mean(moments);
   result.min = acc::min(moments);
   result.max = acc::max(moments);
-  // Boost's variance divides by n; the sample standard deviation divides by n - 1.
-  result.stddev = n < 2 ? nan : std::sqrt(acc::variance(moments) * count / (count - 1));
-  result.cv = (n < 2 || result.mean == 0) ? nan : result.stddev / result.mean;
-
-  // Skewness and kurtosis from a second pass about the mean: raw power sums would lose every
-  // digit for timings whose spread is small against their mean.
+  // Variance, skewness and kurtosis from a second pass about the mean: a one-pass update loses
+  // digits for timings whose spread is small against their mean.
   detail::central_sums sums{count, 0, 0, 0};
   for (const double value : values) {
     const double d = value - result.mean;
@@ -173,6 +167,8 @@ summary summarize(std::span<const double> values, const summary_options& options
     sums.m3 += d2 * d;
     sums.m4 += d2 * d2;
   }
+  result.stddev = n < 2 ? nan : std::sqrt(sums.m2 / (count - 1));
+  result.cv = (n < 2 || result.mean == 0) ? nan : result.stddev / result.mean;
   result.bimodality_coefficient = detail::bimodality_coefficient(sums);
 
   std::vector<double> sorted(values.begin(), values.end());

@@ -6,8 +6,6 @@
 
 #include <boost/accumulators/accumulators.hpp>
 #include <boost/accumulators/statistics/count.hpp>
-#include <boost/accumulators/statistics/max.hpp>
-#include <boost/accumulators/statistics/min.hpp>
 #include <boost/accumulators/statistics/moment.hpp>
 #include <boost/accumulators/statistics/stats.hpp>
 #include <fmt/format.h>
@@ -123,7 +121,7 @@ double rank_value(const std::vector<bucket>& buckets, std::uint64_t n, double p)
 struct streaming_summary::impl {
   using accumulator = acc::accumulator_set<
       double, acc::stats<acc::tag::count, acc::tag::moment<1>, acc::tag::moment<2>,
-                         acc::tag::moment<3>, acc::tag::moment<4>, acc::tag::min, acc::tag::max>>;
+                         acc::tag::moment<3>, acc::tag::moment<4>>>;
 
   unsigned shift = 45;    ///< 52 − mantissa_bits: bits of a double below a bucket's key
   bool started = false;
@@ -131,6 +129,9 @@ struct streaming_summary::impl {
   /// near the origin keep the digits the central moments need.
   double origin = 0;
   accumulator moments;
+  /// The extremes of the values added here, kept unshifted so that they are exact.
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
   power_sums merged;      ///< what merge() brought in, about `origin`
   bucket_range positive;
   bucket_range negative;
@@ -166,8 +167,8 @@ struct streaming_summary::impl {
       power_sums own;
       own.sums = {n, acc::moment<1>(moments) * n, acc::moment<2>(moments) * n,
                   acc::moment<3>(moments) * n, acc::moment<4>(moments) * n};
-      own.min = acc::min(moments) + origin;
-      own.max = acc::max(moments) + origin;
+      own.min = min;
+      own.max = max;
       result.add(own);
     }
     return result;
@@ -175,18 +176,18 @@ struct streaming_summary::impl {
 
   /// Every non-empty bucket in ascending order of value, each valued at its middle, clamped to
   /// the extremes seen.
-  [[nodiscard]] std::vector<bucket> buckets(double min, double max) const {
+  [[nodiscard]] std::vector<bucket> buckets(double lowest, double highest) const {
     std::vector<bucket> result;
     std::vector<bucket> negatives;
     negative.for_each([&](std::int64_t k, std::uint64_t count) {
-      negatives.push_back({std::clamp(-bucket_middle(k), min, max), count});
+      negatives.push_back({std::clamp(-bucket_middle(k), lowest, highest), count});
     });
     result.assign(negatives.rbegin(), negatives.rend());
     if (zeros != 0) {
       result.push_back({0.0, zeros});
     }
     positive.for_each([&](std::int64_t k, std::uint64_t count) {
-      result.push_back({std::clamp(bucket_middle(k), min, max), count});
+      result.push_back({std::clamp(bucket_middle(k), lowest, highest), count});
     });
     return result;
   }
@@ -216,6 +217,8 @@ void streaming_summary::add(double value) {
     state.origin = value;
   }
   state.moments(value - state.origin);
+  state.min = std::min(state.min, value);
+  state.max = std::max(state.max, value);
   state.histogram_add(value);
 }
 
