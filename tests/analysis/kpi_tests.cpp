@@ -265,6 +265,18 @@ TEST_CASE("a metric missing from the inputs is bad input with the closest names"
         "inputs hold no metrics");
 }
 
+TEST_CASE("a name too long for a regex match is refused, not matched", "[analysis][kpi]") {
+  dataset data = ledger_data();
+  data.metrics.push_back(make_metric(std::string(2000, 'x'), {1}));
+  data.metrics.back().origins.push_back({"big.json", "benchmarks[9]"});
+  const std::string spec = "suite: s\nmetrics:\n  x:\n    benchmark_regex: 'x+'\nkpis:\n"
+                           "  k:\n    metric: x\n";
+  CHECK(error_of(spec, data) ==
+        "specs/test.yaml:3: metrics.x.benchmark_regex: a name of 2000 bytes in big.json is too "
+        "long to match against a regular expression (at most 1024); choose it with its exact "
+        "name");
+}
+
 TEST_CASE("a rate counts events per unit of time between the first and the last",
           "[analysis][kpi]") {
   dataset data;

@@ -28,14 +28,14 @@ enum class kpi_status {
 struct kpi_result {
   std::string name;    ///< the KPI's name; "name[metric]" for each match of a regex metric
   std::string source;  ///< what it was computed from: a metric's name, "a → b by key", "a / b"
-  kpi_kind kind = kpi_kind::metric;
-  statistic stat = statistic::median;
+  kpi_kind kind = kpi_kind::metric;    ///< as the spec defines it
+  statistic stat = statistic::median;  ///< the statistic `value` is
   std::string unit;  ///< the unit of `value` and `threshold`; empty for plain numbers
-  better direction = better::lower;
+  better direction = better::lower;  ///< the spec's, else the metric's own (see evaluate_kpis())
   /// The statistic, in `unit`: shown even when insufficient, NaN when it cannot be computed.
   double value = 0.0;
-  std::optional<double> threshold;
-  kpi_status status = kpi_status::unchecked;
+  std::optional<double> threshold;            ///< in `unit`; nothing when the spec gives none
+  kpi_status status = kpi_status::unchecked;  ///< the verdict
   std::size_t samples = 0;      ///< values the statistic summarised (events for a rate)
   std::size_t min_samples = 1;  ///< as the spec asks
   /// What else a reader should know: why it is insufficient, spans that never ended, … Empty
@@ -50,8 +50,8 @@ struct kpi_result {
 
 /// Every KPI of a spec over one dataset.
 struct kpi_report {
-  std::string suite;
-  std::string spec_file;
+  std::string suite;      ///< the spec's suite
+  std::string spec_file;  ///< the spec's path, as given
   std::vector<kpi_result> results;  ///< in the spec's order, regex matches in name order
 
   /// Whether no result is a breach.

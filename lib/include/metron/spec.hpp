@@ -14,8 +14,8 @@ namespace metron::analysis {
 /// Where something was written in a spec: the file as given and the 1-based line. Evaluation
 /// errors that concern a spec entry (an unknown metric, say) start with it, as `file:line:`.
 struct spec_location {
-  std::string file;
-  std::size_t line = 0;
+  std::string file;      ///< the spec's path, as given to load_spec() or parse_spec()
+  std::size_t line = 0;  ///< 1-based
 };
 
 /// Which of a dataset's metrics a spec's metric entry chooses.
@@ -27,7 +27,7 @@ enum class metric_source {
 /// One entry of a spec's `metrics:` mapping: a name the KPIs use, and what it chooses.
 struct metric_selector {
   std::string name;             ///< the key in `metrics:`
-  metric_source source = metric_source::probe;
+  metric_source source = metric_source::probe;  ///< `probe…` or `benchmark…`
   std::string pattern;          ///< the exact name, or an ECMAScript regex matching whole names
   bool regex = false;           ///< `probe_regex:` / `benchmark_regex:` rather than `probe:`
   /// Which of the entry's values. Benchmarks: `real_time` (the default), `cpu_time`, or a user
@@ -37,7 +37,7 @@ struct metric_selector {
   /// The unit of the values where the inputs give none (a Google Benchmark counter is a plain
   /// number: `unit: s` says that `ns_per_op` counts seconds). As written; parse_unit() reads it.
   std::string unit;
-  spec_location where;
+  spec_location where;  ///< the entry's key in the spec
 };
 
 /// A statistic of a sample. `p50` and `median` are the same number.
@@ -88,7 +88,7 @@ enum class unit_dimension {
 /// A unit a spec names, with its factor to the dimension's base.
 struct unit_spec {
   std::string name;  ///< as written: "us", "/s", "bytes"
-  unit_dimension dimension = unit_dimension::other;
+  unit_dimension dimension = unit_dimension::other;  ///< what it measures
   /// One of this unit in the base: 1000 for "us" (ns), 1000 for "/ms" (per second), 1 for other.
   double to_base = 1.0;
 };
@@ -115,7 +115,7 @@ enum class kpi_kind {
 /// One entry of a spec's `kpis:` mapping, after the suite's `defaults:` are applied.
 struct kpi_spec {
   std::string name;  ///< the key in `kpis:`
-  kpi_kind kind = kpi_kind::metric;
+  kpi_kind kind = kpi_kind::metric;  ///< how the KPI gets its sample
   std::string metric;       ///< metric: the spec metric's name
   std::string event;        ///< rate, interval: the event name
   std::string from_event;   ///< span: the event that starts it
@@ -135,14 +135,14 @@ struct kpi_spec {
   std::optional<test_kind> test;                  ///< for the comparator; nothing: its default
   std::optional<double> alpha;                    ///< for the comparator; nothing: its default
   std::size_t min_samples = 1;  ///< fewer makes the KPI insufficient rather than pass or breach
-  spec_location where;
+  spec_location where;          ///< the KPI's key in the spec
 };
 
 /// A parsed and validated benchmark specification.
 struct benchmark_spec {
   std::string file;  ///< the path it came from, as given
-  std::string suite;
-  std::string description;
+  std::string suite;        ///< the suite's name
+  std::string description;  ///< free text; empty when the spec gives none
   std::vector<metric_selector> metrics;  ///< in the order written
   std::vector<kpi_spec> kpis;            ///< in the order written
 

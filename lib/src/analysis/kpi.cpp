@@ -23,6 +23,8 @@ namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr double ns_per_second = 1e9;
+// The longest name a regex is matched against (see resolve()).
+constexpr std::size_t max_regex_subject = 1024;
 
 // A KPI's sample before its statistic: values in the KPI's unit, and what to tell about them.
 struct kpi_sample {
@@ -142,6 +144,15 @@ std::vector<const metric*> resolve(const metric_selector& selector, const datase
   std::vector<const metric*> matches;
   for (const metric& m : data.metrics) {
     const std::string& entry = m.entry.empty() ? m.name : m.entry;
+    // The standard library matches by recursion, one level per character: a name this long
+    // could exhaust the stack, so it must be chosen by its exact name.
+    if (entry.size() > max_regex_subject) {
+      fail(selector.where, key,
+           fmt::format("a name of {} bytes in {} is too long to match against a regular "
+                       "expression (at most {}); choose it with its exact name",
+                       entry.size(), m.origins.empty() ? "the inputs" : m.origins.front().file,
+                       max_regex_subject));
+    }
     if (std::regex_match(entry, pattern) && m.name == metric_name(selector, entry)) {
       matches.push_back(&m);
     }
