@@ -103,9 +103,10 @@ struct comparison {
 /// Otherwise a change is regressed (improved) when p < alpha and the estimated change is worse
 /// (better) than the tolerance — significance and size, both required; unchanged when the whole
 /// interval lies within ± the tolerance; inconclusive otherwise, with the repetitions needed.
-/// In equivalence mode, regressed when the one-sided test that the change is worse than the
-/// tolerance rejects, improved likewise for better, unchanged when both one-sided tests against
-/// ± the tolerance reject (p = equivalence_p < alpha), inconclusive otherwise.
+/// In equivalence mode the interval is at 1 − 2·alpha, so each bound is a one-sided test at
+/// alpha: regressed (improved) when the whole interval is worse (better) than the tolerance,
+/// unchanged when both one-sided tests against ± the tolerance reject (equivalence_p < alpha),
+/// inconclusive otherwise.
 ///
 /// Any thread. Cost: O(n log n) for summaries and the U test, O(n_a · n_b log(n_a · n_b)) for the
 /// Hodges–Lehmann interval, O(resamples · n) for the bootstrap.
