@@ -332,9 +332,13 @@ comparison compare(std::span<const double> baseline, std::span<const double> can
           "would (power {:.0f} %)",
           baseline.size(), candidate.size(), 100.0 * cv, 100.0 * row.tolerance,
           *row.repetitions_needed, 100.0 * options.power);
-    } else if (too_small(row)) {
-      row.note = fmt::format("{} vs {} values: too few for a test at alpha {}", baseline.size(),
-                             candidate.size(), row.alpha);
+    } else if (row.tolerance > 0) {
+      // No variance to go by: the fewest values with which the test can reach alpha at all.
+      row.repetitions_needed = repetitions_needed(0, row.tolerance, row.alpha, options.power);
+      row.note = fmt::format(
+          "{} vs {} values: too few to estimate the noise; a test at alpha {} needs at least {} "
+          "per side, noisy metrics more",
+          baseline.size(), candidate.size(), row.alpha, *row.repetitions_needed);
     }
   }
   return row;

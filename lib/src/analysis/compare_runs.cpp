@@ -86,6 +86,10 @@ side_samples collect(std::span<const run_input> side, replication mode) {
       }
     }
   }
+  if (samples.order.empty()) {
+    throw input_error(fmt::format("{}: no metric to compare (no benchmark rows or probe samples)",
+                                  side.front().file));
+  }
   return samples;
 }
 
