@@ -65,11 +65,17 @@ struct comparison {
   std::string unit;   ///< the unit of the summaries; empty for plain numbers
   better direction = better::lower;  ///< which way is better
   std::string kind;   ///< "time", "counter" or "kpi": what the row measures
-  summary baseline;   ///< the baseline's sample (without bootstrap intervals)
-  summary candidate;  ///< the candidate's sample (without bootstrap intervals)
+  /// The baseline's sample, as summarize() gives it but without bootstrap intervals (NaN),
+  /// bimodality coefficient (NaN) and modes (empty).
+  summary baseline;
+  summary candidate;  ///< the candidate's sample, likewise
   /// Candidate median over baseline median, less one: +0.1 is 10 % larger. NaN when the baseline
   /// median is 0 or a side is empty.
   double change = 0;
+  /// The interval method's own point estimate of the relative change, which the verdict weighs
+  /// against the tolerance: the Hodges–Lehmann shift over the baseline median, or (bootstrap) the
+  /// change of medians. It can differ from `change` when the medians fall apart from the bulk.
+  double estimate = 0;
   /// The relative change's interval at level 1 − alpha (1 − 2·alpha in equivalence mode,
   /// matching the two one-sided tests). NaN bounds when it cannot be computed.
   interval change_interval;
@@ -89,8 +95,10 @@ struct comparison {
   /// Per-call samples of one run against one run: calls within a run are not independent, so the
   /// test only indicates.
   bool indicative = false;
-  /// When inconclusive: the repetitions per side that would detect a change of the tolerance's
-  /// size with the requested power, from the observed variance.
+  /// When inconclusive: the repetitions per side that would decide, with the requested power,
+  /// whether the change exceeds the tolerance — repetitions_needed() for the observed variation
+  /// and the estimate's distance from the tolerance (at least a tenth of it). With one value on
+  /// a side, the fewest the test needs at all.
   std::optional<std::size_t> repetitions_needed;
   std::string note;  ///< why it is inconclusive, or what else a reader should know
 };
@@ -100,7 +108,7 @@ struct comparison {
 ///
 /// The verdict (with `p` the row's p_adjusted, equal to p_value here): fewer than two values on a
 /// side, a zero baseline median, or samples too small for any p below alpha give inconclusive.
-/// Otherwise a change is regressed (improved) when p < alpha and the estimated change is worse
+/// Otherwise a change is regressed (improved) when p < alpha and the estimate is worse
 /// (better) than the tolerance — significance and size, both required; unchanged when the whole
 /// interval lies within ± the tolerance; inconclusive otherwise, with the repetitions needed.
 /// In equivalence mode the interval is at 1 − 2·alpha, so each bound is a one-sided test at

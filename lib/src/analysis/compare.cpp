@@ -172,6 +172,62 @@ void check_options(const compare_options& options) {
   }
 }
 
+/// What the comparison reports of a side's sample: summarize()'s fields without its bootstrap
+/// intervals and modes (NaN and empty), which would cost more than the whole comparison.
+summary describe(std::span<const double> values) {
+  summary result;
+  result.n = values.size();
+  result.median_ci = {not_a_number, not_a_number, 0};
+  result.mean_ci = result.median_ci;
+  result.bimodality_coefficient = not_a_number;
+  if (values.empty()) {
+    result.mean = result.stddev = result.min = result.max = result.median = result.mad =
+        result.p90 = result.p99 = result.p999 = result.cv = not_a_number;
+    return result;
+  }
+  for (const double value : values) {
+    if (!std::isfinite(value)) {
+      throw input_error(fmt::format("a sample holds {}; compare finite values only", value));
+    }
+  }
+  std::vector<double> sorted(values.begin(), values.end());
+  std::sort(sorted.begin(), sorted.end());
+  const auto count = static_cast<double>(sorted.size());
+  double sum = 0;
+  for (const double value : sorted) {
+    sum += value;
+  }
+  result.mean = sum / count;
+  double squares = 0;
+  for (const double value : sorted) {
+    squares += (value - result.mean) * (value - result.mean);
+  }
+  result.stddev = sorted.size() < 2 ? not_a_number : std::sqrt(squares / (count - 1));
+  result.cv = result.mean == 0 ? not_a_number : result.stddev / result.mean;
+  result.min = sorted.front();
+  result.max = sorted.back();
+  result.median = quantile_sorted(sorted, 0.5);
+  result.p90 = quantile_sorted(sorted, 0.9);
+  result.p99 = quantile_sorted(sorted, 0.99);
+  result.p999 = quantile_sorted(sorted, 0.999);
+  const double q1 = quantile_sorted(sorted, 0.25);
+  const double q3 = quantile_sorted(sorted, 0.75);
+  std::vector<double> deviations;
+  deviations.reserve(sorted.size());
+  for (const double value : sorted) {
+    deviations.push_back(std::abs(value - result.median));
+    const double beyond = std::max(q1 - value, value - q3);
+    if (beyond > 3 * (q3 - q1)) {
+      ++result.severe_outliers;
+    } else if (beyond > 1.5 * (q3 - q1)) {
+      ++result.mild_outliers;
+    }
+  }
+  std::sort(deviations.begin(), deviations.end());
+  result.mad = quantile_sorted(deviations, 0.5);
+  return result;
+}
+
 /// The pooled coefficient of variation of two summaries, for the power analysis.
 double pooled_cv(const summary& baseline, const summary& candidate) {
   const double cv_baseline = baseline.stddev / baseline.mean;
@@ -222,10 +278,10 @@ std::size_t repetitions_needed(double cv, double tolerance, double alpha, double
 }
 
 verdict judge(const comparison& row) {
-  if (too_small(row) || std::isnan(row.change) || std::isnan(row.p_adjusted)) {
+  if (too_small(row) || std::isnan(row.estimate) || std::isnan(row.p_adjusted)) {
     return verdict::inconclusive;
   }
-  const double estimate = worsening(row.change, row.direction);
+  const double estimate = worsening(row.estimate, row.direction);
   if (row.equivalence) {
     // The interval is at 1 − 2·alpha: its bounds are the two one-sided tests at alpha.
     const double low = worsening(row.change_interval.low, row.direction);
@@ -256,12 +312,10 @@ verdict judge(const comparison& row) {
 comparison compare(std::span<const double> baseline, std::span<const double> candidate,
                    better direction, const compare_options& options) {
   check_options(options);
-  summary_options no_intervals;
-  no_intervals.bootstrap_resamples = 0;
   comparison row;
   row.direction = direction;
-  row.baseline = summarize(baseline, no_intervals);
-  row.candidate = summarize(candidate, no_intervals);
+  row.baseline = describe(baseline);
+  row.candidate = describe(candidate);
   row.test = options.test;
   row.alpha = options.alpha;
   row.equivalence = options.equivalence;
@@ -271,6 +325,7 @@ comparison compare(std::span<const double> baseline, std::span<const double> can
   const double level = options.equivalence ? 1.0 - 2.0 * options.alpha : 1.0 - options.alpha;
   row.change_interval = {not_a_number, not_a_number, level};
   row.change = not_a_number;
+  row.estimate = not_a_number;
   row.p_value = not_a_number;
   row.p_adjusted = not_a_number;
   row.equivalence_p = not_a_number;
@@ -301,6 +356,7 @@ comparison compare(std::span<const double> baseline, std::span<const double> can
       if (!changes.empty()) {
         row.change_interval.low = quantile_sorted(changes, (1.0 - level) / 2.0);
         row.change_interval.high = quantile_sorted(changes, 1.0 - (1.0 - level) / 2.0);
+        row.estimate = row.change;
       }
     } else {
       const shift_estimate shift =
@@ -308,6 +364,7 @@ comparison compare(std::span<const double> baseline, std::span<const double> can
                          thinned(candidate, hodges_lehmann_max_values), level);
       row.change_interval.low = shift.low / std::abs(base);
       row.change_interval.high = shift.high / std::abs(base);
+      row.estimate = shift.estimate / std::abs(base);
     }
     if (options.test != test_kind::bootstrap || !changes.empty()) {
       row.p_value = test_p(options.test, baseline, candidate, 0, alternative::two_sided, changes);
@@ -325,13 +382,18 @@ comparison compare(std::span<const double> baseline, std::span<const double> can
 
   if (row.result == verdict::inconclusive) {
     const double cv = pooled_cv(row.baseline, row.candidate);
-    if (row.tolerance > 0 && std::isfinite(cv)) {
-      row.repetitions_needed = repetitions_needed(cv, row.tolerance, row.alpha, options.power);
+    if (row.tolerance > 0 && std::isfinite(cv) && std::isfinite(row.estimate)) {
+      // What is left to decide is whether the change lies beyond the tolerance: the difference
+      // to resolve is the estimate's distance from it (the tolerance itself for no change),
+      // floored at a tenth of the tolerance so a change sitting on it asks for a finite number.
+      const double distance =
+          std::max(std::abs(std::abs(row.estimate) - row.tolerance), row.tolerance / 10.0);
+      row.repetitions_needed = repetitions_needed(cv, distance, row.alpha, options.power);
       row.note = fmt::format(
-          "{} vs {} values at {:.1f} % variation cannot tell a {:.1f} % change; about {} per side "
-          "would (power {:.0f} %)",
-          baseline.size(), candidate.size(), 100.0 * cv, 100.0 * row.tolerance,
-          *row.repetitions_needed, 100.0 * options.power);
+          "{} vs {} values at {:.1f} % variation cannot tell whether the {:+.1f} % change exceeds "
+          "the {:.1f} % tolerance; about {} per side would (power {:.0f} %)",
+          baseline.size(), candidate.size(), 100.0 * cv, 100.0 * row.estimate,
+          100.0 * row.tolerance, *row.repetitions_needed, 100.0 * options.power);
     } else if (row.tolerance > 0) {
       // No variance to go by: the fewest values with which the test can reach alpha at all.
       row.repetitions_needed = repetitions_needed(0, row.tolerance, row.alpha, options.power);
