@@ -33,6 +33,7 @@ metrics:
   sort:
     benchmark: BM_sort/1024
     field: cpu_time
+    unit: us
   sorts:
     benchmark_regex: "BM_sort/.*"
 kpis:
@@ -112,6 +113,8 @@ TEST_CASE("a full spec parses into its metrics and KPIs", "[analysis][spec]") {
   CHECK(spec.metrics[2].regex);
   CHECK(spec.metrics[3].source == metron::analysis::metric_source::benchmark);
   CHECK(spec.metrics[3].field == "cpu_time");
+  CHECK(spec.metrics[3].unit == "us");
+  CHECK(spec.metrics[0].unit.empty());
   CHECK(spec.metrics[4].regex);
   CHECK(spec.metrics[4].field == "real_time");
   REQUIRE(spec.kpis.size() == 6);
@@ -131,7 +134,7 @@ TEST_CASE("a full spec parses into its metrics and KPIs", "[analysis][spec]") {
   CHECK(tail.test == metron::analysis::test_kind::bootstrap);
   CHECK(tail.alpha == Approx(0.05));
   CHECK(tail.min_samples == 100);
-  CHECK(tail.where.line == 22);
+  CHECK(tail.where.line == 23);
 
   // The defaults fill what a KPI leaves out; the statistic defaults to the median.
   const kpi_spec& sort = kpi_named(spec, "sort_median");
@@ -260,6 +263,9 @@ TEST_CASE("validation errors name the file, the line and the key", "[analysis][s
        "specs/test.yaml:3: metrics.m.probe: expected a name, found an empty string"},
       {"bad regex", "suite: s\nmetrics:\n  m:\n    probe_regex: 'a('\nkpis:\n  k: {rate: e}\n",
        "specs/test.yaml:4: metrics.m.probe_regex: invalid regular expression 'a('"},
+      {"empty metric unit", "suite: s\nmetrics:\n  m:\n    probe: a\n    unit: ''\nkpis:\n  k: "
+                            "{rate: e}\n",
+       "specs/test.yaml:5: metrics.m.unit: expected a unit"},
       {"unknown defaults key", "suite: s\ndefaults:\n  unit: us\nkpis:\n  k: {rate: e}\n",
        "specs/test.yaml:3: defaults.unit: unknown key 'unit'"},
       {"absolute default tolerance", "suite: s\ndefaults:\n  tolerance: 2 us\nkpis:\n  k: {rate: "
@@ -382,12 +388,18 @@ TEST_CASE("closest names rank by edit distance and leave out the far ones", "[an
   CHECK(metron::analysis::detail::edit_distance("same", "same") == 0);
   const std::vector<std::string> known = {"ledger.apply", "ledger.applied", "mempool.add",
                                           "wallet.sign"};
-  CHECK(metron::analysis::detail::closest_names("ledger.aply", known) ==
+  CHECK(metron::analysis::detail::closest_names("ledger.appl", known) ==
         std::vector<std::string>{"ledger.apply", "ledger.applied"});
+  CHECK(metron::analysis::detail::closest_names("ledger.aply", known) ==
+        std::vector<std::string>{"ledger.apply"});
   // A name that contains the wanted one is shown however far it is.
   CHECK(metron::analysis::detail::closest_names("apply", known) ==
         std::vector<std::string>{"ledger.apply"});
   CHECK(metron::analysis::detail::closest_names("zzz", known).empty());
   CHECK(metron::analysis::detail::did_you_mean("zzz", known).empty());
   CHECK(metron::analysis::detail::did_you_mean("mempool.ad", known) == "; did you mean 'mempool.add'?");
+  // Within a third of the length, but much further than the nearest: left out.
+  CHECK(metron::analysis::detail::closest_names("chain.block.forget",
+                                                {"chain.block.adopted", "chain.block.forged"}) ==
+        std::vector<std::string>{"chain.block.forged"});
 }

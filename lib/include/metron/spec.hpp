@@ -34,6 +34,9 @@ struct metric_selector {
   /// counter's name. Probes: empty for the site's own values (a bracket's durations, a gauge's
   /// values), or an observable the site selected (`cpu_time_ns`).
   std::string field;
+  /// The unit of the values where the inputs give none (a Google Benchmark counter is a plain
+  /// number: `unit: s` says that `ns_per_op` counts seconds). As written; parse_unit() reads it.
+  std::string unit;
   spec_location where;
 };
 

@@ -33,19 +33,25 @@ std::vector<std::string> closest_names(std::string_view wanted,
   std::vector<candidate> candidates;
   for (std::size_t i = 0; i < known.size(); ++i) {
     const std::size_t distance = edit_distance(wanted, known[i]);
-    // A name that needs more edits than two thirds of the longer name's length is a different
+    // A name that needs more edits than a third of the longer name's length is a different
     // name, not a misspelling; a name that contains the wanted one is always worth showing.
     const std::size_t longer = std::max(wanted.size(), known[i].size());
     const bool contains = !wanted.empty() && known[i].find(wanted) != std::string::npos;
-    if (contains || distance * 3 <= longer * 2) {
+    if (contains || distance <= std::max<std::size_t>(1, longer / 3)) {
       candidates.push_back({distance, i});
     }
   }
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const candidate& x, const candidate& y) { return x.distance < y.distance; });
+  // Near a close match, names much further away are noise: keep those within two edits of the
+  // nearest (and any that contain the wanted name).
   std::vector<std::string> names;
-  for (std::size_t i = 0; i < candidates.size() && i < limit; ++i) {
-    names.push_back(known[candidates[i].order]);
+  for (std::size_t i = 0; i < candidates.size() && names.size() < limit; ++i) {
+    const std::string& name = known[candidates[i].order];
+    const bool contains = !wanted.empty() && name.find(wanted) != std::string::npos;
+    if (contains || candidates[i].distance <= candidates.front().distance + 2) {
+      names.push_back(name);
+    }
   }
   return names;
 }

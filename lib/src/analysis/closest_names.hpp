@@ -13,7 +13,8 @@ namespace metron::analysis::detail {
 [[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
 
 /// Up to `limit` of `known` nearest to `wanted`, nearest first (ties in the order of `known`),
-/// leaving out names so far away that they share almost nothing with it.
+/// leaving out names more than a third of their length away, or more than two edits further than
+/// the nearest, unless they contain `wanted`.
 [[nodiscard]] std::vector<std::string> closest_names(std::string_view wanted,
                                                      const std::vector<std::string>& known,
                                                      std::size_t limit = 3);

@@ -75,19 +75,21 @@ unit_spec dataset_unit(const std::string& name) {
   return parse_unit(name);
 }
 
-// Converts `values` from the unit `from` into the KPI's unit, or refuses when they do not convert.
-void convert(std::vector<double>& values, const unit_spec& from, const kpi_spec& kpi,
+// Converts `values` from the unit `from_name` (as the dataset writes it) into the KPI's unit, or
+// refuses when they do not convert.
+void convert(std::vector<double>& values, const std::string& from_name, const kpi_spec& kpi,
              std::string_view what) {
   if (!kpi.value_unit) {
     return;
   }
+  const unit_spec from = dataset_unit(from_name);
   const unit_spec& to = *kpi.value_unit;
   const bool convertible = from.dimension == to.dimension &&
                            (from.dimension != unit_dimension::other || from.name == to.name);
   if (!convertible) {
     fail(kpi.where, kpi_key(kpi, "unit"),
          fmt::format("'{}' does not apply to {}, measured in {}", to.name, what,
-                     from.name.empty() ? "plain numbers" : "'" + from.name + "'"));
+                     from_name.empty() ? "plain numbers" : "'" + from_name + "'"));
   }
   const double factor = from.to_base / to.to_base;
   for (double& value : values) {
@@ -156,12 +158,33 @@ std::vector<const metric*> resolve(const metric_selector& selector, const datase
   return matches;
 }
 
+// The unit of a metric's values: the inputs', else the one the spec's metric entry declares.
+// A declared unit that contradicts the inputs' is refused.
+std::string unit_of(const metric& m, const metric_selector& selector) {
+  if (selector.unit.empty()) {
+    return m.unit;
+  }
+  if (m.unit.empty()) {
+    return selector.unit;
+  }
+  const unit_spec known = dataset_unit(m.unit);
+  const unit_spec declared = parse_unit(selector.unit);
+  if (known.dimension != declared.dimension || known.to_base != declared.to_base ||
+      (known.dimension == unit_dimension::other && known.name != declared.name)) {
+    fail(selector.where, fmt::format("metrics.{}.unit", selector.name),
+         fmt::format("the inputs measure '{}' in '{}', not '{}'; leave out 'unit'", m.name, m.unit,
+                     selector.unit));
+  }
+  return m.unit;
+}
+
 // A metric's values in the KPI's unit.
-kpi_sample metric_sample(const kpi_spec& kpi, const metric& m) {
+kpi_sample metric_sample(const kpi_spec& kpi, const metric& m, const metric_selector& selector) {
   kpi_sample sample;
   sample.values = m.values;
-  convert(sample.values, dataset_unit(m.unit), kpi, fmt::format("metric '{}'", m.name));
-  sample.unit = result_unit(kpi, m.unit);
+  const std::string unit = unit_of(m, selector);
+  convert(sample.values, unit, kpi, fmt::format("metric '{}'", m.name));
+  sample.unit = result_unit(kpi, unit);
   sample.source = m.name;
   sample.direction = m.direction;
   return sample;
@@ -211,7 +234,7 @@ kpi_sample interval_sample(const kpi_spec& kpi, const dataset& data) {
   for (std::size_t i = 1; i < events.size(); ++i) {
     sample.values.push_back(static_cast<double>(events[i]->time_ns - events[i - 1]->time_ns));
   }
-  convert(sample.values, parse_unit("ns"), kpi, "intervals");
+  convert(sample.values, "ns", kpi, "intervals");
   sample.unit = result_unit(kpi, "ns");
   sample.source = fmt::format("intervals of {}", kpi.event);
   return sample;
@@ -290,7 +313,7 @@ kpi_sample span_sample(const kpi_spec& kpi, const dataset& data) {
   for (const std::string& note : notes) {
     sample.note += (sample.note.empty() ? "" : "; ") + note;
   }
-  convert(sample.values, parse_unit("ns"), kpi, "spans");
+  convert(sample.values, "ns", kpi, "spans");
   sample.unit = result_unit(kpi, "ns");
   sample.source = fmt::format("{} → {} by {}", kpi.from_event, kpi.to_event, kpi.key);
   return sample;
@@ -443,7 +466,7 @@ void evaluate_metric(const kpi_spec& kpi, const benchmark_spec& spec, const data
       result.values = {result.value};
       judge(result, {});
     } else {
-      result = from_sample(kpi, metric_sample(kpi, *m), m->direction);
+      result = from_sample(kpi, metric_sample(kpi, *m, selector), m->direction);
     }
     if (selector.regex) {
       result.name = fmt::format("{}[{}]", kpi.name, m->name);
@@ -480,8 +503,13 @@ kpi_result evaluate_rate(const kpi_spec& kpi, const dataset& data) {
 }
 
 kpi_result evaluate_ratio(const kpi_spec& kpi, const benchmark_spec& spec, const dataset& data) {
-  const auto one_metric = [&](const std::string& name, std::string_view field) -> const metric& {
-    const std::vector<const metric*> found = resolve(*spec.find_metric(name), data);
+  struct side {
+    const metric* chosen;
+    std::string unit;
+  };
+  const auto one_metric = [&](const std::string& name, std::string_view field) -> side {
+    const metric_selector& selector = *spec.find_metric(name);
+    const std::vector<const metric*> found = resolve(selector, data);
     if (found.size() != 1) {
       std::vector<std::string> names;
       for (const metric* m : found) {
@@ -491,28 +519,31 @@ kpi_result evaluate_ratio(const kpi_spec& kpi, const benchmark_spec& spec, const
            fmt::format("a ratio divides one metric by one other, but '{}' matches {}: {}", name,
                        found.size(), list_names(names)));
     }
-    return *found.front();
+    return {found.front(), unit_of(*found.front(), selector)};
   };
-  const metric& numerator = one_metric(kpi.numerator, "ratio.numerator");
-  const metric& denominator = one_metric(kpi.denominator, "ratio.denominator");
-  if (dataset_unit(numerator.unit).dimension != dataset_unit(denominator.unit).dimension ||
-      (dataset_unit(numerator.unit).dimension == unit_dimension::other &&
-       numerator.unit != denominator.unit)) {
+  const side top_side = one_metric(kpi.numerator, "ratio.numerator");
+  const side bottom_side = one_metric(kpi.denominator, "ratio.denominator");
+  const metric& numerator = *top_side.chosen;
+  const metric& denominator = *bottom_side.chosen;
+  const unit_spec top_unit = dataset_unit(top_side.unit);
+  const unit_spec bottom_unit = dataset_unit(bottom_side.unit);
+  if (top_unit.dimension != bottom_unit.dimension ||
+      (top_unit.dimension == unit_dimension::other && top_unit.name != bottom_unit.name)) {
     fail(kpi.where, kpi_key(kpi, "ratio"),
          fmt::format("'{}' is in '{}' and '{}' in '{}': a ratio needs one unit", numerator.name,
-                     numerator.unit, denominator.name, denominator.unit));
+                     top_side.unit, denominator.name, bottom_side.unit));
   }
   // Both sides in the base unit of their dimension, so that µs over ns divides like for like.
-  const auto in_base = [](const metric& m) {
+  const auto in_base = [](const metric& m, const unit_spec& u) {
     std::vector<double> values = m.values;
-    const double factor = dataset_unit(m.unit).to_base;
+    const double factor = u.to_base;
     for (double& value : values) {
       value *= factor;
     }
     return values;
   };
-  const statistic_value top = compute(kpi.stat, in_base(numerator));
-  const statistic_value bottom = compute(kpi.stat, in_base(denominator));
+  const statistic_value top = compute(kpi.stat, in_base(numerator, top_unit));
+  const statistic_value bottom = compute(kpi.stat, in_base(denominator, bottom_unit));
   kpi_result result = result_of(kpi);
   result.source = fmt::format("{} / {}", numerator.name, denominator.name);
   result.direction = kpi.direction.value_or(numerator.direction);

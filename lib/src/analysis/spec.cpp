@@ -76,8 +76,8 @@ constexpr std::array<std::string_view, 5> top_keys = {"suite", "description", "d
                                                       "metrics", "kpis"};
 constexpr std::array<std::string_view, 4> default_keys = {"tolerance", "test", "alpha",
                                                           "min_samples"};
-constexpr std::array<std::string_view, 6> metric_keys = {
-    "probe", "probe_regex", "benchmark", "benchmark_regex", "field", "description"};
+constexpr std::array<std::string_view, 7> metric_keys = {
+    "probe", "probe_regex", "benchmark", "benchmark_regex", "field", "unit", "description"};
 constexpr std::array<std::string_view, 15> kpi_keys = {
     "metric", "rate",      "interval", "span", "ratio", "statistic",   "unit",       "better",
     "threshold", "tolerance", "test",     "alpha", "min_samples", "description", "field"};
@@ -403,6 +403,12 @@ class spec_reader {
         metric.field = name_value(field, join_key(path, "field"));
       } else if (metric.source == metric_source::benchmark) {
         metric.field = "real_time";
+      }
+      if (const YAML::Node value = body["unit"]; value) {
+        metric.unit = trim(string_value(value, join_key(path, "unit")));
+        if (metric.unit.empty()) {
+          fail_value(value, join_key(path, "unit"), "expected a unit such as ns, us, ms, s or /s");
+        }
       }
       spec.metrics.push_back(std::move(metric));
     }
