@@ -35,6 +35,8 @@ command register_dump(CLI::App& app);
 command register_export(CLI::App& app);
 /// `metron stats`: per-metric summaries of captures, Google Benchmark JSON and logs.
 command register_stats(CLI::App& app);
+/// `metron postmortem`: the JSON-lines logs of several processes related by time, node and key.
+command register_postmortem(CLI::App& app);
 
 /// The help footer of a subcommand: what it does in detail, examples, and its exit codes.
 /// (The description stays one line because the top-level --help lists it.)

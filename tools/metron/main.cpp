@@ -22,6 +22,7 @@ constexpr metron::tool::command_registrar registrars[] = {
     metron::tool::register_dump,
     metron::tool::register_export,
     metron::tool::register_stats,
+    metron::tool::register_postmortem,
 };
 
 constexpr std::string_view top_level_footer = R"(Examples:
@@ -29,6 +30,7 @@ constexpr std::string_view top_level_footer = R"(Examples:
   metron info run.mtr
   metron export --format chrome-trace run.mtr -o trace.json
   metron stats run.mtr bench.json
+  metron postmortem logs/
 
 Exit codes:
   0  success
