@@ -1,4 +1,4 @@
-// A capture's samples straight into the metric table: the hot loop of `metron stats`.
+// A capture's samples straight into the metric table, decoded on a second thread: the hot loop of `metron stats`.
 #include "metric_table.hpp"
 
 #include <metron/capture.hpp>
@@ -8,6 +8,11 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -158,14 +163,166 @@ class capture_metrics final : public capture_visitor {
   std::string metadata_json_;
 };
 
+/// Thrown inside the reading thread to unwind read_capture() once the consumer has given up.
+struct read_cancelled {};
+
+/// Runs read_capture() on a thread of its own and hands what it delivers, in order, to the
+/// calling thread: decoding and summarising then overlap on two cores. At most `capacity` chunks
+/// wait in between, so memory stays bounded (a chunk holds at most 64 KiB of records).
+class reading_thread final : public capture_visitor {
+ public:
+  reading_thread(const std::string& path, capture_visitor& consumer)
+      : path_(path), consumer_(consumer) {}
+  ~reading_thread() override { stop(); }
+  reading_thread(const reading_thread&) = delete;
+  reading_thread& operator=(const reading_thread&) = delete;
+
+  /// Reads the whole capture, calling the consumer's callbacks on this thread.
+  metron::read_status run() {
+    worker_ = std::thread([this] { read(); });
+    for (;;) {
+      message next = pop();
+      switch (next.type) {
+        case message_type::metadata: consumer_.on_metadata(next.major, next.minor, next.text); break;
+        case message_type::sites: consumer_.on_sites(next.sites); break;
+        case message_type::records:
+          consumer_.on_records(next.thread, next.records);
+          recycle(std::move(next.records));
+          break;
+        case message_type::progress: consumer_.on_progress(next.bytes); break;
+        case message_type::end:
+          worker_.join();
+          if (failure_) {
+            std::rethrow_exception(failure_);
+          }
+          return std::move(status_);
+      }
+    }
+  }
+
+  // The capture_visitor side, called on the reading thread.
+  void on_metadata(std::uint16_t major, std::uint16_t minor, std::string_view json) override {
+    message next(message_type::metadata);
+    next.major = major;
+    next.minor = minor;
+    next.text = json;
+    push(std::move(next));
+  }
+  void on_sites(std::span<const site_info> sites) override {
+    message next(message_type::sites);
+    next.sites.assign(sites.begin(), sites.end());
+    push(std::move(next));
+  }
+  void on_records(std::uint32_t thread, std::span<const record> records) override {
+    message next(message_type::records);
+    next.thread = thread;
+    next.records = take_buffer();
+    next.records.assign(records.begin(), records.end());
+    push(std::move(next));
+  }
+  void on_progress(std::uint64_t bytes_read) override {
+    message next(message_type::progress);
+    next.bytes = bytes_read;
+    push(std::move(next));
+  }
+
+ private:
+  enum class message_type : std::uint8_t { metadata, sites, records, progress, end };
+  struct message {
+    explicit message(message_type kind) : type(kind) {}
+    message_type type;
+    std::uint16_t major = 0;
+    std::uint16_t minor = 0;
+    std::uint32_t thread = 0;
+    std::uint64_t bytes = 0;
+    std::string text;
+    std::vector<site_info> sites;
+    std::vector<record> records;
+  };
+  static constexpr std::size_t capacity = 8;
+
+  void read() {
+    try {
+      status_ = metron::read_capture(path_, *this);
+    } catch (const read_cancelled&) {
+      // The consumer stopped first; it no longer waits for the end.
+    } catch (...) {
+      failure_ = std::current_exception();
+    }
+    push(message(message_type::end), true);
+  }
+
+  void push(message&& next, bool always = false) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return always || cancelled_ || queue_.size() < capacity; });
+    if (cancelled_ && !always) {
+      throw read_cancelled{};
+    }
+    queue_.push_back(std::move(next));
+    changed_.notify_all();
+  }
+
+  message pop() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !queue_.empty(); });
+    message next = std::move(queue_.front());
+    queue_.pop_front();
+    changed_.notify_all();
+    return next;
+  }
+
+  std::vector<record> take_buffer() {
+    const std::lock_guard lock(mutex_);
+    if (spare_.empty()) {
+      return {};
+    }
+    std::vector<record> buffer = std::move(spare_.back());
+    spare_.pop_back();
+    return buffer;
+  }
+
+  void recycle(std::vector<record>&& buffer) {
+    const std::lock_guard lock(mutex_);
+    if (spare_.size() < capacity) {
+      spare_.push_back(std::move(buffer));
+    }
+  }
+
+  /// Unblocks and joins the reading thread when the consumer leaves early (it threw).
+  void stop() noexcept {
+    if (!worker_.joinable()) {
+      return;
+    }
+    {
+      const std::lock_guard lock(mutex_);
+      cancelled_ = true;
+      changed_.notify_all();
+    }
+    worker_.join();
+  }
+
+  const std::string& path_;
+  capture_visitor& consumer_;
+  std::thread worker_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<message> queue_;            // guarded by mutex_
+  std::vector<std::vector<record>> spare_;  // guarded by mutex_
+  bool cancelled_ = false;               // guarded by mutex_
+  // Written by the reading thread before it pushes the end message; read after the join.
+  metron::read_status status_;
+  std::exception_ptr failure_;
+};
+
 }  // namespace
 
 capture_read read_capture_metrics(
     const std::string& path, metric_table& table, bool streamed,
     const std::function<void(std::uint64_t records, std::uint64_t bytes)>& on_progress) {
   capture_metrics visitor(path, table, streamed, on_progress);
+  reading_thread reader(path, visitor);
   capture_read result;
-  result.status = metron::read_capture(path, visitor);
+  result.status = reader.run();
   result.records = visitor.records();
   result.metadata_json = visitor.metadata_json();
   return result;
