@@ -36,11 +36,11 @@ struct complexity_options {
 /// One curve fitted by least squares.
 struct complexity_fit {
   complexity_class shape = complexity_class::constant;  ///< the curve
-  double coefficient = 0;   ///< c, in the time's unit per f(n)
-  double intercept = 0;     ///< a; 0 without complexity_options::intercept
-  double rms = 0;           ///< root mean square of the residuals, in the time's unit
+  double coefficient = 0;                               ///< c, in the time's unit per f(n)
+  double intercept = 0;       ///< a; 0 without complexity_options::intercept
+  double rms = 0;             ///< root mean square of the residuals, in the time's unit
   double normalized_rms = 0;  ///< rms / mean time (Google Benchmark's "RMS" row, as a fraction)
-  double r_squared = 0;     ///< 1 − SS_res / SS_tot about the mean time; may be negative
+  double r_squared = 0;       ///< 1 − SS_res / SS_tot about the mean time; may be negative
 };
 
 /// Every curve's fit and the best one.
@@ -54,8 +54,8 @@ struct complexity_result {
 };
 
 /// Fits every curve to times `time[i]` measured at sizes `n[i]` (log in base 2, as Google
-/// Benchmark takes it, so that coefficients compare with its own). Eigen's column-pivoting QR solves each least-squares problem. Any
-/// thread; cost O(n) per curve.
+/// Benchmark takes it, so that coefficients compare with its own). Eigen's column-pivoting QR
+/// solves each least-squares problem. Any thread; cost O(n) per curve.
 /// @throws input_error when the spans differ in length, fewer than 2 points (3 with intercept)
 ///         are given, or a size is below 1 or not finite, or a time is not finite.
 [[nodiscard]] complexity_result fit_complexity(std::span<const double> n,
@@ -64,9 +64,9 @@ struct complexity_result {
 
 /// The fit of one benchmark family.
 struct family_complexity {
-  std::string family;       ///< e.g. "BM_sort"
-  std::string quantity;     ///< the quantity fitted: "real_time" or "cpu_time"
-  std::vector<double> n;    ///< the sizes, ascending
+  std::string family;        ///< e.g. "BM_sort"
+  std::string quantity;      ///< the quantity fitted: "real_time" or "cpu_time"
+  std::vector<double> n;     ///< the sizes, ascending
   std::vector<double> time;  ///< the mean time at each size, ns
   complexity_result result;  ///< the fits
 };

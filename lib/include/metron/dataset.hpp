@@ -1,4 +1,4 @@
-// The post-processor's data model: metric samples, events and run metadata, whatever file they came from.
+// The post-processor's data model: metric samples, events and run metadata, whatever their file.
 #pragma once
 
 #include <cstdint>
@@ -38,10 +38,11 @@ struct origin {
 ///   real time per iteration in ns (quantity "real_time"); "<name>:cpu_time" the CPU time per
 ///   iteration in ns; "<name>:<counter>" every user counter. One value per repetition.
 struct metric {
-  std::string name;      ///< unique key, as described above
-  std::string entry;     ///< the probe site or benchmark run the metric belongs to
-  std::string quantity;  ///< what is measured: "duration", "value", "real_time", "cpu_time", a counter
-  std::string unit;      ///< "ns", "bytes", "1/s", or empty for a plain number
+  std::string name;   ///< unique key, as described above
+  std::string entry;  ///< the probe site or benchmark run the metric belongs to
+  std::string
+      quantity;      ///< what is measured: "duration", "value", "real_time", "cpu_time", a counter
+  std::string unit;  ///< "ns", "bytes", "1/s", or empty for a plain number
   better direction = better::lower;  ///< which way the metric improves
   std::vector<origin> origins;       ///< where its values came from (several after pooling)
   /// A parameterised Google Benchmark's family ("BM_sort" for "BM_sort/1024"), empty otherwise.
@@ -53,18 +54,18 @@ struct metric {
 
 /// Which clock an event time counts from.
 enum class time_base : std::uint8_t {
-  unix_epoch,     ///< ns since 1970-01-01T00:00:00Z (logs; captures whose metadata has a start time)
+  unix_epoch,  ///< ns since 1970-01-01T00:00:00Z (logs; captures whose metadata has a start time)
   capture_start,  ///< ns since the capture started (captures without a start time)
 };
 
 /// Something that happened at an instant: a log record, or an event site's record in a capture.
 struct event {
-  std::int64_t time_ns = 0;                  ///< when, counted from `base`
-  time_base base = time_base::unix_epoch;    ///< which clock `time_ns` counts from
-  std::string name;       ///< the log namespace ("chain.block.adopted") or the event site's name
-  std::string node;       ///< who: the log's host, or "<host>/<pid>" for a capture
-  std::string key;        ///< the payload's key (see log_read_options::key_fields), else empty
-  std::string severity;   ///< the log severity ("info" …), empty for capture events
+  std::int64_t time_ns = 0;                ///< when, counted from `base`
+  time_base base = time_base::unix_epoch;  ///< which clock `time_ns` counts from
+  std::string name;      ///< the log namespace ("chain.block.adopted") or the event site's name
+  std::string node;      ///< who: the log's host, or "<host>/<pid>" for a capture
+  std::string key;       ///< the payload's key (see log_read_options::key_fields), else empty
+  std::string severity;  ///< the log severity ("info" …), empty for capture events
   std::optional<double> value;  ///< a capture event's value; absent for log records
   /// Payload fields as text, nested objects flattened with dots ("block.height" → "17"); strings
   /// unquoted, numbers and booleans as JSON spells them, arrays as compact JSON.
@@ -74,11 +75,11 @@ struct event {
 
 /// What is known about the run or runs a dataset came from. Empty strings are unknown.
 struct run_metadata {
-  std::string host;        ///< host name
-  std::string cpu;         ///< CPU model, e.g. "AMD EPYC 7B13" or "4 x 2450 MHz CPU"
-  std::string commit;      ///< git commit of the measured code
-  std::string build_type;  ///< e.g. "release", "debug", "RelWithDebInfo"
-  std::string date;        ///< ISO 8601 date and time of the run
+  std::string host;                  ///< host name
+  std::string cpu;                   ///< CPU model, e.g. "AMD EPYC 7B13" or "4 x 2450 MHz CPU"
+  std::string commit;                ///< git commit of the measured code
+  std::string build_type;            ///< e.g. "release", "debug", "RelWithDebInfo"
+  std::string date;                  ///< ISO 8601 date and time of the run
   std::vector<std::string> sources;  ///< every file read, in order
   /// Further facts as text ("num_cpus" → "8", "library_version" → "v1.7.1", "tick_hz" …).
   std::map<std::string, std::string, std::less<>> extra;
@@ -95,8 +96,9 @@ struct reported_aggregate {
 
 /// A complexity verdict Google Benchmark computed itself (the "_BigO" and "_RMS" rows).
 struct reported_complexity {
-  std::string family;           ///< the benchmark family, e.g. "BM_sort"
-  std::string big_o;            ///< Google Benchmark's spelling: "(1)", "lgN", "N", "NlgN", "N^2", "N^3", "f(N)"
+  std::string family;  ///< the benchmark family, e.g. "BM_sort"
+  std::string
+      big_o;  ///< Google Benchmark's spelling: "(1)", "lgN", "N", "NlgN", "N^2", "N^3", "f(N)"
   double real_coefficient = 0;  ///< real time coefficient, in ns
   double cpu_coefficient = 0;   ///< CPU time coefficient, in ns
   double rms = 0;               ///< normalised RMS of the fit (the "_RMS" row), NaN if absent
@@ -105,11 +107,11 @@ struct reported_complexity {
 
 /// Everything read from one or more inputs.
 struct dataset {
-  std::vector<metric> metrics;  ///< samples, names unique
-  std::vector<event> events;    ///< events in file order (not sorted by time)
-  std::vector<reported_aggregate> aggregates;      ///< Google Benchmark's own aggregates
-  std::vector<reported_complexity> complexities;   ///< Google Benchmark's own BigO verdicts
-  run_metadata metadata;        ///< facts about the run
+  std::vector<metric> metrics;                    ///< samples, names unique
+  std::vector<event> events;                      ///< events in file order (not sorted by time)
+  std::vector<reported_aggregate> aggregates;     ///< Google Benchmark's own aggregates
+  std::vector<reported_complexity> complexities;  ///< Google Benchmark's own BigO verdicts
+  run_metadata metadata;                          ///< facts about the run
 
   /// The metric named `name`, or nullptr. Linear in the number of metrics.
   [[nodiscard]] const metric* find_metric(std::string_view name) const noexcept;

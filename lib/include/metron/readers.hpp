@@ -55,8 +55,11 @@ struct log_read_options {
 /// event sites events (time since the Unix epoch when the metadata has "start_unix_ns").
 /// A truncated capture yields what its complete chunks hold; metadata.extra["capture_problem"]
 /// then says where reading stopped. Records the probes dropped are counted in
-/// metadata.extra["dropped_records"] when there were any.
-/// @throws input_error as read_capture() does, and for a non-finite value (naming the site).
+/// metadata.extra["dropped_records"] when there were any. Sites of one name and kind share one
+/// metric (its origins name the first of them).
+/// @throws input_error as read_capture() does, for a non-finite value (naming the site), a record
+///         of a site the table lacks, a bracket ending before it begins, and one name on sites of
+///         different kinds.
 [[nodiscard]] dataset read_capture_file(const std::string& path);
 
 /// Reads Google Benchmark JSON (json_schema_version 1) from a file.

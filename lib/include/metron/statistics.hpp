@@ -1,4 +1,4 @@
-// Descriptive statistics of a sample: exact summaries of whole samples and a bounded-memory streaming summary.
+// Descriptive statistics: exact summaries of whole samples and a bounded-memory streaming summary.
 #pragma once
 
 #include <cstddef>
@@ -12,40 +12,42 @@ namespace metron::analysis {
 /// A confidence interval. Both bounds are NaN when it cannot be computed (fewer than 2 values,
 /// or a streaming summary).
 struct interval {
-  double low = 0;     ///< lower bound
-  double high = 0;    ///< upper bound
-  double level = 0;   ///< confidence level, e.g. 0.95
+  double low = 0;    ///< lower bound
+  double high = 0;   ///< upper bound
+  double level = 0;  ///< confidence level, e.g. 0.95
 };
 
 /// How summarize() works.
 struct summary_options {
-  double confidence = 0.95;              ///< level of the bootstrap intervals, in (0, 1)
+  double confidence = 0.95;                ///< level of the bootstrap intervals, in (0, 1)
   std::size_t bootstrap_resamples = 2000;  ///< resamples per interval; 0 skips them (NaN bounds)
   std::uint64_t seed = 0x6d6574726f6eULL;  ///< seed of the resampling: same seed, same intervals
-  /// Samples larger than this are bootstrapped from an evenly spaced subsample of this size
-  /// (sorted order), which keeps the cost bounded; 0 means never.
-  std::size_t bootstrap_max_values = 100000;
+  /// Resamples hold at most this many values, which bounds the cost. For a larger sample n the
+  /// resamples of m values are drawn from the whole sample (the m-out-of-n bootstrap) and the
+  /// interval's distances from the sample's own estimate are scaled by sqrt(m / n), as both
+  /// statistics vary as 1 / sqrt(size). 0 means resamples as large as the sample.
+  std::size_t bootstrap_max_values = 10000;
 };
 
 /// The summary of a sample. Fields that need more values than the sample has are NaN:
 /// every field is NaN (and counts 0) for an empty sample; with one value, mean, min, max, median,
 /// the quantiles and mode are that value while stddev, cv and the intervals are NaN and MAD is 0.
 struct summary {
-  std::size_t n = 0;     ///< number of values
-  double mean = 0;       ///< arithmetic mean
-  double stddev = 0;     ///< sample standard deviation (divisor n - 1)
-  double min = 0;        ///< smallest value
-  double max = 0;        ///< largest value
-  double median = 0;     ///< 50th percentile
-  double mad = 0;        ///< median absolute deviation from the median, unscaled
-  double p90 = 0;        ///< 90th percentile
-  double p99 = 0;        ///< 99th percentile
-  double p999 = 0;       ///< 99.9th percentile
-  double cv = 0;         ///< coefficient of variation, stddev / mean (a fraction; NaN if mean is 0)
+  std::size_t n = 0;  ///< number of values
+  double mean = 0;    ///< arithmetic mean
+  double stddev = 0;  ///< sample standard deviation (divisor n - 1)
+  double min = 0;     ///< smallest value
+  double max = 0;     ///< largest value
+  double median = 0;  ///< 50th percentile
+  double mad = 0;     ///< median absolute deviation from the median, unscaled
+  double p90 = 0;     ///< 90th percentile
+  double p99 = 0;     ///< 99th percentile
+  double p999 = 0;    ///< 99.9th percentile
+  double cv = 0;      ///< coefficient of variation, stddev / mean (a fraction; NaN if mean is 0)
   std::size_t mild_outliers = 0;    ///< Tukey: beyond 1.5 IQR from the quartiles but within 3 IQR
   std::size_t severe_outliers = 0;  ///< Tukey: beyond 3 IQR from the quartiles
-  interval median_ci;    ///< percentile bootstrap interval of the median
-  interval mean_ci;      ///< percentile bootstrap interval of the mean
+  interval median_ci;               ///< percentile bootstrap interval of the median
+  interval mean_ci;                 ///< percentile bootstrap interval of the mean
   /// Sarle's bimodality coefficient (g² + 1) / (k + 3(n-1)² / ((n-2)(n-3))) with the
   /// bias-corrected skewness g and excess kurtosis k; NaN below 4 values. Reported for
   /// information: heavy right tails raise it too, so `bimodal` does not rest on it.
@@ -63,7 +65,8 @@ struct summary {
 /// (Hyndman and Fan's type 7, the default of R and numpy). Cost: a sorted copy, O(n log n), plus
 /// 2 × bootstrap_resamples × min(n, bootstrap_max_values) for the intervals. Any thread.
 /// @throws input_error for a non-finite value (naming its index) or bad options.
-[[nodiscard]] summary summarize(std::span<const double> values, const summary_options& options = {});
+[[nodiscard]] summary summarize(std::span<const double> values,
+                                const summary_options& options = {});
 
 /// The type-7 quantile `p` (in [0, 1]) of `sorted`, which must be sorted ascending; NaN when
 /// empty. @throws input_error when p is outside [0, 1].
@@ -101,20 +104,24 @@ struct streaming_options {
 
 /// A summary of a stream of values in bounded memory.
 ///
-/// Moments (n, mean, stddev, min, max, cv, bimodality coefficient) are exact up to rounding,
-/// kept by Boost.Accumulators. Quantiles, MAD, outlier counts and modes come from a log-bucketed
-/// histogram: each quantile is within a relative 2^-(mantissa_bits+1) of the sample's order
-/// statistic of rank ⌈p·n⌉ (0.39 % by default), and the result says `approximate`. Intervals are
-/// NaN. Memory: one 8-byte count per bucket between the smallest and largest magnitude seen, at
-/// most 2 × 2048 × 2^mantissa_bits buckets (about 2 MiB for 7 bits with values spanning every
-/// double exponent; 40 KiB for durations from 1 ns to 1 s). One thread at a time per object.
+/// Moments (n, mean, stddev, cv, bimodality coefficient) are exact up to rounding, kept by
+/// Boost.Accumulators as power sums of the values less the first value seen (which keeps the
+/// digits of a small spread about a large mean); min and max are exact. Quantiles, MAD, outlier
+/// counts and modes come from a log-bucketed histogram: each quantile is within a relative
+/// 2^-(mantissa_bits+1) of the sample's order statistic of rank ⌈p·n⌉ (0.39 % by default), and the
+/// result says `approximate`. Intervals are NaN. Memory: one 8-byte count per bucket between the
+/// smallest and largest magnitude seen, at most 2 × 2048 × 2^mantissa_bits buckets (about 2 MiB for
+/// 7 bits with values spanning every double exponent; 40 KiB for durations from 1 ns to 1 s). One
+/// thread at a time per object.
 class streaming_summary {
  public:
   /// @throws input_error when mantissa_bits is outside 1 … 10.
   explicit streaming_summary(const streaming_options& options = {});
   ~streaming_summary();
-  streaming_summary(streaming_summary&&) noexcept;
-  streaming_summary& operator=(streaming_summary&&) noexcept;
+  /// Takes over `other`'s state; `other` may then only be destroyed or assigned to.
+  streaming_summary(streaming_summary&& other) noexcept;
+  /// Takes over `other`'s state; `other` may then only be destroyed or assigned to.
+  streaming_summary& operator=(streaming_summary&& other) noexcept;
   streaming_summary(const streaming_summary&) = delete;
   streaming_summary& operator=(const streaming_summary&) = delete;
 

@@ -104,9 +104,7 @@ class sample_visitor final : public capture_visitor {
           check_finite(observation, site, thread_index);
           pending(base_metric(site, "value", "")).push_back(observation.value);
           break;
-        case site_kind::event:
-          deliver_event(observation, site, thread_index);
-          break;
+        case site_kind::event: deliver_event(observation, site, thread_index); break;
       }
     }
     flush();
@@ -119,15 +117,16 @@ class sample_visitor final : public capture_visitor {
     site_info info;
     bool known = false;
     std::string place;
-    std::optional<std::size_t> base;  ///< metric index of the site's own values
+    std::optional<std::size_t> base;                  ///< metric index of the site's own values
     std::map<std::uint8_t, std::size_t> observables;  ///< metric index per observable tag
   };
 
   site_state& site_of(const record& observation, std::uint32_t thread_index) {
     if (observation.site >= sites_.size() || !sites_[observation.site].known) {
-      throw input_error(fmt::format("{}: a record of thread {} names site {}, which the site "
-                                    "table does not define",
-                                    path_, thread_index, observation.site));
+      throw input_error(
+          fmt::format("{}: a record of thread {} names site {}, which the site "
+                      "table does not define",
+                      path_, thread_index, observation.site));
     }
     return sites_[observation.site];
   }

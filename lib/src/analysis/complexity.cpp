@@ -2,8 +2,8 @@
 #include <metron/complexity.hpp>
 #include <metron/error.hpp>
 
-#include <Eigen/Dense>
 #include <fmt/format.h>
+#include <Eigen/Dense>
 
 #include <algorithm>
 #include <array>
@@ -15,9 +15,9 @@ namespace metron::analysis {
 
 namespace {
 
-constexpr std::array all_shapes{complexity_class::constant,     complexity_class::logarithmic,
-                                complexity_class::linear,       complexity_class::linearithmic,
-                                complexity_class::quadratic,    complexity_class::cubic};
+constexpr std::array all_shapes{complexity_class::constant,  complexity_class::logarithmic,
+                                complexity_class::linear,    complexity_class::linearithmic,
+                                complexity_class::quadratic, complexity_class::cubic};
 
 /// f(n) of each curve; logarithms in base 2 as Google Benchmark takes them, so that coefficients
 /// compare with its own.
@@ -40,18 +40,19 @@ void check_points(std::span<const double> n, std::span<const double> time,
   }
   const std::size_t needed = options.intercept ? 3 : 2;
   if (n.size() < needed) {
-    throw input_error(fmt::format("complexity fit: {} points; at least {} are needed", n.size(),
-                                  needed));
+    throw input_error(
+        fmt::format("complexity fit: {} points; at least {} are needed", n.size(), needed));
   }
   for (std::size_t i = 0; i < n.size(); ++i) {
     if (!std::isfinite(n[i]) || n[i] < 1) {
-      throw input_error(fmt::format("complexity fit: size {} at point {} is not a finite number "
-                                    "of at least 1",
-                                    n[i], i));
+      throw input_error(
+          fmt::format("complexity fit: size {} at point {} is not a finite number "
+                      "of at least 1",
+                      n[i], i));
     }
     if (!std::isfinite(time[i])) {
-      throw input_error(fmt::format("complexity fit: time {} at point {} is not finite", time[i],
-                                    i));
+      throw input_error(
+          fmt::format("complexity fit: time {} at point {} is not finite", time[i], i));
     }
   }
 }

@@ -80,10 +80,10 @@ void merge(dataset& target, dataset&& source, duplicate_policy policy) {
   }
   run_metadata& into = target.metadata;
   run_metadata& from = source.metadata;
-  for (auto [mine, theirs] : {std::pair{&into.host, &from.host}, std::pair{&into.cpu, &from.cpu},
-                              std::pair{&into.commit, &from.commit},
-                              std::pair{&into.build_type, &from.build_type},
-                              std::pair{&into.date, &from.date}}) {
+  for (auto [mine, theirs] :
+       {std::pair{&into.host, &from.host}, std::pair{&into.cpu, &from.cpu},
+        std::pair{&into.commit, &from.commit}, std::pair{&into.build_type, &from.build_type},
+        std::pair{&into.date, &from.date}}) {
     if (mine->empty()) {
       *mine = std::move(*theirs);
     }

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
-#include <limits>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -23,16 +23,31 @@ using json = nlohmann::json;
 
 /// Row keys that are not user counters.
 const std::set<std::string, std::less<>>& reserved_keys() {
-  static const std::set<std::string, std::less<>> keys{
-      "name",           "family_index",  "per_family_instance_index",
-      "run_name",       "run_type",      "repetitions",
-      "repetition_index", "threads",     "iterations",
-      "real_time",      "cpu_time",      "time_unit",
-      "aggregate_name", "aggregate_unit", "error_occurred",
-      "error_message",  "skipped",       "skip_message",
-      "big_o",          "cpu_coefficient", "real_coefficient",
-      "rms",            "label",         "complexity_n",
-      "manual_time"};
+  static const std::set<std::string, std::less<>> keys{"name",
+                                                       "family_index",
+                                                       "per_family_instance_index",
+                                                       "run_name",
+                                                       "run_type",
+                                                       "repetitions",
+                                                       "repetition_index",
+                                                       "threads",
+                                                       "iterations",
+                                                       "real_time",
+                                                       "cpu_time",
+                                                       "time_unit",
+                                                       "aggregate_name",
+                                                       "aggregate_unit",
+                                                       "error_occurred",
+                                                       "error_message",
+                                                       "skipped",
+                                                       "skip_message",
+                                                       "big_o",
+                                                       "cpu_coefficient",
+                                                       "real_coefficient",
+                                                       "rms",
+                                                       "label",
+                                                       "complexity_n",
+                                                       "manual_time"};
   return keys;
 }
 
@@ -242,8 +257,8 @@ class reader {
       repetition = found->get<long long>();
     }
     if (!repetitions_seen_.emplace(run_name, repetition).second) {
-      fail(place, fmt::format("repeats run '{}' repetition {}: duplicate rows", run_name,
-                              repetition));
+      fail(place,
+           fmt::format("repeats run '{}' repetition {}: duplicate rows", run_name, repetition));
     }
     auto [family, n] = split_size(run_name);
     if (const auto complexity_n = row.find("complexity_n");

@@ -80,9 +80,10 @@ input_format detect_format(const std::string& path) {
   }
   head.resize(static_cast<std::size_t>(in.gcount()));
   if (head.empty()) {
-    throw input_error(fmt::format("{}: empty file; expected a capture, Google Benchmark JSON or "
-                                  "a metron log",
-                                  path));
+    throw input_error(
+        fmt::format("{}: empty file; expected a capture, Google Benchmark JSON or "
+                    "a metron log",
+                    path));
   }
   const auto& magic = metron::detail::capture_magic;
   if (head.size() >= 4 && std::equal(magic.begin(), magic.begin() + 4, head.begin(),
@@ -97,10 +98,11 @@ input_format detect_format(const std::string& path) {
   if (opens_log(head)) {
     return input_format::log_lines;
   }
-  throw input_error(fmt::format("{}: byte 0: not a metron capture, Google Benchmark JSON "
-                                "(a JSON object opening with \"context\" or \"benchmarks\") or a "
-                                "metron log (JSON lines with \"timestamp\" and \"namespace\")",
-                                path));
+  throw input_error(
+      fmt::format("{}: byte 0: not a metron capture, Google Benchmark JSON "
+                  "(a JSON object opening with \"context\" or \"benchmarks\") or a "
+                  "metron log (JSON lines with \"timestamp\" and \"namespace\")",
+                  path));
 }
 
 dataset read_input(const std::string& path, const log_read_options& log_options) {

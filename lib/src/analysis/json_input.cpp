@@ -1,4 +1,4 @@
-// Strict JSON parsing for the readers: syntax errors with line and byte offset, duplicate keys refused.
+// Strict JSON for the readers: syntax errors with line and byte offset, duplicate keys refused.
 #include "json_input.hpp"
 
 #include <metron/error.hpp>
@@ -64,8 +64,8 @@ nlohmann::json parse_json(std::string_view text, const std::string& where,
         std::string key = parsed.get<std::string>();
         if (!object.keys.insert(key).second) {
           object.key.clear();
-          throw input_error(fmt::format("{}: duplicate key '{}' in {}", where, key,
-                                        path_of(frames)));
+          throw input_error(
+              fmt::format("{}: duplicate key '{}' in {}", where, key, path_of(frames)));
         }
         object.key = std::move(key);
         break;
@@ -77,8 +77,8 @@ nlohmann::json parse_json(std::string_view text, const std::string& where,
         break;
       case event::value:
         if (parsed.is_number_float() && !std::isfinite(parsed.get<double>())) {
-          throw input_error(fmt::format("{}: number at {} is out of range (not finite)", where,
-                                        path_of(frames)));
+          throw input_error(
+              fmt::format("{}: number at {} is out of range (not finite)", where, path_of(frames)));
         }
         next_element(frames);
         break;
@@ -89,22 +89,28 @@ nlohmann::json parse_json(std::string_view text, const std::string& where,
     return nlohmann::json::parse(text.begin(), text.end(), track);
   } catch (const nlohmann::json::parse_error& problem) {
     // nlohmann counts the byte after the last one it read, from 1.
-    const std::size_t consumed = std::min<std::size_t>(problem.byte == 0 ? 0 : problem.byte - 1,
-                                                       text.size());
+    const std::size_t consumed =
+        std::min<std::size_t>(problem.byte == 0 ? 0 : problem.byte - 1, text.size());
     std::string what = problem.what();
     // Keep the parser's own explanation, which follows "…: syntax error while parsing …".
     if (const auto colon = what.find("syntax error"); colon != std::string::npos) {
       what = what.substr(colon);
     }
     if (count_lines) {
-      const auto line = 1 + std::count(text.begin(), text.begin() +
-                                                         static_cast<std::ptrdiff_t>(consumed),
-                                        '\n');
+      const auto line =
+          1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(consumed), '\n');
       throw input_error(fmt::format("{}: line {} (byte {}): not valid JSON: {}", where, line,
                                     base_offset + consumed, what));
     }
-    throw input_error(fmt::format("{} (byte {}): not valid JSON: {}", where,
-                                  base_offset + consumed, what));
+    throw input_error(
+        fmt::format("{} (byte {}): not valid JSON: {}", where, base_offset + consumed, what));
+  } catch (const nlohmann::json::out_of_range& problem) {
+    // A number beyond a double's range; nlohmann names the number but not its place.
+    std::string what = problem.what();
+    if (const auto bracket = what.find("] "); bracket != std::string::npos) {
+      what = what.substr(bracket + 2);
+    }
+    throw input_error(fmt::format("{}: {}; numbers must be finite", where, what));
   }
 }
 

@@ -1,4 +1,4 @@
-// Strict JSON parsing for the readers: syntax errors with line and byte offset, duplicate keys refused.
+// Strict JSON for the readers: syntax errors with line and byte offset, duplicate keys refused.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -27,13 +26,18 @@ std::optional<int> digits(std::string_view text, std::size_t at, std::size_t cou
     return std::nullopt;
   }
   int value = 0;
-  const char* first = text.data() + at;
-  const auto [end, problem] = std::from_chars(first, first + count, value);
-  if (problem != std::errc{} || end != first + count) {
-    return std::nullopt;
+  for (const char digit : text.substr(at, count)) {
+    if (digit < '0' || digit > '9') {
+      return std::nullopt;
+    }
+    value = value * 10 + (digit - '0');
   }
   return value;
 }
+
+/// Years whose every instant fits a signed 64-bit count of ns since the Unix epoch.
+constexpr int first_year = 1678;
+constexpr int last_year = 2261;
 
 /// ns since the Unix epoch of "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+00:00)", or nothing.
 std::optional<std::int64_t> parse_utc(std::string_view text) {
@@ -43,9 +47,9 @@ std::optional<std::int64_t> parse_utc(std::string_view text) {
   const auto hour = digits(text, 11, 2);
   const auto minute = digits(text, 14, 2);
   const auto second = digits(text, 17, 2);
-  if (!year || !month || !day || !hour || !minute || !second || text[4] != '-' ||
-      text[7] != '-' || (text[10] != 'T' && text[10] != ' ') || text[13] != ':' ||
-      text[16] != ':' || *hour > 23 || *minute > 59 || *second > 60) {
+  if (!year || !month || !day || !hour || !minute || !second || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != ' ') || text[13] != ':' || text[16] != ':' || *hour > 23 ||
+      *minute > 59 || *second > 60 || *year < first_year || *year > last_year) {
     return std::nullopt;
   }
   const std::chrono::year_month_day date{std::chrono::year{*year},
@@ -145,7 +149,9 @@ std::optional<event> parse_line(std::string_view line, const std::string& file,
   const auto time = parse_utc(stamp);
   if (!time) {
     throw input_error(fmt::format(
-        "{}: timestamp '{}' is not ISO 8601 UTC like 2026-11-27T23:40:00.123456Z", where, stamp));
+        "{}: timestamp '{}' is not ISO 8601 UTC like 2026-11-27T23:40:00.123456Z between the "
+        "years {} and {}",
+        where, stamp, first_year, last_year));
   }
   happening.time_ns = *time;
   happening.base = time_base::unix_epoch;
@@ -154,15 +160,14 @@ std::optional<event> parse_line(std::string_view line, const std::string& file,
   happening.node = options.node.empty() ? host : options.node;
   if (const auto severity = record.find("severity"); severity != record.end()) {
     if (!severity->is_string()) {
-      throw input_error(fmt::format("{}: 'severity' is {}, not a string", where,
-                                    severity->dump()));
+      throw input_error(fmt::format("{}: 'severity' is {}, not a string", where, severity->dump()));
     }
     happening.severity = severity->get<std::string>();
   }
   if (const auto payload = record.find("payload"); payload != record.end()) {
     if (!payload->is_object()) {
-      throw input_error(fmt::format("{}: 'payload' is {}, not an object", where,
-                                    payload->type_name()));
+      throw input_error(
+          fmt::format("{}: 'payload' is {}, not an object", where, payload->type_name()));
     }
     flatten(*payload, {}, happening.fields);
     for (const std::string& key_field : options.key_fields) {
@@ -179,8 +184,7 @@ std::optional<event> parse_line(std::string_view line, const std::string& file,
 
 }  // namespace
 
-dataset parse_log(std::string_view text, const std::string& file,
-                  const log_read_options& options) {
+dataset parse_log(std::string_view text, const std::string& file, const log_read_options& options) {
   dataset data;
   data.metadata.sources.push_back(file);
   std::uint64_t line_number = 0;
@@ -228,8 +232,8 @@ std::uint64_t for_each_log_event(const std::string& path, const log_read_options
     offset += line.size() + 1;
   }
   if (in.bad()) {
-    throw resource_error(fmt::format("{}: cannot read at byte {}: {}", path, offset,
-                                     std::strerror(errno)));
+    throw resource_error(
+        fmt::format("{}: cannot read at byte {}: {}", path, offset, std::strerror(errno)));
   }
   return records;
 }

@@ -24,9 +24,10 @@ class weighted_sample {
     for (std::size_t i = 0; i < values.size(); ++i) {
       const double weight = plain_ ? 1.0 : weights[i];
       if (!std::isfinite(values[i]) || !std::isfinite(weight) || weight < 0) {
-        throw input_error(fmt::format("point {} of the sample ({} with weight {}) is not a finite "
-                                      "value with a finite, non-negative weight",
-                                      i, values[i], weight));
+        throw input_error(
+            fmt::format("point {} of the sample ({} with weight {}) is not a finite "
+                        "value with a finite, non-negative weight",
+                        i, values[i], weight));
       }
       if (weight > 0) {
         points_.emplace_back(values[i], weight);
@@ -42,7 +43,9 @@ class weighted_sample {
   }
 
   [[nodiscard]] bool empty() const noexcept { return points_.empty(); }
-  [[nodiscard]] double total() const noexcept { return cumulative_.empty() ? 0 : cumulative_.back(); }
+  [[nodiscard]] double total() const noexcept {
+    return cumulative_.empty() ? 0 : cumulative_.back();
+  }
   [[nodiscard]] const std::vector<std::pair<double, double>>& points() const noexcept {
     return points_;
   }
@@ -60,9 +63,8 @@ class weighted_sample {
       return points_[below].first + fraction * (points_[below + 1].first - points_[below].first);
     }
     const auto found = std::lower_bound(cumulative_.begin(), cumulative_.end(), p * total());
-    const auto index = static_cast<std::size_t>(
-        std::min<std::ptrdiff_t>(found - cumulative_.begin(),
-                                 static_cast<std::ptrdiff_t>(points_.size()) - 1));
+    const auto index = static_cast<std::size_t>(std::min<std::ptrdiff_t>(
+        found - cumulative_.begin(), static_cast<std::ptrdiff_t>(points_.size()) - 1));
     return points_[index].first;
   }
 
@@ -160,8 +162,8 @@ std::vector<std::size_t> significant_peaks(const std::vector<double>& density,
     if (density[peak] < options.min_relative_height * density[accepted.front()]) {
       break;
     }
-    const std::size_t nearest = *std::min_element(
-        accepted.begin(), accepted.end(), [&](std::size_t a, std::size_t b) {
+    const std::size_t nearest =
+        *std::min_element(accepted.begin(), accepted.end(), [&](std::size_t a, std::size_t b) {
           return std::llabs(static_cast<long long>(a) - static_cast<long long>(peak)) <
                  std::llabs(static_cast<long long>(b) - static_cast<long long>(peak));
         });

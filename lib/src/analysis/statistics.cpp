@@ -1,17 +1,16 @@
-// Exact summaries of whole samples: moments, type-7 quantiles, MAD, Tukey outliers, bootstrap intervals.
+// Exact summaries of samples: moments, type-7 quantiles, MAD, Tukey outliers, bootstrap intervals.
 #include "moments.hpp"
 
 #include <metron/error.hpp>
 #include <metron/statistics.hpp>
 
+#include <fmt/format.h>
 #include <boost/accumulators/accumulators.hpp>
 #include <boost/accumulators/statistics/count.hpp>
 #include <boost/accumulators/statistics/max.hpp>
 #include <boost/accumulators/statistics/mean.hpp>
 #include <boost/accumulators/statistics/min.hpp>
 #include <boost/accumulators/statistics/stats.hpp>
-#include <boost/accumulators/statistics/variance.hpp>
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -29,25 +28,25 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 void check_options(const summary_options& options) {
   if (!(options.confidence > 0 && options.confidence < 1)) {
-    throw input_error(fmt::format("confidence level {} is outside (0, 1); use e.g. 0.95",
-                                  options.confidence));
+    throw input_error(
+        fmt::format("confidence level {} is outside (0, 1); use e.g. 0.95", options.confidence));
   }
 }
 
 void check_finite(std::span<const double> values) {
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (!std::isfinite(values[i])) {
-      throw input_error(fmt::format("value {} of the sample is {}; a sample must be finite", i,
-                                    values[i]));
+      throw input_error(
+          fmt::format("value {} of the sample is {}; a sample must be finite", i, values[i]));
     }
   }
 }
 
 summary empty_summary() {
   summary result;
-  for (double* field : {&result.mean, &result.stddev, &result.min, &result.max, &result.median,
-                        &result.mad, &result.p90, &result.p99, &result.p999, &result.cv,
-                        &result.bimodality_coefficient}) {
+  for (double* field :
+       {&result.mean, &result.stddev, &result.min, &result.max, &result.median, &result.mad,
+        &result.p90, &result.p99, &result.p999, &result.cv, &result.bimodality_coefficient}) {
     *field = nan;
   }
   result.median_ci = {nan, nan, 0};
@@ -72,8 +71,8 @@ double median_in_place(std::vector<double>& values) {
   if (values.size() % 2 == 1) {
     return upper;
   }
-  const double lower = *std::max_element(values.begin(),
-                                         values.begin() + static_cast<std::ptrdiff_t>(middle));
+  const double lower =
+      *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(middle));
   return lower + (upper - lower) / 2;
 }
 
@@ -88,9 +87,8 @@ void bootstrap(std::span<const double> sorted, double median, double mean,
   if (n < 2 || options.bootstrap_resamples == 0) {
     return;
   }
-  const std::size_t size = options.bootstrap_max_values == 0
-                               ? n
-                               : std::min(n, options.bootstrap_max_values);
+  const std::size_t size =
+      options.bootstrap_max_values == 0 ? n : std::min(n, options.bootstrap_max_values);
   std::mt19937_64 engine(options.seed);
   std::vector<double> resample(size);
   std::vector<double> medians(options.bootstrap_resamples);
@@ -146,8 +144,8 @@ summary summarize(std::span<const double> values, const summary_options& options
     return result;
   }
 
-  acc::accumulator_set<double, acc::stats<acc::tag::count, acc::tag::mean, acc::tag::variance,
-                                          acc::tag::min, acc::tag::max>>
+  acc::accumulator_set<double,
+                       acc::stats<acc::tag::count, acc::tag::mean, acc::tag::min, acc::tag::max>>
       moments;
   for (const double value : values) {
     moments(value);
@@ -159,12 +157,8 @@ summary summarize(std::span<const double> values, const summary_options& options
   result.mean = acc::mean(moments);
   result.min = acc::min(moments);
   result.max = acc::max(moments);
-  // Boost's variance divides by n; the sample standard deviation divides by n - 1.
-  result.stddev = n < 2 ? nan : std::sqrt(acc::variance(moments) * count / (count - 1));
-  result.cv = (n < 2 || result.mean == 0) ? nan : result.stddev / result.mean;
-
-  // Skewness and kurtosis from a second pass about the mean: raw power sums would lose every
-  // digit for timings whose spread is small against their mean.
+  // Variance, skewness and kurtosis from a second pass about the mean: a one-pass update loses
+  // digits for timings whose spread is small against their mean.
   detail::central_sums sums{count, 0, 0, 0};
   for (const double value : values) {
     const double d = value - result.mean;
@@ -173,6 +167,8 @@ summary summarize(std::span<const double> values, const summary_options& options
     sums.m3 += d2 * d;
     sums.m4 += d2 * d2;
   }
+  result.stddev = n < 2 ? nan : std::sqrt(sums.m2 / (count - 1));
+  result.cv = (n < 2 || result.mean == 0) ? nan : result.stddev / result.mean;
   result.bimodality_coefficient = detail::bimodality_coefficient(sums);
 
   std::vector<double> sorted(values.begin(), values.end());

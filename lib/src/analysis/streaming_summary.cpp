@@ -4,13 +4,11 @@
 #include <metron/error.hpp>
 #include <metron/statistics.hpp>
 
+#include <fmt/format.h>
 #include <boost/accumulators/accumulators.hpp>
 #include <boost/accumulators/statistics/count.hpp>
-#include <boost/accumulators/statistics/max.hpp>
-#include <boost/accumulators/statistics/min.hpp>
 #include <boost/accumulators/statistics/moment.hpp>
 #include <boost/accumulators/statistics/stats.hpp>
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
@@ -38,11 +36,8 @@ struct power_sums {
   /// The same sums about `origin + offset` instead of `origin`: Σ(y − offset)^k expanded
   /// binomially.
   [[nodiscard]] power_sums shifted(double offset) const {
-    static constexpr std::array<std::array<double, 5>, 5> binomial{{{1, 0, 0, 0, 0},
-                                                                    {1, 1, 0, 0, 0},
-                                                                    {1, 2, 1, 0, 0},
-                                                                    {1, 3, 3, 1, 0},
-                                                                    {1, 4, 6, 4, 1}}};
+    static constexpr std::array<std::array<double, 5>, 5> binomial{
+        {{1, 0, 0, 0, 0}, {1, 1, 0, 0, 0}, {1, 2, 1, 0, 0}, {1, 3, 3, 1, 0}, {1, 4, 6, 4, 1}}};
     power_sums result = *this;
     const double d = -offset;
     for (std::size_t k = 0; k < 5; ++k) {
@@ -121,17 +116,21 @@ double rank_value(const std::vector<bucket>& buckets, std::uint64_t n, double p)
 }  // namespace
 
 struct streaming_summary::impl {
-  using accumulator = acc::accumulator_set<
-      double, acc::stats<acc::tag::count, acc::tag::moment<1>, acc::tag::moment<2>,
-                         acc::tag::moment<3>, acc::tag::moment<4>, acc::tag::min, acc::tag::max>>;
+  using accumulator =
+      acc::accumulator_set<double,
+                           acc::stats<acc::tag::count, acc::tag::moment<1>, acc::tag::moment<2>,
+                                      acc::tag::moment<3>, acc::tag::moment<4>>>;
 
-  unsigned shift = 45;    ///< 52 − mantissa_bits: bits of a double below a bucket's key
+  unsigned shift = 45;  ///< 52 − mantissa_bits: bits of a double below a bucket's key
   bool started = false;
   /// Values enter the accumulators less this, the first value seen: raw power sums of values
   /// near the origin keep the digits the central moments need.
   double origin = 0;
   accumulator moments;
-  power_sums merged;      ///< what merge() brought in, about `origin`
+  /// The extremes of the values added here, kept unshifted so that they are exact.
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  power_sums merged;  ///< what merge() brought in, about `origin`
   bucket_range positive;
   bucket_range negative;
   std::uint64_t zeros = 0;
@@ -143,8 +142,7 @@ struct streaming_summary::impl {
 
   [[nodiscard]] double bucket_middle(std::int64_t bucket_key) const noexcept {
     const double low = std::bit_cast<double>(static_cast<std::uint64_t>(bucket_key) << shift);
-    const double high =
-        std::bit_cast<double>(static_cast<std::uint64_t>(bucket_key + 1) << shift);
+    const double high = std::bit_cast<double>(static_cast<std::uint64_t>(bucket_key + 1) << shift);
     return low + (high - low) / 2;
   }
 
@@ -166,8 +164,8 @@ struct streaming_summary::impl {
       power_sums own;
       own.sums = {n, acc::moment<1>(moments) * n, acc::moment<2>(moments) * n,
                   acc::moment<3>(moments) * n, acc::moment<4>(moments) * n};
-      own.min = acc::min(moments) + origin;
-      own.max = acc::max(moments) + origin;
+      own.min = min;
+      own.max = max;
       result.add(own);
     }
     return result;
@@ -175,18 +173,18 @@ struct streaming_summary::impl {
 
   /// Every non-empty bucket in ascending order of value, each valued at its middle, clamped to
   /// the extremes seen.
-  [[nodiscard]] std::vector<bucket> buckets(double min, double max) const {
+  [[nodiscard]] std::vector<bucket> buckets(double lowest, double highest) const {
     std::vector<bucket> result;
     std::vector<bucket> negatives;
     negative.for_each([&](std::int64_t k, std::uint64_t count) {
-      negatives.push_back({std::clamp(-bucket_middle(k), min, max), count});
+      negatives.push_back({std::clamp(-bucket_middle(k), lowest, highest), count});
     });
     result.assign(negatives.rbegin(), negatives.rend());
     if (zeros != 0) {
       result.push_back({0.0, zeros});
     }
     positive.for_each([&](std::int64_t k, std::uint64_t count) {
-      result.push_back({std::clamp(bucket_middle(k), min, max), count});
+      result.push_back({std::clamp(bucket_middle(k), lowest, highest), count});
     });
     return result;
   }
@@ -216,6 +214,8 @@ void streaming_summary::add(double value) {
     state.origin = value;
   }
   state.moments(value - state.origin);
+  state.min = std::min(state.min, value);
+  state.max = std::max(state.max, value);
   state.histogram_add(value);
 }
 
@@ -229,9 +229,9 @@ void streaming_summary::merge(const streaming_summary& other) {
   impl& mine = *impl_;
   const impl& theirs = *other.impl_;
   if (mine.shift != theirs.shift) {
-    throw input_error(fmt::format(
-        "streaming summaries with {} and {} mantissa bits cannot be merged", 52 - mine.shift,
-        52 - theirs.shift));
+    throw input_error(
+        fmt::format("streaming summaries with {} and {} mantissa bits cannot be merged",
+                    52 - mine.shift, 52 - theirs.shift));
   }
   const power_sums incoming = theirs.totals();
   if (incoming.sums[0] > 0) {
@@ -266,9 +266,9 @@ summary streaming_summary::result(const mode_options& modes) const {
   const std::uint64_t n = count();
   result.n = n;
   if (n == 0) {
-    for (double* field : {&result.mean, &result.stddev, &result.min, &result.max,
-                          &result.median, &result.mad, &result.p90, &result.p99, &result.p999,
-                          &result.cv, &result.bimodality_coefficient}) {
+    for (double* field :
+         {&result.mean, &result.stddev, &result.min, &result.max, &result.median, &result.mad,
+          &result.p90, &result.p99, &result.p999, &result.cv, &result.bimodality_coefficient}) {
       *field = nan;
     }
     return result;
@@ -282,8 +282,8 @@ summary streaming_summary::result(const mode_options& modes) const {
   const double m2 = std::max(0.0, central.sums[2]);
   result.stddev = n < 2 ? nan : std::sqrt(m2 / (count_value - 1));
   result.cv = (n < 2 || result.mean == 0) ? nan : result.stddev / result.mean;
-  result.bimodality_coefficient = detail::bimodality_coefficient(
-      {count_value, m2, central.sums[3], central.sums[4]});
+  result.bimodality_coefficient =
+      detail::bimodality_coefficient({count_value, m2, central.sums[3], central.sums[4]});
 
   const std::vector<bucket> buckets = state.buckets(result.min, result.max);
   result.median = rank_value(buckets, n, 0.5);

@@ -1,0 +1,77 @@
+// Helpers shared by the analysis tests: fixture files, scratch files, tolerances.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+
+namespace metron::test {
+
+/// The path of a file in tests/analysis/fixtures.
+inline std::string fixture_path(const std::string& name) {
+  return std::string(METRON_ANALYSIS_FIXTURES) + "/" + name;
+}
+
+/// A fixture file parsed as JSON.
+inline nlohmann::json load_fixture(const std::string& name) {
+  std::ifstream in(fixture_path(name));
+  if (!in) {
+    throw std::runtime_error("missing fixture " + name);
+  }
+  return nlohmann::json::parse(in);
+}
+
+/// The whole content of a file as text.
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// A fresh directory under the system's temporary directory, removed with everything in it.
+class scratch_dir {
+ public:
+  scratch_dir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "metron-analysis-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("cannot create a scratch directory");
+    }
+    path_ = pattern;
+  }
+  ~scratch_dir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  scratch_dir(const scratch_dir&) = delete;
+  scratch_dir& operator=(const scratch_dir&) = delete;
+
+  /// The path of `name` inside the directory.
+  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+  /// Writes `text` to `name` inside the directory and returns its path.
+  std::string write(const std::string& name, const std::string& text) const {
+    const std::string path = file(name);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    return path;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// Whether `actual` is within `relative` of `expected` (or both are NaN).
+inline bool close(double actual, double expected, double relative) {
+  if (std::isnan(actual) || std::isnan(expected)) {
+    return std::isnan(actual) && std::isnan(expected);
+  }
+  return std::abs(actual - expected) <= relative * std::max(std::abs(expected), 1e-300);
+}
+
+}  // namespace metron::test
