@@ -1,8 +1,8 @@
 // make_capture: writes a synthetic .mtr capture of N bracket records over S sites and T threads.
 //
 // Durations are lognormal per site (each site its own median, spread 0.25 to 0.75 in log space);
-// with --bimodal every third site mixes two lognormal modes, a slow one 8 times the fast one's
-// median taking 30 % of calls, the shape `metron stats` must flag. The same arguments always give
+// with --bimodal every third site mixes two lognormal modes, a slow one 4 times the fast one's
+// median taking 40 % of calls, the shape `metron stats` must flag. The same arguments always give
 // the same bytes.
 #include <metron/capture.hpp>
 #include <metron/error.hpp>
@@ -99,8 +99,8 @@ std::vector<site_shape> make_shapes(const generator_options& options, std::mt199
   return shapes;
 }
 
-constexpr double slow_mode_factor = 8.0;
-constexpr double slow_mode_share = 0.3;
+constexpr double slow_mode_factor = 4.0;
+constexpr double slow_mode_share = 0.4;
 // Records per thread per batch: the writer buffers per thread, so the batch size only bounds
 // this program's own memory.
 constexpr std::size_t batch_records = 4096;
