@@ -204,3 +204,34 @@ TEST_CASE("compare: outputs in Markdown and JUnit, warnings and --strict", "[int
   CHECK(strict.exit_code == 2);
   CHECK(strict.err.find("--strict") != std::string::npos);
 }
+
+TEST_CASE("compare: 'metron stats --json' outputs are one run each", "[integration][compare]") {
+  const scratch_dir dir;
+  std::vector<std::string> arguments = {"compare", "--json", "-", "--baseline"};
+  std::vector<std::string> candidates = {"--candidate"};
+  for (int run_index = 0; run_index < 6; ++run_index) {
+    const double offset = run_index;
+    for (const bool slower : {false, true}) {
+      const std::string name = (slower ? "b" : "a") + std::to_string(run_index);
+      const double factor = slower ? 1.3 : 1.0;
+      write_text(dir.file(name + ".json"),
+                 benchmark_json("BM_a", {factor * (100 + offset), factor * (101 + offset),
+                                         factor * (102 + offset)}));
+      const std::string stats = dir.file(name + ".stats.json");
+      const process_result result =
+          run_metron({"stats", "--json", "-o", stats, dir.file(name + ".json")});
+      REQUIRE(result.exit_code == 0);
+      (slower ? candidates : arguments).push_back(stats);
+    }
+  }
+  arguments.insert(arguments.end(), candidates.begin(), candidates.end());
+  const process_result result = run_metron(arguments);
+  INFO(result.err);
+  CHECK(result.exit_code == 1);
+  const json document = json::parse(result.out);
+  const json& row = document.at("metrics").at(0);
+  CHECK(row.at("name") == "BM_a");
+  CHECK(row.at("baseline").at("n") == 6);
+  CHECK(row.at("baseline_median").get<double>() == Approx(103.5));
+  CHECK(row.at("verdict") == "regressed");
+}

@@ -34,6 +34,7 @@ constexpr std::string_view top_level_footer = R"(Examples:
   metron stats run.mtr bench.json
   metron postmortem logs/
   metron kpi --spec specs/quickstart.yaml run.mtr
+  metron compare --baseline base1.json base2.json --candidate head1.json head2.json
 
 Exit codes:
   0  success

@@ -1,4 +1,6 @@
 // Comparisons of whole runs: samples per run, KPIs by spec, added and removed metrics, comparability.
+#include "stats_input.hpp"
+
 #include <metron/compare.hpp>
 #include <metron/error.hpp>
 #include <metron/readers.hpp>
@@ -349,6 +351,10 @@ comparison_report compare_kpis(const benchmark_spec& spec, std::span<const run_i
 run_input read_run(const std::string& path) {
   run_input run;
   run.file = path;
+  if (detail::is_stats_json(path)) {
+    run.data = detail::read_stats_json(path);
+    return run;
+  }
   const input_format format = detect_format(path);
   if (format == input_format::log_lines) {
     throw input_error(fmt::format(
