@@ -38,6 +38,8 @@ struct chunk_log final : metron::capture_visitor {
     entries.push_back({5, 0, {}});
   }
   void on_footer(const metron::capture_footer&) override { entries.push_back({6, 0, {}}); }
+  void on_progress(std::uint64_t bytes_read) override { progress.push_back(bytes_read); }
+  std::vector<std::uint64_t> progress;  // bytes read after each chunk
 };
 
 bytes forge_chunk(std::uint8_t type, const bytes& payload) {
@@ -125,6 +127,11 @@ TEST_CASE("a capture cut at any byte yields exactly its complete chunks", "[capt
     CHECK(c.status.valid_bytes <= cut);
     CHECK(c.status.file_bytes == cut);
     CHECK(c.status.problem.find("byte " + std::to_string(valid)) != std::string::npos);
+    chunk_log cut_log;
+    static_cast<void>(metron::read_capture(cut_path, cut_log));
+    REQUIRE(cut_log.progress.size() == complete - 1);
+    CHECK(std::is_sorted(cut_log.progress.begin(), cut_log.progress.end()));
+    CHECK((cut_log.progress.empty() || cut_log.progress.back() == valid));
 
     std::vector<std::vector<record>> expected(c.records.size());
     std::size_t sites = 0;

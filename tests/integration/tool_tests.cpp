@@ -490,7 +490,9 @@ TEST_CASE("every subcommand's --help exits 0 and documents the exit codes", "[in
                                              {"record", "--help"},
                                              {"info", "--help"},
                                              {"dump", "--help"},
-                                             {"export", "--help"}}) {
+                                             {"export", "--help"},
+                                             {"stats", "--help"},
+                                             {"postmortem", "--help"}}) {
     const process_result result = run_metron(arguments);
     INFO("metron " << arguments.front() << ": " << result.out);
     CHECK(result.exit_code == 0);
@@ -499,7 +501,7 @@ TEST_CASE("every subcommand's --help exits 0 and documents the exit codes", "[in
     CHECK(result.err.empty());
   }
   const process_result top = run_metron({"--help"});
-  for (const char* subcommand : {"record", "info", "dump", "export"}) {
+  for (const char* subcommand : {"record", "info", "dump", "export", "stats", "postmortem"}) {
     CHECK(top.out.find(subcommand) != std::string::npos);
   }
   const process_result version = run_metron({"--version"});

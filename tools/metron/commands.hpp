@@ -33,8 +33,14 @@ command register_info(CLI::App& app);
 command register_dump(CLI::App& app);
 /// `metron export`: a capture in another tool's format (Chrome/Perfetto trace).
 command register_export(CLI::App& app);
+/// `metron stats`: per-metric summaries of captures, Google Benchmark JSON and logs.
+command register_stats(CLI::App& app);
+/// `metron postmortem`: the JSON-lines logs of several processes related by time, node and key.
+command register_postmortem(CLI::App& app);
 /// `metron kpi`: a benchmark specification's KPIs over captures, benchmark results and logs.
 command register_kpi(CLI::App& app);
+/// `metron compare`: a candidate against a baseline, per metric or KPI, as a CI gate.
+command register_compare(CLI::App& app);
 
 /// The help footer of a subcommand: what it does in detail, examples, and its exit codes.
 /// (The description stays one line because the top-level --help lists it.)

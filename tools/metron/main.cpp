@@ -21,14 +21,20 @@ constexpr metron::tool::command_registrar registrars[] = {
     metron::tool::register_info,
     metron::tool::register_dump,
     metron::tool::register_export,
+    metron::tool::register_stats,
+    metron::tool::register_postmortem,
     metron::tool::register_kpi,
+    metron::tool::register_compare,
 };
 
 constexpr std::string_view top_level_footer = R"(Examples:
   metron record -o run.mtr -- ./app --threads 4
   metron info run.mtr
   metron export --format chrome-trace run.mtr -o trace.json
+  metron stats run.mtr bench.json
+  metron postmortem logs/
   metron kpi --spec specs/quickstart.yaml run.mtr
+  metron compare --baseline base1.json base2.json --candidate head1.json head2.json
 
 Exit codes:
   0  success

@@ -89,6 +89,8 @@ class capture_visitor {
   virtual void on_resources(std::span<const resource_sample> samples);
   /// The footer, last, when the capture was stopped normally.
   virtual void on_footer(const capture_footer& footer);
+  /// After each complete chunk: the bytes of the file read so far, for progress displays.
+  virtual void on_progress(std::uint64_t bytes_read);
 };
 
 /// Streams a capture file through `visitor` in bounded memory.

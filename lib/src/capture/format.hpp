@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -82,6 +83,16 @@ inline std::uint8_t* put_le(std::uint8_t* out, std::uint64_t value, std::size_t 
   return out;
 }
 
+/// Reads eight little-endian bytes at `in` in one load.
+[[nodiscard]] inline std::uint64_t load_le64(const std::uint8_t* in) noexcept {
+  std::uint64_t value = 0;
+  std::memcpy(&value, in, sizeof value);
+  if constexpr (std::endian::native == std::endian::big) {
+    value = __builtin_bswap64(value);
+  }
+  return value;
+}
+
 /// Reads `bytes` little-endian bytes at `in`.
 [[nodiscard]] inline std::uint64_t get_le(const std::uint8_t* in, std::size_t bytes) noexcept {
   std::uint64_t value = 0;
@@ -130,10 +141,24 @@ class byte_cursor {
     pos_ = end_;
   }
 
-  /// An unsigned LEB128 value of at most 64 bits.
-  std::uint64_t varint() noexcept {
-    if (pos_ != end_ && *pos_ < 0x80) [[likely]] {
-      return *pos_++;
+  /// An unsigned LEB128 value of at most 64 bits. Inlined into the record loop, where a call
+  /// would cost as much as the decoding.
+  [[gnu::always_inline]] std::uint64_t varint() noexcept {
+    // Varints of 1 to 8 bytes decode without a branch on their length, which the mixed lengths
+    // of record fields would mispredict; longer ones and the payload's last bytes take the loop.
+    if (remaining() >= 8) [[likely]] {
+      const std::uint64_t word = load_le64(pos_);
+      const std::uint64_t stops = ~word & 0x8080808080808080U;
+      if (stops != 0) [[likely]] {
+        const auto bits = static_cast<unsigned>(std::countr_zero(stops)) + 1;
+        std::uint64_t value = bits == 64 ? word : word & ((std::uint64_t{1} << bits) - 1);
+        value &= 0x7F7F7F7F7F7F7F7FU;
+        value = (value & 0x007F007F007F007FU) | ((value & 0x7F007F007F007F00U) >> 1);
+        value = (value & 0x00003FFF00003FFFU) | ((value & 0x3FFF00003FFF0000U) >> 2);
+        value = (value & 0x000000000FFFFFFFU) | ((value & 0x0FFFFFFF00000000U) >> 4);
+        pos_ += bits / 8;
+        return value;
+      }
     }
     return varint_slow();
   }

@@ -24,6 +24,7 @@ void capture_visitor::on_thread(const thread_info&) {}
 void capture_visitor::on_records(std::uint32_t, std::span<const record>) {}
 void capture_visitor::on_resources(std::span<const resource_sample>) {}
 void capture_visitor::on_footer(const capture_footer&) {}
+void capture_visitor::on_progress(std::uint64_t) {}
 
 const site_info* capture::find_site(std::uint32_t id) const noexcept {
   const auto found = std::lower_bound(
@@ -335,6 +336,7 @@ class capture_reader {
     }
     status_.valid_bytes = source_.position();
     ++status_.chunks;
+    visitor_.on_progress(status_.valid_bytes);
   }
 
   problem_text decode_and_deliver(detail::chunk_type type) {

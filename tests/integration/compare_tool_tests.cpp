@@ -1,0 +1,237 @@
+// End-to-end checks of `metron compare`: real benchmark runs, an injected slowdown, bad input.
+#include "process.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using metron::test::process_result;
+using metron::test::run;
+using metron::test::run_options;
+using metron::test::scratch_dir;
+using nlohmann::json;
+
+const std::string metron_tool = METRON_TOOL_PATH;
+const std::string workload = METRON_WORKLOAD_PATH;
+
+process_result run_metron(const std::vector<std::string>& arguments) {
+  std::vector<std::string> command = {metron_tool};
+  command.insert(command.end(), arguments.begin(), arguments.end());
+  return run(command);
+}
+
+/// Runs the workload with `repetitions` repetitions into `out`, slowed by `slowdown`.
+void measure(const std::string& out, const std::string& slowdown) {
+  run_options options;
+  if (!slowdown.empty()) {
+    options.environment.emplace_back("METRON_WORKLOAD_SLOWDOWN", slowdown);
+  }
+  const process_result result =
+      run({workload, "--benchmark_repetitions=5", "--benchmark_min_time=0.02",
+           "--benchmark_out=" + out, "--benchmark_out_format=json"},
+          options);
+  REQUIRE(result.exit_code == 0);
+}
+
+/// Three runs a side, interleaved (A B A B A B) so that a drift of the machine hits both alike.
+std::vector<std::string> interleaved_sides(const scratch_dir& dir, const std::string& slowdown) {
+  std::vector<std::string> arguments = {"--baseline"};
+  std::vector<std::string> candidates = {"--candidate"};
+  for (int i = 0; i < 3; ++i) {
+    const std::string a = dir.file("a" + std::to_string(i) + ".json");
+    const std::string b = dir.file("b" + std::to_string(i) + ".json");
+    measure(a, "");
+    measure(b, slowdown);
+    arguments.push_back(a);
+    candidates.push_back(b);
+  }
+  arguments.insert(arguments.end(), candidates.begin(), candidates.end());
+  return arguments;
+}
+
+json verdicts_of(const process_result& result) {
+  INFO(result.err);
+  const json document = json::parse(result.out);
+  json verdicts = json::object();
+  for (const json& row : document.at("metrics")) {
+    verdicts[row.at("name").get<std::string>()] = row.at("verdict");
+  }
+  return verdicts;
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+/// Google Benchmark JSON with one benchmark `name` and the given real times (ns), one per
+/// repetition.
+std::string benchmark_json(const std::string& name, const std::vector<double>& times) {
+  json rows = json::array();
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    rows.push_back({{"name", name},
+                    {"run_name", name},
+                    {"run_type", "iteration"},
+                    {"repetitions", times.size()},
+                    {"repetition_index", i},
+                    {"threads", 1},
+                    {"iterations", 1000},
+                    {"real_time", times[i]},
+                    {"cpu_time", times[i]},
+                    {"time_unit", "ns"}});
+  }
+  return json{{"context", {{"num_cpus", 2}, {"mhz_per_cpu", 2000}}}, {"benchmarks", rows}}.dump();
+}
+
+}  // namespace
+
+TEST_CASE("compare: identical work is not flagged", "[integration][compare]") {
+  const scratch_dir dir;
+  std::vector<std::string> arguments = interleaved_sides(dir, "");
+  arguments.insert(arguments.begin(), {"compare", "--json", "-"});
+  const process_result result = run_metron(arguments);
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 0);
+  const json verdicts = verdicts_of(result);
+  REQUIRE(verdicts.contains("chain/20000"));
+  for (const auto& [name, verdict] : verdicts.items()) {
+    INFO(name);
+    CHECK(verdict != "regressed");
+  }
+}
+
+TEST_CASE("compare: an injected 30 % slowdown is flagged", "[integration][compare]") {
+  const scratch_dir dir;
+  std::vector<std::string> arguments = interleaved_sides(dir, "1.3");
+  arguments.insert(arguments.begin(), {"compare", "--json", "-"});
+  const process_result result = run_metron(arguments);
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 1);
+  const json verdicts = verdicts_of(result);
+  // CPU time, not wall time: a shared CI machine's load can swamp wall time, never CPU time.
+  CHECK(verdicts.at("chain/20000:cpu_time") == "regressed");
+  CHECK(verdicts.at("chain/50000:cpu_time") == "regressed");
+  for (const auto& [name, verdict] : verdicts.items()) {
+    INFO(name);
+    CHECK(verdict != "improved");
+  }
+}
+
+TEST_CASE("compare: bad input is a one-line error and exit 2", "[integration][compare]") {
+  const scratch_dir dir;
+  const std::string a = dir.file("a.json");
+  const std::string other = dir.file("other.json");
+  const std::string empty = dir.file("empty.json");
+  const std::string broken = dir.file("broken.json");
+  write_text(a, benchmark_json("BM_a", {100, 101, 102, 103, 104, 105}));
+  write_text(other, benchmark_json("BM_other", {100, 101, 102, 103, 104, 105}));
+  write_text(empty, json{{"context", json::object()}, {"benchmarks", json::array()}}.dump());
+  write_text(broken, "{\"benchmarks\": [ {\"name\": ");
+
+  const process_result disjoint = run_metron({"compare", a, other});
+  CHECK(disjoint.exit_code == 2);
+  CHECK(disjoint.err.find("share no metric") != std::string::npos);
+  CHECK(disjoint.err.find("BM_other") != std::string::npos);
+  CHECK(disjoint.out.empty());
+
+  const process_result no_rows = run_metron({"compare", empty, a});
+  CHECK(no_rows.exit_code == 2);
+  CHECK(no_rows.err.find(empty) != std::string::npos);
+
+  const process_result malformed = run_metron({"compare", a, broken});
+  CHECK(malformed.exit_code == 2);
+  CHECK(malformed.err.find(broken) != std::string::npos);
+  CHECK(metron::test::lines_of(malformed.err).size() == 1);
+
+  const process_result one_side = run_metron({"compare", "--baseline", a});
+  CHECK(one_side.exit_code == 2);
+
+  const process_result bad_tolerance = run_metron({"compare", "--tolerance", "five", a, a});
+  CHECK(bad_tolerance.exit_code == 2);
+  CHECK(bad_tolerance.err.find("--tolerance") != std::string::npos);
+
+  const std::string json_out = dir.file("out.json");
+  const process_result no_partial = run_metron({"compare", "--json", json_out, a, broken});
+  CHECK(no_partial.exit_code == 2);
+  CHECK(dir.entries().size() == 4);
+}
+
+TEST_CASE("compare: single-sample sides are inconclusive, failing only when asked",
+          "[integration][compare]") {
+  const scratch_dir dir;
+  const std::string a = dir.file("a.json");
+  const std::string b = dir.file("b.json");
+  write_text(a, benchmark_json("BM_a", {100}));
+  write_text(b, benchmark_json("BM_a", {150}));
+  const process_result lenient = run_metron({"compare", "--json", "-", a, b});
+  CHECK(lenient.exit_code == 0);
+  const json document = json::parse(lenient.out);
+  const json& row = document.at("metrics").at(0);
+  CHECK(row.at("verdict") == "inconclusive");
+  CHECK(row.at("change").get<double>() == Approx(0.5));
+  CHECK(row.at("p_value").is_null());
+  CHECK(row.at("repetitions_needed").get<int>() >= 4);
+
+  const process_result strict = run_metron({"compare", "--fail-on-inconclusive", a, b});
+  CHECK(strict.exit_code == 3);
+  CHECK(strict.out.find("inconclusive") != std::string::npos);
+}
+
+TEST_CASE("compare: outputs in Markdown and JUnit, warnings and --strict", "[integration][compare]") {
+  const scratch_dir dir;
+  const std::string a = dir.file("a.json");
+  const std::string b = dir.file("b.json");
+  write_text(a, benchmark_json("BM_a", {100, 101, 102, 103, 104, 105, 106, 107, 108, 109}));
+  json slower = json::parse(benchmark_json("BM_a", {130, 131, 132, 133, 134, 135, 136, 137, 138, 139}));
+  slower["context"]["mhz_per_cpu"] = 3000;
+  write_text(b, slower.dump());
+
+  const std::string junit = dir.file("result.xml");
+  const process_result markdown = run_metron({"compare", "--markdown", "-", "--junit", junit, a, b});
+  CHECK(markdown.exit_code == 1);
+  CHECK(markdown.out.find("| BM_a |") != std::string::npos);
+  CHECK(markdown.out.find("**regressed**") != std::string::npos);
+  CHECK(markdown.err.find("warning: CPU model differs") != std::string::npos);
+  std::ifstream xml(junit);
+  const std::string junit_text((std::istreambuf_iterator<char>(xml)), std::istreambuf_iterator<char>());
+  CHECK(junit_text.find("<testcase classname=\"time\" name=\"BM_a\"><failure") != std::string::npos);
+
+  const process_result strict = run_metron({"compare", "--strict", a, b});
+  CHECK(strict.exit_code == 2);
+  CHECK(strict.err.find("--strict") != std::string::npos);
+}
+
+TEST_CASE("compare: 'metron stats --json' outputs are one run each", "[integration][compare]") {
+  const scratch_dir dir;
+  std::vector<std::string> arguments = {"compare", "--json", "-", "--baseline"};
+  std::vector<std::string> candidates = {"--candidate"};
+  for (int run_index = 0; run_index < 6; ++run_index) {
+    const double offset = run_index;
+    for (const bool slower : {false, true}) {
+      const std::string name = (slower ? "b" : "a") + std::to_string(run_index);
+      const double factor = slower ? 1.3 : 1.0;
+      write_text(dir.file(name + ".json"),
+                 benchmark_json("BM_a", {factor * (100 + offset), factor * (101 + offset),
+                                         factor * (102 + offset)}));
+      const std::string stats = dir.file(name + ".stats.json");
+      const process_result result =
+          run_metron({"stats", "--json", "-o", stats, dir.file(name + ".json")});
+      REQUIRE(result.exit_code == 0);
+      (slower ? candidates : arguments).push_back(stats);
+    }
+  }
+  arguments.insert(arguments.end(), candidates.begin(), candidates.end());
+  const process_result result = run_metron(arguments);
+  INFO(result.err);
+  CHECK(result.exit_code == 1);
+  const json document = json::parse(result.out);
+  const json& row = document.at("metrics").at(0);
+  CHECK(row.at("name") == "BM_a");
+  CHECK(row.at("baseline").at("n") == 6);
+  CHECK(row.at("baseline_median").get<double>() == Approx(103.5));
+  CHECK(row.at("verdict") == "regressed");
+}

@@ -1,0 +1,252 @@
+// `metron compare`: a candidate's runs against a baseline's, as a CI gate with table, Markdown, JUnit and JSON.
+#include "commands.hpp"
+#include "compare_output.hpp"
+#include "output_file.hpp"
+
+#include <metron/compare.hpp>
+#include <metron/error.hpp>
+#include <metron/spec.hpp>
+
+#include <fmt/core.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unistd.h>
+#include <utility>
+#include <vector>
+
+namespace metron::tool {
+
+namespace {
+
+constexpr int exit_regression = 1;
+constexpr int exit_inconclusive = 3;
+
+struct compare_settings {
+  std::vector<std::string> sides;  // positional: baseline candidate
+  std::vector<std::string> baseline;
+  std::vector<std::string> candidate;
+  std::string spec;
+  std::string tolerance = "5%";
+  double alpha = 0.05;
+  std::string test = "mann-whitney";
+  std::string interval;
+  bool equivalence = false;
+  bool strict = false;
+  bool fail_on_inconclusive = false;
+  std::uint64_t seed = analysis::compare_options{}.seed;
+  std::string json_path;
+  std::string markdown_path;
+  std::string junit_path;
+  bool no_colour = false;
+};
+
+constexpr std::string_view compare_details =
+    "Compares each metric (or, with --spec, each KPI) of a candidate against a baseline and\n"
+    "gates on the verdict. Inputs on each side: captures (.mtr), Google Benchmark JSON, or\n"
+    "'metron stats --json' output; several files a side with --baseline a1 a2 … --candidate …\n"
+    "\n"
+    "The run is the unit of replication: Google Benchmark repetitions and several files a side\n"
+    "give one value per run (each capture's median); one capture against one compares per-call\n"
+    "samples and is marked indicative. For each metric: both medians, the relative change with\n"
+    "its interval (Hodges-Lehmann, or a seeded bootstrap of the ratio of medians), the test's\n"
+    "p-value, raw and adjusted across the table (Benjamini-Hochberg), and a verdict:\n"
+    "  regressed/improved  significant (adjusted p < alpha) AND the change beyond the tolerance\n"
+    "  unchanged           the whole interval within +/- the tolerance\n"
+    "  inconclusive        neither; the notes say how many repetitions a side would decide it\n"
+    "Defaults without a spec: tolerance 5 %, alpha 0.05, the Mann-Whitney U test; a spec's KPI\n"
+    "settings override them. Metrics on one side only are listed as added or removed. A CPU,\n"
+    "build type, compiler or frequency-scaling difference between the sides is warned about\n"
+    "(an error with --strict). Outputs: a table on stdout (colour on a terminal); --json,\n"
+    "--markdown and --junit each write to a file, or to stdout instead of the table with '-'.\n";
+
+constexpr std::string_view compare_examples =
+    "  metron compare base.json head.json\n"
+    "  metron compare --baseline b1.mtr b2.mtr b3.mtr --candidate c1.mtr c2.mtr c3.mtr\n"
+    "  metron compare --spec specs/ledger.yaml --tolerance 2% --markdown - base.json head.json\n"
+    "  metron compare --equivalence --tolerance 3% --json result.json base.json head.json\n";
+
+constexpr std::string_view compare_exit_codes =
+    "  0  pass: nothing regressed, no KPI breached\n"
+    "  1  a regression, or a KPI breach in the candidate\n"
+    "  2  bad input or usage: an unreadable file, mismatched units, no metric in common,\n"
+    "     or (with --strict) runs that are not comparable\n"
+    "  3  inconclusive rows, with --fail-on-inconclusive or --equivalence\n";
+
+/// "5%", "5 %" or "5": a percentage, as a fraction.
+double parse_tolerance(const std::string& text) {
+  std::string number = text;
+  while (!number.empty() && (number.back() == '%' || number.back() == ' ')) {
+    number.pop_back();
+  }
+  char* end = nullptr;
+  const double percent = std::strtod(number.c_str(), &end);
+  if (number.empty() || end != number.c_str() + number.size() || !(percent >= 0) ||
+      percent > 1000) {
+    throw input_error(fmt::format("--tolerance '{}' is not a percentage such as 5% or 2.5", text));
+  }
+  return percent / 100.0;
+}
+
+analysis::test_kind parse_test(const std::string& text) {
+  for (const auto kind : {analysis::test_kind::mann_whitney, analysis::test_kind::welch,
+                          analysis::test_kind::bootstrap}) {
+    if (analysis::to_string(kind) == text) {
+      return kind;
+    }
+  }
+  throw input_error(
+      fmt::format("--test '{}' is unknown; expected mann-whitney, welch or bootstrap", text));
+}
+
+std::vector<analysis::run_input> read_side(const std::vector<std::string>& paths) {
+  std::vector<analysis::run_input> runs;
+  runs.reserve(paths.size());
+  for (const std::string& path : paths) {
+    runs.push_back(analysis::read_run(path));
+  }
+  return runs;
+}
+
+int exit_code_of(const analysis::comparison_report& report, const compare_settings& settings) {
+  if (settings.strict && !report.issues.empty()) {
+    return exit_bad_input;
+  }
+  if (report.count(analysis::verdict::regressed) > 0 || !report.breaches.empty()) {
+    return exit_regression;
+  }
+  if ((settings.fail_on_inconclusive || settings.equivalence) &&
+      report.count(analysis::verdict::inconclusive) > 0) {
+    return exit_inconclusive;
+  }
+  return exit_ok;
+}
+
+void write_output(const std::string& path, const std::string& input,
+                  const std::function<void(std::ostream&)>& render) {
+  output_file output(path, input);
+  render(output.stream());
+  output.commit();
+}
+
+int run_compare(compare_settings settings) {
+  if (!settings.sides.empty()) {
+    if (settings.sides.size() != 2 || !settings.baseline.empty() || !settings.candidate.empty()) {
+      throw input_error(
+          "give the baseline and the candidate as two files, or as --baseline … --candidate …");
+    }
+    settings.baseline = {settings.sides[0]};
+    settings.candidate = {settings.sides[1]};
+  }
+  if (settings.baseline.empty() || settings.candidate.empty()) {
+    throw input_error(settings.baseline.empty() ? "no baseline given" : "no candidate given");
+  }
+  compare_context context;
+  context.baseline_files = settings.baseline;
+  context.candidate_files = settings.candidate;
+  context.fail_on_inconclusive = settings.fail_on_inconclusive;
+  auto& options = context.options;
+  options.tolerance = parse_tolerance(settings.tolerance);
+  options.alpha = settings.alpha;
+  options.test = parse_test(settings.test);
+  if (!settings.interval.empty()) {
+    options.interval = settings.interval == "bootstrap" ? analysis::interval_method::bootstrap
+                                                        : analysis::interval_method::hodges_lehmann;
+  }
+  options.equivalence = settings.equivalence;
+  options.seed = settings.seed;
+
+  const std::vector<analysis::run_input> baseline = read_side(settings.baseline);
+  const std::vector<analysis::run_input> candidate = read_side(settings.candidate);
+  const analysis::comparison_report report =
+      settings.spec.empty()
+          ? analysis::compare_runs(baseline, candidate, options)
+          : analysis::compare_kpis(analysis::load_spec(settings.spec), baseline, candidate, options);
+  context.exit_code = exit_code_of(report, settings);
+
+  const std::string& first_input = settings.baseline.front();
+  bool table_replaced = false;
+  const auto emit = [&](const std::string& path,
+                        void (*render)(std::ostream&, const analysis::comparison_report&,
+                                       const compare_context&)) {
+    if (path.empty()) {
+      return;
+    }
+    table_replaced = table_replaced || path == "-";
+    write_output(path, first_input, [&](std::ostream& out) { render(out, report, context); });
+  };
+  emit(settings.json_path, write_json);
+  emit(settings.markdown_path, write_markdown);
+  emit(settings.junit_path, write_junit);
+  if (!table_replaced) {
+    const bool colour =
+        !settings.no_colour && isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
+    write_table(std::cout, report, context, colour);
+  }
+  if (context.exit_code == exit_bad_input) {
+    print_error(fmt::format("--strict: the sides were not measured alike ({} differs: baseline "
+                            "'{}', candidate '{}')",
+                            report.issues.front().what, report.issues.front().baseline,
+                            report.issues.front().candidate));
+  } else {
+    for (const auto& issue : report.issues) {
+      print_error(fmt::format("warning: {} differs between the sides: baseline '{}', candidate "
+                              "'{}'; the comparison may reflect the machines, not the code",
+                              issue.what, issue.baseline, issue.candidate));
+    }
+  }
+  return context.exit_code;
+}
+
+}  // namespace
+
+command register_compare(CLI::App& app) {
+  auto settings = std::make_shared<compare_settings>();
+  CLI::App* sub = app.add_subcommand(
+      "compare", "Compare a candidate with a baseline: verdicts per metric or KPI, a CI gate");
+  sub->footer(help_footer(compare_details, compare_examples, compare_exit_codes));
+  sub->add_option("files", settings->sides, "The baseline file, then the candidate file")
+      ->type_name("BASELINE CANDIDATE");
+  sub->add_option("--baseline", settings->baseline, "The baseline's files (one per run)")
+      ->type_name("FILE…");
+  sub->add_option("--candidate", settings->candidate, "The candidate's files (one per run)")
+      ->type_name("FILE…");
+  sub->add_option("--spec", settings->spec, "Compare the KPIs of this spec instead of metrics")
+      ->type_name("SPEC.yaml");
+  sub->add_option("--tolerance", settings->tolerance,
+                  "The change that matters, in percent (default 5%)")
+      ->type_name("PERCENT");
+  sub->add_option("--alpha", settings->alpha, "Significance level (default 0.05)")
+      ->type_name("LEVEL")
+      ->check(CLI::Range(0.0001, 0.4999));
+  sub->add_option("--test", settings->test,
+                  "mann-whitney (default), welch, or bootstrap (of the ratio of medians)")
+      ->type_name("TEST");
+  sub->add_option("--interval", settings->interval,
+                  "The change's interval: hodges-lehmann (default) or bootstrap")
+      ->type_name("METHOD")
+      ->check(CLI::IsMember({"hodges-lehmann", "bootstrap"}));
+  sub->add_flag("--equivalence", settings->equivalence,
+                "Two one-sided tests: 'unchanged' then claims no change beyond the tolerance");
+  sub->add_flag("--fail-on-inconclusive", settings->fail_on_inconclusive,
+                "Exit 3 when any row is inconclusive");
+  sub->add_flag("--strict", settings->strict,
+                "Exit 2 when the sides ran on different CPUs, builds, compilers or scaling");
+  sub->add_option("--seed", settings->seed, "Seed of the bootstrap (default fixed)");
+  sub->add_option("--json", settings->json_path, "Write JSON (specs/compare.schema.json)")
+      ->type_name("FILE|-");
+  sub->add_option("--markdown", settings->markdown_path, "Write a Markdown report")
+      ->type_name("FILE|-");
+  sub->add_option("--junit", settings->junit_path, "Write JUnit XML, one test case per row")
+      ->type_name("FILE|-");
+  sub->add_flag("--no-colour,--no-color", settings->no_colour, "No colour, even on a terminal");
+  return {sub, [settings] { return run_compare(*settings); }};
+}
+
+}  // namespace metron::tool

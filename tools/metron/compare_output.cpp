@@ -1,0 +1,386 @@
+// Renderings of a comparison report: terminal table, Markdown, JUnit XML and JSON.
+#include "compare_output.hpp"
+
+#include "text.hpp"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace metron::tool {
+
+namespace {
+
+using analysis::comparison;
+using analysis::comparison_report;
+using analysis::verdict;
+
+std::string format_amount(double value, const std::string& unit) {
+  if (std::isnan(value)) {
+    return "–";
+  }
+  if (unit == "ns") {
+    return format_duration(value);
+  }
+  return unit.empty() ? format_value(value) : format_value(value) + " " + unit;
+}
+
+std::string format_percent(double fraction) {
+  return std::isnan(fraction) ? "–" : fmt::format("{:+.2f} %", 100.0 * fraction);
+}
+
+std::string format_interval(const analysis::interval& range) {
+  if (std::isnan(range.low) || std::isnan(range.high)) {
+    return "–";
+  }
+  return fmt::format("[{:+.2f}, {:+.2f}] %", 100.0 * range.low, 100.0 * range.high);
+}
+
+std::string format_p(double p) { return std::isnan(p) ? "–" : fmt::format("{:.4g}", p); }
+
+/// The verdict as shown: marked when the test was per-call and so only indicative.
+std::string verdict_text(const comparison& row) {
+  std::string text(analysis::to_string(row.result));
+  if (row.indicative) {
+    text += " (indicative)";
+  }
+  return text;
+}
+
+std::string summary_line(const comparison_report& report, const compare_context& context) {
+  std::string line = fmt::format(
+      "{} regressed, {} improved, {} unchanged, {} inconclusive of {} compared",
+      report.count(verdict::regressed), report.count(verdict::improved),
+      report.count(verdict::unchanged), report.count(verdict::inconclusive), report.rows.size());
+  if (!report.breaches.empty()) {
+    line += fmt::format("; {} KPI breach(es)", report.breaches.size());
+  }
+  const auto& options = context.options;
+  line += fmt::format(" (tolerance {}, alpha {}{})",
+                      options.absolute_tolerance
+                          ? fmt::format("{} absolute", format_value(*options.absolute_tolerance))
+                          : fmt::format("{:g} %", 100.0 * options.tolerance),
+                      options.alpha, options.equivalence ? ", equivalence tests" : "");
+  return line;
+}
+
+/// The notes a reader needs besides the table: indicative tests, added and removed metrics,
+/// comparability, breaches, why rows are inconclusive.
+std::vector<std::string> notes_of(const comparison_report& report) {
+  std::vector<std::string> notes;
+  if (std::any_of(report.rows.begin(), report.rows.end(),
+                  [](const comparison& row) { return row.indicative; })) {
+    notes.push_back(
+        "one capture against one: the tests compare per-call samples, which share their run's "
+        "machine state — indicative only; compare several runs a side (--baseline a1 a2 …) for "
+        "evidence");
+  }
+  for (const std::string& name : report.added) {
+    notes.push_back(fmt::format("added: {} (only in the candidate)", name));
+  }
+  for (const std::string& name : report.removed) {
+    notes.push_back(fmt::format("removed: {} (only in the baseline)", name));
+  }
+  for (const auto& issue : report.issues) {
+    notes.push_back(fmt::format("warning: {} differs: baseline '{}', candidate '{}'", issue.what,
+                                issue.baseline, issue.candidate));
+  }
+  for (const auto& breach : report.breaches) {
+    notes.push_back(fmt::format("KPI breach: {} = {} beyond its threshold {} ({})", breach.name,
+                                format_amount(breach.value, breach.unit),
+                                format_amount(breach.threshold.value_or(std::nan("")), breach.unit),
+                                breach.note));
+  }
+  for (const comparison& row : report.rows) {
+    if (!row.note.empty()) {
+      notes.push_back(fmt::format("{}: {}", row.name, row.note));
+    }
+  }
+  return notes;
+}
+
+std::vector<std::string> cells_of(const comparison& row) {
+  return {row.name,
+          format_amount(row.baseline.median, row.unit),
+          format_amount(row.candidate.median, row.unit),
+          format_percent(row.change),
+          format_interval(row.change_interval),
+          format_p(row.p_value),
+          format_p(row.p_adjusted),
+          verdict_text(row)};
+}
+
+const std::vector<std::string> headings = {"metric",   "baseline", "candidate", "change",
+                                           "interval", "p",        "p adj",     "verdict"};
+
+/// Display width: UTF-8 continuation bytes take no column.
+std::size_t width_of(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
+  }));
+}
+
+std::string_view colour_of(verdict result) {
+  switch (result) {
+    case verdict::regressed:
+      return "\033[1;31m";
+    case verdict::improved:
+      return "\033[32m";
+    case verdict::inconclusive:
+      return "\033[33m";
+    case verdict::unchanged:
+      break;
+  }
+  return "";
+}
+
+std::string xml_escaped(std::string_view text) {
+  std::string escaped;
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        escaped += "&amp;";
+        break;
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      case '"':
+        escaped += "&quot;";
+        break;
+      default:
+        escaped += c;
+    }
+  }
+  return escaped;
+}
+
+nlohmann::json number_or_null(double value) {
+  return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+}
+
+nlohmann::json summary_json(const analysis::summary& s) {
+  return {{"n", s.n},
+          {"median", number_or_null(s.median)},
+          {"mean", number_or_null(s.mean)},
+          {"stddev", number_or_null(s.stddev)},
+          {"cv", number_or_null(s.cv)},
+          {"min", number_or_null(s.min)},
+          {"max", number_or_null(s.max)}};
+}
+
+}  // namespace
+
+void write_table(std::ostream& out, const comparison_report& report,
+                 const compare_context& context, bool colour) {
+  std::vector<std::vector<std::string>> lines = {headings};
+  for (const comparison& row : report.rows) {
+    lines.push_back(cells_of(row));
+  }
+  std::vector<std::size_t> widths(headings.size(), 0);
+  for (const auto& line : lines) {
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      widths[i] = std::max(widths[i], width_of(line[i]));
+    }
+  }
+  for (std::size_t l = 0; l < lines.size(); ++l) {
+    std::string text;
+    for (std::size_t i = 0; i < lines[l].size(); ++i) {
+      const std::string& cell = lines[l][i];
+      const std::string pad(widths[i] - width_of(cell), ' ');
+      const bool last = i + 1 == lines[l].size();
+      // Names and verdicts read left to right; numbers line up on the right.
+      const bool left = i == 0 || last;
+      std::string shown = cell;
+      if (colour && last && l > 0) {
+        const std::string_view code = colour_of(report.rows[l - 1].result);
+        if (!code.empty()) {
+          shown = fmt::format("{}{}\033[0m", code, cell);
+        }
+      }
+      text += left ? shown + (last ? "" : pad) : pad + shown;
+      text += last ? "" : "  ";
+    }
+    out << text << '\n';
+  }
+  out << '\n' << summary_line(report, context) << '\n';
+  for (const std::string& note : notes_of(report)) {
+    out << "  " << note << '\n';
+  }
+}
+
+void write_markdown(std::ostream& out, const comparison_report& report,
+                    const compare_context& context) {
+  const std::size_t failing = report.count(verdict::regressed) + report.breaches.size();
+  out << "### metron compare: " << (failing > 0 ? "❌ " : "✅ ") << summary_line(report, context)
+      << "\n\n";
+  out << "| metric | baseline | candidate | change | interval | p | p adj | verdict |\n";
+  out << "|:--|--:|--:|--:|--:|--:|--:|:--|\n";
+  for (const comparison& row : report.rows) {
+    const std::vector<std::string> cells = cells_of(row);
+    out << '|';
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      std::string cell = cells[i];
+      if (i + 1 == cells.size() && row.result == verdict::regressed) {
+        cell = "**" + cell + "**";
+      }
+      // A pipe inside a cell would split it.
+      std::string escaped;
+      for (const char c : cell) {
+        escaped += c == '|' ? std::string("\\|") : std::string(1, c);
+      }
+      out << ' ' << escaped << " |";
+    }
+    out << '\n';
+  }
+  const std::vector<std::string> notes = notes_of(report);
+  if (!notes.empty()) {
+    out << '\n';
+    for (const std::string& note : notes) {
+      out << "- " << note << '\n';
+    }
+  }
+}
+
+void write_junit(std::ostream& out, const comparison_report& report,
+                 const compare_context& context) {
+  std::size_t failures = report.count(verdict::regressed) + report.breaches.size();
+  std::size_t skipped = 0;
+  if (context.fail_on_inconclusive) {
+    failures += report.count(verdict::inconclusive);
+  } else {
+    skipped = report.count(verdict::inconclusive);
+  }
+  const std::size_t tests = report.rows.size() + report.breaches.size() + report.issues.size();
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << fmt::format(
+      "<testsuites name=\"metron compare\" tests=\"{0}\" failures=\"{1}\" skipped=\"{2}\">\n"
+      "  <testsuite name=\"{3}\" tests=\"{0}\" failures=\"{1}\" skipped=\"{2}\" errors=\"0\">\n",
+      tests, failures, skipped,
+      xml_escaped(report.spec_file.empty() ? "metron compare" : report.spec_file));
+  for (const comparison& row : report.rows) {
+    const std::string message = fmt::format(
+        "{}: {} → {}, change {} {}, p {} (adjusted {}){}", verdict_text(row),
+        format_amount(row.baseline.median, row.unit), format_amount(row.candidate.median, row.unit),
+        format_percent(row.change), format_interval(row.change_interval), format_p(row.p_value),
+        format_p(row.p_adjusted), row.note.empty() ? "" : "; " + row.note);
+    out << fmt::format("    <testcase classname=\"{}\" name=\"{}\">", xml_escaped(row.kind),
+                       xml_escaped(row.name));
+    const bool inconclusive = row.result == verdict::inconclusive;
+    if (row.result == verdict::regressed || (inconclusive && context.fail_on_inconclusive)) {
+      out << fmt::format("<failure type=\"{}\" message=\"{}\"/>", analysis::to_string(row.result),
+                         xml_escaped(message));
+    } else if (inconclusive) {
+      out << fmt::format("<skipped message=\"{}\"/>", xml_escaped(message));
+    } else {
+      out << fmt::format("<system-out>{}</system-out>", xml_escaped(message));
+    }
+    out << "</testcase>\n";
+  }
+  for (const auto& breach : report.breaches) {
+    out << fmt::format(
+        "    <testcase classname=\"kpi-threshold\" name=\"{}\"><failure type=\"breach\" "
+        "message=\"{} beyond the threshold {} ({})\"/></testcase>\n",
+        xml_escaped(breach.name), xml_escaped(format_amount(breach.value, breach.unit)),
+        xml_escaped(format_amount(breach.threshold.value_or(std::nan("")), breach.unit)),
+        xml_escaped(breach.note));
+  }
+  for (const auto& issue : report.issues) {
+    const std::string message = fmt::format("baseline '{}', candidate '{}'", issue.baseline,
+                                            issue.candidate);
+    out << fmt::format("    <testcase classname=\"comparability\" name=\"{}\">", xml_escaped(issue.what));
+    out << (context.exit_code == 2 ? fmt::format("<failure type=\"strict\" message=\"{}\"/>",
+                                                 xml_escaped(message))
+                                   : fmt::format("<system-out>warning: {}</system-out>",
+                                                 xml_escaped(message)));
+    out << "</testcase>\n";
+  }
+  out << "  </testsuite>\n</testsuites>\n";
+}
+
+void write_json(std::ostream& out, const comparison_report& report,
+                const compare_context& context) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const comparison& row : report.rows) {
+    rows.push_back({
+        {"name", row.name},
+        {"unit", row.unit},
+        {"kind", row.kind},
+        {"direction", analysis::to_string(row.direction)},
+        {"baseline_median", number_or_null(row.baseline.median)},
+        {"candidate_median", number_or_null(row.candidate.median)},
+        {"baseline", summary_json(row.baseline)},
+        {"candidate", summary_json(row.candidate)},
+        {"change", number_or_null(row.change)},
+        {"estimate", number_or_null(row.estimate)},
+        {"interval",
+         {{"low", number_or_null(row.change_interval.low)},
+          {"high", number_or_null(row.change_interval.high)},
+          {"level", row.change_interval.level},
+          {"method", analysis::to_string(row.method)}}},
+        {"test", analysis::to_string(row.test)},
+        {"p_value", number_or_null(row.p_value)},
+        {"p_adjusted", number_or_null(row.p_adjusted)},
+        {"equivalence_p", number_or_null(row.equivalence_p)},
+        {"tolerance", row.tolerance},
+        {"alpha", row.alpha},
+        {"verdict", analysis::to_string(row.result)},
+        {"indicative", row.indicative},
+        {"repetitions_needed", row.repetitions_needed ? nlohmann::json(*row.repetitions_needed)
+                                                      : nlohmann::json(nullptr)},
+        {"note", row.note},
+    });
+  }
+  nlohmann::json issues = nlohmann::json::array();
+  for (const auto& issue : report.issues) {
+    issues.push_back(
+        {{"what", issue.what}, {"baseline", issue.baseline}, {"candidate", issue.candidate}});
+  }
+  nlohmann::json breaches = nlohmann::json::array();
+  for (const auto& breach : report.breaches) {
+    breaches.push_back({{"name", breach.name},
+                        {"unit", breach.unit},
+                        {"value", number_or_null(breach.value)},
+                        {"threshold", number_or_null(breach.threshold.value_or(std::nan("")))},
+                        {"note", breach.note}});
+  }
+  const auto& options = context.options;
+  const nlohmann::json document = {
+      {"format", "metron-compare"},
+      {"version", 1},
+      {"spec", report.spec_file.empty() ? nlohmann::json(nullptr) : nlohmann::json(report.spec_file)},
+      {"baseline", {{"files", context.baseline_files}, {"runs", report.baseline_runs}}},
+      {"candidate", {{"files", context.candidate_files}, {"runs", report.candidate_runs}}},
+      {"settings",
+       {{"tolerance", options.tolerance},
+        {"absolute_tolerance", options.absolute_tolerance
+                                   ? nlohmann::json(*options.absolute_tolerance)
+                                   : nlohmann::json(nullptr)},
+        {"alpha", options.alpha},
+        {"test", analysis::to_string(options.test)},
+        {"equivalence", options.equivalence},
+        {"fail_on_inconclusive", context.fail_on_inconclusive}}},
+      {"metrics", rows},
+      {"added", report.added},
+      {"removed", report.removed},
+      {"comparability", issues},
+      {"breaches", breaches},
+      {"counts",
+       {{"improved", report.count(verdict::improved)},
+        {"unchanged", report.count(verdict::unchanged)},
+        {"regressed", report.count(verdict::regressed)},
+        {"inconclusive", report.count(verdict::inconclusive)}}},
+      {"exit_code", context.exit_code},
+  };
+  out << document.dump(2) << '\n';
+}
+
+}  // namespace metron::tool
