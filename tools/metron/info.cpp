@@ -36,33 +36,6 @@ constexpr std::string_view info_examples =
     "  metron info run.mtr\n"
     "  metron info --json run.mtr | jq '.sites[] | select(.kind == \"bracket\")'\n";
 
-struct format_version {
-  std::uint16_t major = 0;
-  std::uint16_t minor = 0;
-};
-
-// The file's format version is not part of capture_summary: read the header, then stop the read
-// by throwing, so the records are not decoded twice.
-class version_reader final : public capture_visitor {
- public:
-  struct stop {};
-  void on_metadata(std::uint16_t major, std::uint16_t minor, std::string_view) override {
-    version.major = major;
-    version.minor = minor;
-    throw stop{};
-  }
-  format_version version;
-};
-
-format_version read_format_version(const std::string& path) {
-  version_reader reader;
-  try {
-    read_capture(path, reader);
-  } catch (const version_reader::stop&) {
-  }
-  return reader.version;
-}
-
 // Each site kind shows the totals that make sense for it.
 struct site_figures {
   std::string total;
@@ -264,7 +237,7 @@ std::string drops_warning(std::uint64_t dropped) {
       dropped);
 }
 
-void print_text(const std::string& path, format_version version, const capture_summary& summary,
+void print_text(const std::string& path, const capture_summary& summary,
                 const nlohmann::ordered_json& metadata, std::ostream& out) {
   const auto line = [&out](std::string_view label, const std::string& value) {
     if (!value.empty()) {
@@ -273,7 +246,8 @@ void print_text(const std::string& path, format_version version, const capture_s
   };
   line("capture", path);
   line("format",
-       fmt::format("{}.{}, {} bytes, {}", version.major, version.minor, summary.status.file_bytes,
+       fmt::format("{}.{}, {} bytes, {}", summary.format_major, summary.format_minor,
+                   summary.status.file_bytes,
                    summary.status.complete ? "complete" : "INCOMPLETE: " + summary.status.problem));
   line("producer", field(metadata, "producer"));
   line("host", field(metadata, "host"));
@@ -324,8 +298,7 @@ void print_text(const std::string& path, format_version version, const capture_s
                                                      drops_warning(summary.dropped)));
 }
 
-nlohmann::ordered_json to_json(const std::string& path, format_version version,
-                               const capture_summary& summary,
+nlohmann::ordered_json to_json(const std::string& path, const capture_summary& summary,
                                const nlohmann::ordered_json& metadata) {
   nlohmann::ordered_json threads = nlohmann::ordered_json::array();
   for (const thread_row& thread : thread_rows(summary)) {
@@ -361,7 +334,7 @@ nlohmann::ordered_json to_json(const std::string& path, format_version version,
     sites.push_back(std::move(entry));
   }
   return {{"capture", path},
-          {"format", fmt::format("{}.{}", version.major, version.minor)},
+          {"format", fmt::format("{}.{}", summary.format_major, summary.format_minor)},
           {"complete", summary.status.complete},
           {"problem", summary.status.problem},
           {"file_bytes", summary.status.file_bytes},
@@ -377,7 +350,6 @@ nlohmann::ordered_json to_json(const std::string& path, format_version version,
 }
 
 int run_info(const info_options& options) {
-  const format_version version = read_format_version(options.path);
   const capture_summary summary = summarize_capture(options.path);
   // The reader checked the metadata block; an object that still does not parse is shown as text.
   nlohmann::ordered_json metadata =
@@ -386,9 +358,9 @@ int run_info(const info_options& options) {
     metadata = nlohmann::ordered_json{{"unparsed", summary.metadata_json}};
   }
   if (options.json) {
-    std::cout << to_json(options.path, version, summary, metadata).dump(2) << '\n';
+    std::cout << to_json(options.path, summary, metadata).dump(2) << '\n';
   } else {
-    print_text(options.path, version, summary, metadata, std::cout);
+    print_text(options.path, summary, metadata, std::cout);
   }
   std::cout.flush();
   if (summary.dropped > 0) {

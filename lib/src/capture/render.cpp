@@ -1,8 +1,8 @@
 // The capture renderings: summary totals, JSON lines and the Chrome trace event format.
 #include <metron/capture_render.hpp>
 
-#include "format.hpp"
 #include <metron/detail/json_text.hpp>
+#include "format.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -379,7 +379,9 @@ class summary_builder final : public capture_visitor {
  public:
   explicit summary_builder(capture_summary& summary) : summary_(summary) {}
 
-  void on_metadata(std::uint16_t, std::uint16_t, std::string_view json) override {
+  void on_metadata(std::uint16_t major, std::uint16_t minor, std::string_view json) override {
+    summary_.format_major = major;
+    summary_.format_minor = minor;
     summary_.metadata_json = json;
   }
 

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -16,26 +17,34 @@ std::int64_t to_ns(const timeval& time) noexcept {
          static_cast<std::int64_t>(time.tv_usec) * 1000;
 }
 
-/// The value after `key` in a "key: value" line of a /proc file, or -1.
-std::int64_t read_proc_field(const char* path, const char* key) noexcept {
+/// A key of a "key: value" /proc file and where its value goes (-1 when the file lacks it).
+struct proc_field {
+  const char* key;
+  std::int64_t* value;
+};
+
+/// Reads every field of `fields` from `path` in one pass; the process's io counters move between
+/// two opens, so reading rchar and wchar together keeps a sample consistent.
+void read_proc_fields(const char* path, std::initializer_list<proc_field> fields) noexcept {
+  for (const proc_field& field : fields) {
+    *field.value = -1;
+  }
   std::FILE* file = std::fopen(path, "re");
   if (file == nullptr) {
-    return -1;
+    return;
   }
-  std::int64_t result = -1;
   char line[256];
-  const std::size_t key_length = std::strlen(key);
   while (std::fgets(line, sizeof(line), file) != nullptr) {
-    if (std::strncmp(line, key, key_length) == 0 && line[key_length] == ':') {
+    for (const proc_field& field : fields) {
+      const std::size_t key_length = std::strlen(field.key);
       long long value = -1;
-      if (std::sscanf(line + key_length + 1, "%lld", &value) == 1) {
-        result = value;
+      if (std::strncmp(line, field.key, key_length) == 0 && line[key_length] == ':' &&
+          std::sscanf(line + key_length + 1, "%lld", &value) == 1) {
+        *field.value = value;
       }
-      break;
     }
   }
   std::fclose(file);
-  return result;
 }
 
 std::int64_t resident_bytes() noexcept {
@@ -67,9 +76,9 @@ resource_sample sample_resources(std::int64_t time_ns) noexcept {
     sample.cpu_user_ns = -1;
     sample.cpu_system_ns = -1;
   }
-  sample.read_bytes = read_proc_field("/proc/self/io", "rchar");
-  sample.write_bytes = read_proc_field("/proc/self/io", "wchar");
-  sample.threads = read_proc_field("/proc/self/status", "Threads");
+  read_proc_fields("/proc/self/io",
+                   {{"rchar", &sample.read_bytes}, {"wchar", &sample.write_bytes}});
+  read_proc_fields("/proc/self/status", {{"Threads", &sample.threads}});
   return sample;
 }
 
