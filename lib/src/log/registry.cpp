@@ -91,7 +91,7 @@ void publish_thresholds(log_registry& state) {
 
 namespace metron {
 
-logger::logger(std::string_view name_space) : space_(nullptr) {
+logger::logger(std::string_view name_space) {
   auto& state = detail::logging_registry();
   const std::lock_guard lock(state.mutex);
   auto found = state.spaces.find(name_space);

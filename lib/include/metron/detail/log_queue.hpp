@@ -48,12 +48,14 @@ struct alignas(64) log_slot {
   std::uint64_t thread;  ///< 0: the thread that owns the queue
   severity level;
   privacy audience;
-  alignas(16) unsigned char value[inline_bytes];
+  alignas(std::max_align_t) unsigned char value[inline_bytes];
 };
 
 /// Whether values of `T` are stored in the slot itself.
 template <class T>
-inline constexpr bool stored_inline = sizeof(T) <= log_slot::inline_bytes && alignof(T) <= 16 &&
+// NOLINTNEXTLINE(misc-redundant-expression): the bounds differ per T; the check sees one instance
+inline constexpr bool stored_inline = sizeof(T) <= log_slot::inline_bytes &&
+                                      alignof(T) <= alignof(std::max_align_t) &&
                                       std::is_nothrow_move_constructible_v<T>;
 
 /// What a log call keeps of a value of type `T`: strings that only refer to characters are kept
@@ -161,11 +163,12 @@ class log_queue {
 
  private:
   static constexpr std::size_t cache_line = 64;
+  // The producer's cache line: head_, its cache of tail_, and what both sides only read. The
+  // consumer's tail_ has a line of its own.
+  alignas(cache_line) std::atomic<std::size_t> head_{0};
   std::unique_ptr<log_slot[]> slots_;
   std::size_t mask_;
-  alignas(cache_line) std::atomic<std::size_t> head_{0};
   std::size_t cached_tail_ = 0;
-  alignas(cache_line) std::atomic<std::size_t> tail_{0};
 
  public:
   /// The kernel's id of the owner thread.
@@ -175,6 +178,9 @@ class log_queue {
   /// Set when the owner thread has exited; the queue goes once it is drained. Written and read
   /// under the registry's lock.
   bool abandoned = false;
+
+ private:
+  alignas(cache_line) std::atomic<std::size_t> tail_{0};
 };
 
 /// The calling thread's queue, created and registered on first use or when the queue size has
