@@ -16,23 +16,34 @@ def medians(path):
     return found
 
 
-def log_checks(path):
-    """The structured-logging figures: caller cost against spdlog, a filtered call, throughput."""
-    rows = medians(path)
+class BenchRows:
+    """One Google Benchmark JSON file's median rows, looked up by name."""
 
-    def per_op(name):
-        return rows[name]["ns_per_op"] * 1e9
+    def __init__(self, path):
+        self.rows = medians(path)
 
-    def find(prefix):
-        for name in rows:
+    def __getitem__(self, name):
+        return self.rows[name]
+
+    def per_op(self, name):
+        # Google Benchmark writes inverted rate counters in seconds per item.
+        return self.rows[name]["ns_per_op"] * 1e9
+
+    def find(self, prefix):
+        for name, row in self.rows.items():
             if name.startswith(prefix):
-                return rows[name]
+                return row
         raise KeyError(prefix)
 
-    ours = per_op("metron_enabled_three_fields/manual_time")
-    theirs = per_op("spdlog_async_three_fields/manual_time")
+
+def log_checks(path):
+    """The structured-logging figures: caller cost against spdlog, a filtered call, throughput."""
+    rows = BenchRows(path)
+
+    ours = rows.per_op("metron_enabled_three_fields/manual_time")
+    theirs = rows.per_op("spdlog_async_three_fields/manual_time")
     filtered = rows["metron_filtered_out"]["real_time"]
-    sustained = find("metron_sustained_json_file")
+    sustained = rows.find("metron_sustained_json_file")
     return [
         ("log call with three fields, caller side / spdlog async logger doing the same",
          f"{ours:.1f} ns / {theirs:.1f} ns = {ours / theirs:.3f}", ours / theirs <= 0.25, "<= 0.25"),
@@ -44,25 +55,15 @@ def log_checks(path):
 
 
 def main():
-    rows = medians(sys.argv[1])
+    rows = BenchRows(sys.argv[1])
 
-    def per_op(name):
-        # Google Benchmark writes inverted rate counters in seconds per item.
-        return rows[name]["ns_per_op"] * 1e9
-
-    def find(prefix):
-        for name in rows:
-            if name.startswith(prefix):
-                return rows[name]
-        raise KeyError(prefix)
-
-    reference = per_op("reference_two_rdtsc_and_store/manual_time")
-    active = per_op("bracket_capture_active/manual_time")
+    reference = rows.per_op("reference_two_rdtsc_and_store/manual_time")
+    active = rows.per_op("bracket_capture_active/manual_time")
     inactive = rows["bracket_inactive"]["real_time"]
-    bare = per_op("work_bare/manual_time")
-    bracketed = per_op("work_bracketed/manual_time")
-    timed = per_op("work_reference_timed/manual_time")
-    sustained = find("sustained_capture")
+    bare = rows.per_op("work_bare/manual_time")
+    bracketed = rows.per_op("work_bracketed/manual_time")
+    timed = rows.per_op("work_reference_timed/manual_time")
+    sustained = rows.find("sustained_capture")
 
     checks = [
         ("empty bracket, capture active / reference (2 rdtsc + 32-byte store)",

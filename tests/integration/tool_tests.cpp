@@ -15,7 +15,10 @@
 #include <map>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <sys/stat.h>
 
 namespace {
 
@@ -212,6 +215,24 @@ json info_json(const scratch_dir& directory, const std::string& capture) {
 }
 
 }  // namespace
+
+TEST_CASE("an output that is a FIFO is written in place, not replaced", "[integration][export]") {
+  const scratch_dir directory;
+  metron::test::write_fixture_capture(directory.file("fixture.mtr"));
+  const std::string fifo = directory.file("trace.fifo");
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  // The reader must open the FIFO before the writer's open returns; it reads to the end.
+  std::string received;
+  std::thread reader([&] { received = read_text(fifo); });
+  const process_result exported = run_metron(
+      {"export", "--format", "chrome-trace", "fixture.mtr", "-o", "trace.fifo"}, in(directory));
+  reader.join();
+  CHECK(exported.exit_code == 0);
+  CHECK(exported.err.empty());
+  CHECK(json::accept(received));
+  CHECK(std::filesystem::is_fifo(fifo));
+  CHECK(directory.entries() == std::vector<std::string>{"fixture.mtr", "trace.fifo"});
+}
 
 TEST_CASE("record of the quickstart captures every site with its kind and count",
           "[integration][record][info]") {

@@ -36,9 +36,18 @@ output_file::output_file(std::string path, const std::string& input) : path_(std
   if (std::filesystem::equivalent(path_, input, ignored)) {
     throw input_error(path_ + " is the file being read; write the output to another file");
   }
-  temporary_path_ = temporary_path_for(path_);
   errno = 0;
-  file_.open(temporary_path_, std::ios::binary | std::ios::trunc);
+  std::error_code status_error;
+  const std::filesystem::file_type kind = std::filesystem::status(path_, status_error).type();
+  if (kind != std::filesystem::file_type::not_found &&
+      kind != std::filesystem::file_type::regular && !status_error) {
+    // A device or a pipe (/dev/null, a FIFO a reader waits on): renaming over it would replace
+    // it with a plain file, so it is written in place.
+    file_.open(path_, std::ios::binary | std::ios::out);
+  } else {
+    temporary_path_ = temporary_path_for(path_);
+    file_.open(temporary_path_, std::ios::binary | std::ios::trunc);
+  }
   if (!file_) {
     const int reason = errno;
     throw resource_error("cannot create " + path_ + ": " +
@@ -75,10 +84,12 @@ void output_file::commit() {
     throw resource_error("cannot write " + path_ + ": " +
                          (reason != 0 ? std::generic_category().message(reason) : "write failed"));
   }
-  std::error_code error;
-  std::filesystem::rename(temporary_path_, path_, error);
-  if (error) {
-    throw resource_error("cannot write " + path_ + ": " + error.message());
+  if (!temporary_path_.empty()) {
+    std::error_code error;
+    std::filesystem::rename(temporary_path_, path_, error);
+    if (error) {
+      throw resource_error("cannot write " + path_ + ": " + error.message());
+    }
   }
   committed_ = true;
 }

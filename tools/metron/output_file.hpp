@@ -13,7 +13,8 @@ namespace metron::tool {
 
 /// An output that is either standard output or a file written under a temporary name and renamed
 /// over the target by commit(). A failure before commit() leaves no partial file: the destructor
-/// removes the temporary one.
+/// removes the temporary one. A target that exists and is not a regular file (a device such as
+/// /dev/null, a FIFO) is written in place instead, since a rename would replace it.
 class output_file {
  public:
   /// Opens the output. An empty `path` or "-" means standard output.

@@ -99,7 +99,7 @@ class logger {
   void critical(T&& value) const noexcept { log(severity::critical, std::forward<T>(value)); }
 
  private:
-  detail::log_namespace* space_;
+  detail::log_namespace* space_ = nullptr;
 };
 
 /// A tracer that logs every value it consumes through `into` at severity `level`, so that the

@@ -10,9 +10,25 @@
 #include <initializer_list>
 #include <limits>
 #include <sstream>
+#include <string>
+#include <string_view>
 
 namespace metron {
 namespace {
+
+constexpr std::string_view observables_expected =
+    ".observables'; expected any of cpu_time_ns, page_faults, context_switches, instructions, "
+    "cycles";
+
+/// The parts joined into one string, with one allocation.
+std::string joined(std::initializer_list<std::string_view> parts) {
+  std::size_t size = 0;
+  for (const auto part : parts) size += part.size();
+  std::string text;
+  text.reserve(size);
+  for (const auto part : parts) text += part;
+  return text;
+}
 
 // Locates problems in one configuration text: every message starts "source:line: ".
 class config_reader {
@@ -38,7 +54,8 @@ class config_reader {
         expected += expected.empty() ? "" : ", ";
         expected += name;
       }
-      fail(entry.first, "unknown key '" + key + "' in " + where + "; expected one of " + expected);
+      fail(entry.first,
+           joined({"unknown key '", key, "' in ", where, "; expected one of ", expected}));
     }
   }
 
@@ -77,7 +94,8 @@ class config_reader {
     expect_map(node, where);
     check_keys(node, where, {"max_bytes", "max_age_seconds", "keep"});
     rotation_policy policy;
-    if (node["max_bytes"]) policy.max_bytes = unsigned_number(node["max_bytes"], where + ".max_bytes");
+    if (node["max_bytes"])
+      policy.max_bytes = unsigned_number(node["max_bytes"], where + ".max_bytes");
     if (node["max_age_seconds"]) {
       const auto seconds = unsigned_number(node["max_age_seconds"], where + ".max_age_seconds");
       policy.max_age = std::chrono::seconds(static_cast<std::int64_t>(
@@ -85,7 +103,8 @@ class config_reader {
     }
     if (node["keep"]) {
       const auto keep = unsigned_number(node["keep"], where + ".keep");
-      if (keep > std::numeric_limits<std::uint32_t>::max()) fail(node["keep"], "'" + where + ".keep' is too large");
+      if (keep > std::numeric_limits<std::uint32_t>::max())
+        fail(node["keep"], "'" + where + ".keep' is too large");
       policy.keep = static_cast<std::uint32_t>(keep);
     }
     return policy;
@@ -108,7 +127,8 @@ class config_reader {
       result.kind = sink_kind::file;
       result.format = sink_format::json;
     } else {
-      fail(node["kind"], "bad value '" + kind + "' for '" + where + ".kind'; expected one of stdout, stderr, file");
+      fail(node["kind"], "bad value '" + kind + "' for '" + where +
+                             ".kind'; expected one of stdout, stderr, file");
     }
     if (node["path"]) result.path = scalar(node["path"], where + ".path");
     if (result.kind == sink_kind::file && result.path.empty()) {
@@ -124,24 +144,29 @@ class config_reader {
       } else if (format == "json") {
         result.format = sink_format::json;
       } else {
-        fail(node["format"], "bad value '" + format + "' for '" + where + ".format'; expected one of text, json");
+        fail(node["format"],
+             "bad value '" + format + "' for '" + where + ".format'; expected one of text, json");
       }
     }
     if (node["privacy"]) {
       const auto text = scalar(node["privacy"], where + ".privacy");
       const auto audience = parse_privacy(text);
       if (!audience) {
-        fail(node["privacy"], "bad value '" + text + "' for '" + where + ".privacy'; expected one of public, confidential");
+        fail(node["privacy"], "bad value '" + text + "' for '" + where +
+                                  ".privacy'; expected one of public, confidential");
       }
       result.audience = *audience;
     }
-    if (node["min_severity"]) result.min_severity = severity_value(node["min_severity"], where + ".min_severity");
-    if (node["max_severity"]) result.max_severity = severity_value(node["max_severity"], where + ".max_severity");
+    if (node["min_severity"])
+      result.min_severity = severity_value(node["min_severity"], where + ".min_severity");
+    if (node["max_severity"])
+      result.max_severity = severity_value(node["max_severity"], where + ".max_severity");
     if (result.min_severity > result.max_severity) {
       fail(node, "'" + where + "' has min_severity above max_severity");
     }
     if (node["rotation"]) {
-      if (result.kind != sink_kind::file) fail(node["rotation"], "'" + where + ".rotation' is only for file sinks");
+      if (result.kind != sink_kind::file)
+        fail(node["rotation"], "'" + where + ".rotation' is only for file sinks");
       result.rotation = rotation(node["rotation"], where + ".rotation");
     }
     return result;
@@ -178,7 +203,7 @@ class config_reader {
       for (const auto& entry : node) {
         const auto key = entry.first.as<std::string>();
         if (key != "mode" && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-          fail(entry.first, "'" + where + "." + key + "' does not apply to mode " + mode);
+          fail(entry.first, joined({"'", where, ".", key, "' does not apply to mode ", mode}));
         }
       }
     };
@@ -189,8 +214,10 @@ class config_reader {
         if (node["match"]) {
           const auto match = scalar(node["match"], where + ".match");
           static constexpr std::pair<std::string_view, name_match> matches_by_name[] = {
-              {"exact", name_match::exact}, {"prefix", name_match::prefix},
-              {"suffix", name_match::suffix}, {"contains", name_match::contains}};
+              {"exact", name_match::exact},
+              {"prefix", name_match::prefix},
+              {"suffix", name_match::suffix},
+              {"contains", name_match::contains}};
           const auto* how = std::find_if(std::begin(matches_by_name), std::end(matches_by_name),
                                          [&](const auto& entry) { return entry.first == match; });
           if (how == std::end(matches_by_name)) {
@@ -210,9 +237,7 @@ class config_reader {
         result.suffix = scalar(require("suffix"), where + ".suffix");
         if (result.suffix.empty()) fail(node["suffix"], "'" + where + ".suffix' must not be empty");
         break;
-      default:
-        forbid_others({});
-        break;
+      default: forbid_others({}); break;
     }
     return result;
   }
@@ -223,7 +248,8 @@ class config_reader {
     check_keys(node, where, {"severity", "sinks", "subtrace", "observables", "verbosity"});
     namespace_config result;
     result.name = name;
-    if (node["severity"]) result.min_severity = severity_value(node["severity"], where + ".severity");
+    if (node["severity"])
+      result.min_severity = severity_value(node["severity"], where + ".severity");
     if (node["sinks"]) result.sinks = names(node["sinks"], where + ".sinks");
     if (node["subtrace"]) result.sub = subtrace_value(node["subtrace"], where + ".subtrace");
     if (node["observables"]) {
@@ -235,9 +261,8 @@ class config_reader {
           known = known || observable_name(tag) == observable;
         }
         if (!known) {
-          fail(node["observables"][i], "bad value '" + observable + "' in '" + where +
-                                           ".observables'; expected any of cpu_time_ns, "
-                                           "page_faults, context_switches, instructions, cycles");
+          fail(node["observables"][i],
+               joined({"bad value '", observable, "' in '", where, observables_expected}));
         }
       }
     }
@@ -284,7 +309,8 @@ class config_reader {
     check_keys(root, "the configuration",
                {"min_severity", "rotation", "sinks", "default_sinks", "namespaces", "options",
                 "queue_records"});
-    if (root["min_severity"]) config.min_severity = severity_value(root["min_severity"], "min_severity");
+    if (root["min_severity"])
+      config.min_severity = severity_value(root["min_severity"], "min_severity");
     if (root["rotation"]) config.rotation = rotation(root["rotation"], "rotation");
     if (root["queue_records"]) {
       const auto records = unsigned_number(root["queue_records"], "queue_records");
@@ -423,8 +449,9 @@ namespace_settings resolve_namespace(const log_config& config, std::string_view 
   // From the most particular name outwards; the first that sets a field wins.
   std::string_view prefix = name;
   while (!prefix.empty()) {
-    const auto found = std::find_if(config.namespaces.begin(), config.namespaces.end(),
-                                    [&](const namespace_config& entry) { return entry.name == prefix; });
+    const auto found =
+        std::find_if(config.namespaces.begin(), config.namespaces.end(),
+                     [&](const namespace_config& entry) { return entry.name == prefix; });
     if (found != config.namespaces.end()) {
       if (!has_severity && found->min_severity) {
         settings.min_severity = *found->min_severity;
@@ -528,12 +555,13 @@ std::string to_yaml(const log_config& config) {
   out << YAML::Key << "sinks" << YAML::Value << YAML::BeginMap;
   for (const auto& entry : config.sinks) {
     out << YAML::Key << entry.name << YAML::Value << YAML::BeginMap;
-    const char* kind = entry.kind == sink_kind::file              ? "file"
+    const char* kind = entry.kind == sink_kind::file             ? "file"
                        : entry.kind == sink_kind::standard_error ? "stderr"
-                                                                  : "stdout";
+                                                                 : "stdout";
     out << YAML::Key << "kind" << YAML::Value << kind;
     if (entry.kind == sink_kind::file) out << YAML::Key << "path" << YAML::Value << entry.path;
-    out << YAML::Key << "format" << YAML::Value << (entry.format == sink_format::json ? "json" : "text");
+    out << YAML::Key << "format" << YAML::Value
+        << (entry.format == sink_format::json ? "json" : "text");
     out << YAML::Key << "privacy" << YAML::Value << string_of(to_string(entry.audience));
     out << YAML::Key << "min_severity" << YAML::Value << string_of(to_string(entry.min_severity));
     out << YAML::Key << "max_severity" << YAML::Value << string_of(to_string(entry.max_severity));

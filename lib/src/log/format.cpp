@@ -144,9 +144,7 @@ void append_json_value(std::string& out, const nlohmann::json& value) {
       out += '}';
       return;
     }
-    default:
-      out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      return;
+    default: out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); return;
   }
 }
 
@@ -191,19 +189,19 @@ std::string_view colour_of(severity level) {
 }  // namespace
 
 void append_json_line(std::string& out, const log_object& record) {
-  out += "{\"timestamp\":\"";
+  out += R"({"timestamp":")";
   append_timestamp(out, record.timestamp_us);
-  out += "\",\"host\":";
+  out += R"(","host":)";
   append_escaped(out, record.host);
-  out += ",\"thread\":";
+  out += R"(,"thread":)";
   append_number(out, record.thread);
-  out += ",\"namespace\":";
+  out += R"(,"namespace":)";
   append_escaped(out, record.name_space);
-  out += ",\"severity\":\"";
+  out += R"(,"severity":")";
   out += to_string(record.level);
-  out += "\",\"privacy\":\"";
+  out += R"(","privacy":")";
   out += to_string(record.audience);
-  out += "\",\"payload\":";
+  out += R"(","payload":)";
   if (record.payload.is_object()) {
     append_json_value(out, record.payload);
   } else {

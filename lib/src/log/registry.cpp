@@ -50,7 +50,9 @@ log_queue* attach_queue() noexcept {
   try {
     auto& state = logging_registry();
     const std::lock_guard lock(state.mutex);
-    auto fresh = std::make_shared<log_queue>(state.queue_records, os_thread_id());
+    // Relaxed: the generation is only ever changed under this lock.
+    auto fresh = std::make_shared<log_queue>(state.queue_records, os_thread_id(),
+                                             queue_generation.load(std::memory_order_relaxed));
     if (owner.queue) {
       // The old queue is drained by the logging thread and then dropped, like an exited thread's.
       owner.queue->abandoned = true;
@@ -60,8 +62,6 @@ log_queue* attach_queue() noexcept {
     state.queues.push_back(owner.queue);
     ++state.queues_version;
     thread_queue = owner.queue.get();
-    // Relaxed: the generation is only ever changed under this lock.
-    thread_queue_generation = queue_generation.load(std::memory_order_relaxed);
     return thread_queue;
   } catch (...) {
     return nullptr;
@@ -91,7 +91,7 @@ void publish_thresholds(log_registry& state) {
 
 namespace metron {
 
-logger::logger(std::string_view name_space) : space_(nullptr) {
+logger::logger(std::string_view name_space) {
   auto& state = detail::logging_registry();
   const std::lock_guard lock(state.mutex);
   auto found = state.spaces.find(name_space);

@@ -51,8 +51,8 @@ std::string host_name() {
 
 class runtime {
  public:
-  runtime(const log_config& config, std::vector<named_sink> extras)
-      : config_(config), extras_(std::move(extras)), host_(host_name()) {
+  runtime(log_config config, std::vector<named_sink> extras)
+      : config_(std::move(config)), extras_(std::move(extras)), host_(host_name()) {
     sinks_ = build_sinks(config_, {});
   }
 
@@ -167,8 +167,12 @@ class runtime {
       } else {
         try {
           switch (settings.kind) {
-            case sink_kind::standard_output: entry.sink = make_stream_sink(stdout, settings.format); break;
-            case sink_kind::standard_error: entry.sink = make_stream_sink(stderr, settings.format); break;
+            case sink_kind::standard_output:
+              entry.sink = make_stream_sink(stdout, settings.format);
+              break;
+            case sink_kind::standard_error:
+              entry.sink = make_stream_sink(stderr, settings.format);
+              break;
             case sink_kind::file:
               entry.sink = make_file_sink(settings.path, settings.format, rotation);
               break;
@@ -292,24 +296,32 @@ class runtime {
   }
 
   void process(detail::log_slot& slot, std::uint64_t queue_thread) noexcept {
-    route& path = route_for(slot.space);
-    if (static_cast<std::uint8_t>(slot.level) < path.threshold) return;
-    record_.timestamp_us = slot.timestamp_us;
-    record_.thread = slot.thread != 0 ? slot.thread : queue_thread;
-    record_.level = slot.level;
-    record_.audience = slot.audience;
     try {
-      record_.host = host_;
-      record_.name_space = slot.space->name;
-      record_.payload = slot.ops->render(static_cast<const void*>(slot.value), path.detail);
-    } catch (const std::exception& problem) {
-      record_.level = severity::error;
-      record_.payload = {{"message", std::string("to_object failed: ") + problem.what()}};
+      route& path = route_for(slot.space);
+      if (static_cast<std::uint8_t>(slot.level) < path.threshold) return;
+      record_.timestamp_us = slot.timestamp_us;
+      record_.thread = slot.thread != 0 ? slot.thread : queue_thread;
+      record_.level = slot.level;
+      record_.audience = slot.audience;
+      try {
+        record_.host = host_;
+        record_.name_space = slot.space->name;
+        record_.payload = slot.ops->render(static_cast<const void*>(slot.value), path.detail);
+      } catch (const std::exception& problem) {
+        record_.level = severity::error;
+        record_.payload = {{"message", std::string("to_object failed: ") + problem.what()}};
+      }
+      deliver(record_, path, true);
+    } catch (...) {
+      // Out of memory while routing: the record is lost, and counted with the namespace's drops
+      // so that the next loss report tells the reader.
+      // Relaxed both: statistics; report_drops() reads the namespace's count on this thread.
+      slot.space->dropped.fetch_add(1, std::memory_order_relaxed);
+      total_dropped.fetch_add(1, std::memory_order_relaxed);
     }
-    deliver(record_, path, true);
   }
 
-  void deliver(log_object& record, const route& path, bool tee) noexcept {
+  void deliver(log_object& record, const route& path, bool tee) {
     if (path.sub.mode == subtrace_mode::drop_opening && record.payload.is_object()) {
       const auto event = record.payload.find("event");
       if (event != record.payload.end() && *event == "open") return;
@@ -336,7 +348,7 @@ class runtime {
         log_object copy = record;
         copy.name_space += "." + path.sub.suffix;
         deliver(copy, route_for(copy.name_space), false);
-      } catch (const std::exception&) {
+      } catch (...) {
         // Out of memory for the copy: the original went out; the tee is lost with the memory.
         return;
       }
@@ -462,6 +474,7 @@ void start_logging(const log_config& config, std::vector<named_sink> extra_sinks
   const std::lock_guard lifecycle(lifecycle_mutex);
   if (active != nullptr) throw error("logging is already active; stop it first or reconfigure it");
   std::vector<std::string> extra_names;
+  extra_names.reserve(extra_sinks.size());
   for (const auto& extra : extra_sinks) extra_names.push_back(extra.name);
   validate_log_config(config, extra_names);
   static const bool stops_at_exit = std::atexit([] { stop_logging(); }) == 0;
@@ -511,7 +524,8 @@ void reload_logging() {
   const std::lock_guard lifecycle(lifecycle_mutex);
   auto& current = require_active();
   const auto source = current.config().source;
-  if (source.empty()) throw error("the logging configuration was not read from a file; nothing to reload");
+  if (source.empty())
+    throw error("the logging configuration was not read from a file; nothing to reload");
   current.reconfigure(load_log_config(source, current.extra_names()));
 }
 
@@ -532,7 +546,8 @@ log_config current_logging_config() {
 
 logging_stats current_logging_stats() noexcept {
   // Relaxed: statistics.
-  return {total_written.load(std::memory_order_relaxed), total_dropped.load(std::memory_order_relaxed)};
+  return {total_written.load(std::memory_order_relaxed),
+          total_dropped.load(std::memory_order_relaxed)};
 }
 
 std::vector<std::string> logging_problems() {

@@ -29,7 +29,8 @@ void append_line(std::string& out, const log_object& record, sink_format format,
 class stream_sink final : public log_sink {
  public:
   stream_sink(std::FILE* stream, sink_format format)
-      : stream_(stream), format_(format),
+      : stream_(stream),
+        format_(format),
         colour_(format == sink_format::text && isatty(fileno(stream)) == 1) {}
 
   void write(const log_object& record) override {
@@ -88,9 +89,12 @@ std::optional<std::chrono::system_clock::time_point> parse_stamp(std::string_vie
 // Writes `stem-YYYYMMDDHHMMSS.ext` files next to the plain path, which links to the current one.
 class file_sink final : public log_sink {
  public:
-  file_sink(const std::filesystem::path& path, sink_format format, const rotation_policy& policy,
+  file_sink(std::filesystem::path path, sink_format format, const rotation_policy& policy,
             wall_clock clock)
-      : path_(path), format_(format), policy_(policy), clock_(std::move(clock)),
+      : path_(std::move(path)),
+        format_(format),
+        policy_(policy),
+        clock_(std::move(clock)),
         rotating_(policy.max_bytes != 0 || policy.max_age.count() != 0 || policy.keep != 0) {
     stem_ = path_.stem().string();
     extension_ = path_.extension().string();
@@ -115,7 +119,8 @@ class file_sink final : public log_sink {
       const auto& newest = files.back();
       std::error_code size_error;
       const auto size = std::filesystem::file_size(newest.path, size_error);
-      const bool young = policy_.max_age.count() == 0 || clock_() - newest.started < policy_.max_age;
+      const bool young =
+          policy_.max_age.count() == 0 || clock_() - newest.started < policy_.max_age;
       const bool small = policy_.max_bytes == 0 || (!size_error && size < policy_.max_bytes);
       if (young && small && !size_error) {
         started_ = newest.started;
@@ -191,7 +196,8 @@ class file_sink final : public log_sink {
   void start_new_file() {
     auto started = std::chrono::time_point_cast<std::chrono::seconds>(clock_());
     if (file_ != nullptr && started <= started_) {
-      started = std::chrono::time_point_cast<std::chrono::seconds>(started_) + std::chrono::seconds(1);
+      started =
+          std::chrono::time_point_cast<std::chrono::seconds>(started_) + std::chrono::seconds(1);
     }
     std::error_code exists_error;
     while (std::filesystem::exists(file_named(started), exists_error)) {

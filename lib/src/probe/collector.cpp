@@ -57,8 +57,12 @@ collector::~collector() {
 }
 
 void collector::start() {
+  // The thread's start-up allocates; a fork must not copy it half-way, so the session starts
+  // only once the thread holds the work lock that fork() waits for.
+  std::latch working(1);
   try {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this, &working] { run(working); });
+    working.wait();
   } catch (const std::system_error& failure) {
     throw resource_error(std::string("cannot start the metron collector thread: ") +
                          failure.what());
@@ -100,25 +104,30 @@ void collector::for_each_sink(const char* what, Call&& call) {
   }
 }
 
-void collector::calibrate() {
+void collector::calibrate(std::unique_lock<std::mutex>& work) {
   if (config_.state != state_active_tsc) {
     tick_hz_ = 1e9;
   } else {
     // Watch both clocks for a short window; the application runs meanwhile, its records wait in
     // the rings. A stop during the window cuts it short.
     runtime& rt = the_runtime();
+    work.unlock();
     std::unique_lock lock(rt.wake->mutex);
     rt.wake->signal.wait_for(lock, calibration_window, [this] {
       // Acquire pairs with the release store in stop().
       return stop_requested_.load(std::memory_order_acquire);
     });
     lock.unlock();
+    work.lock();
     tick_hz_ = ticks_per_second(config_.start, take_anchor(config_.state));
   }
   converter_ = tick_converter(config_.start.ticks, tick_hz_);
 }
 
-void collector::run() {
+void collector::run(std::latch& working) {
+  runtime& rt = the_runtime();
+  std::unique_lock work(rt.collector_work);
+  working.count_down();
   pthread_setname_np(pthread_self(), "metron-collect");
   if (config_.cpu >= 0) {
     cpu_set_t cpus;
@@ -129,7 +138,7 @@ void collector::run() {
                           "; it runs unpinned");
     }
   }
-  calibrate();
+  calibrate(work);
 
   run_facts facts;
   facts.clock = config_.state == state_active_tsc ? "tsc" : "monotonic";
@@ -155,7 +164,6 @@ void collector::run() {
     next_resource_sample_ = std::chrono::steady_clock::now() + config_.resource_interval;
   }
 
-  runtime& rt = the_runtime();
   auto idle = std::chrono::duration_cast<std::chrono::microseconds>(shortest_idle);
   int termination = 0;
   // Acquire pairs with the release store in stop().
@@ -178,8 +186,12 @@ void collector::run() {
       idle = shortest_idle;
       continue;
     }
-    std::unique_lock lock(rt.wake->mutex);
-    rt.wake->signal.wait_for(lock, idle);
+    work.unlock();
+    {
+      std::unique_lock lock(rt.wake->mutex);
+      rt.wake->signal.wait_for(lock, idle);
+    }
+    work.lock();
     idle = std::min<std::chrono::microseconds>(idle * 2, longest_idle);
   }
   if (termination != 0) {

@@ -8,7 +8,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <latch>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -50,8 +52,8 @@ class collector {
     std::vector<raw_record> carry;     // an observed bracket's group cut by a batch boundary
   };
 
-  void run();
-  void calibrate();
+  void run(std::latch& working);
+  void calibrate(std::unique_lock<std::mutex>& work);
   bool drain_all(bool sweep);
   bool drain(thread_state& state, thread_entry& entry, bool final);
   void deliver(thread_entry& entry, const raw_record* raw, std::size_t count, bool final);

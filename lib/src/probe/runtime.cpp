@@ -51,6 +51,7 @@ struct thread_exit_guard {
 // The locks are taken in the order the rest of the code nests them: session, registry, runtime.
 void prepare_fork() noexcept {
   session_mutex().lock();
+  the_runtime().collector_work.lock();
   registry().mutex().lock();
   the_runtime().mutex.lock();
 }
@@ -58,6 +59,7 @@ void prepare_fork() noexcept {
 void parent_after_fork() noexcept {
   the_runtime().mutex.unlock();
   registry().mutex().unlock();
+  the_runtime().collector_work.unlock();
   session_mutex().unlock();
 }
 
@@ -82,6 +84,7 @@ void child_after_fork() noexcept {
   rt.wake = new wakeup;  // NOLINT(bugprone-unhandled-exception-at-new): no way to report in a child
   rt.mutex.unlock();
   registry().mutex().unlock();
+  rt.collector_work.unlock();
   reset_session_after_fork();
   session_mutex().unlock();
 }

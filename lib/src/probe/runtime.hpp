@@ -37,6 +37,10 @@ struct wakeup {
 /// The state shared by probes, the collector and session control.
 struct runtime {
   std::mutex mutex;                      ///< guards `threads` and the session pointer
+  /// Held by the collector whenever it is not waiting, and by fork() around the copy: a fork
+  /// child never inherits a lock the collector took inside its work (the allocator's, a stdio
+  /// stream's, a sink's).
+  std::mutex collector_work;
   std::vector<thread_state*> threads;    ///< every live buffer, owned
   std::atomic<std::uint64_t> ring_capacity{std::uint64_t{1} << 15};  ///< records per new ring
   std::atomic<bool> blocking{true};      ///< policy of the active session

@@ -48,12 +48,14 @@ struct alignas(64) log_slot {
   std::uint64_t thread;  ///< 0: the thread that owns the queue
   severity level;
   privacy audience;
-  alignas(16) unsigned char value[inline_bytes];
+  alignas(std::max_align_t) unsigned char value[inline_bytes];
 };
 
 /// Whether values of `T` are stored in the slot itself.
 template <class T>
-inline constexpr bool stored_inline = sizeof(T) <= log_slot::inline_bytes && alignof(T) <= 16 &&
+// NOLINTNEXTLINE(misc-redundant-expression): the bounds differ per T; the check sees one instance
+inline constexpr bool stored_inline = sizeof(T) <= log_slot::inline_bytes &&
+                                      alignof(T) <= alignof(std::max_align_t) &&
                                       std::is_nothrow_move_constructible_v<T>;
 
 /// What a log call keeps of a value of type `T`: strings that only refer to characters are kept
@@ -104,8 +106,9 @@ struct log_value_ops_for {
 class log_queue {
  public:
   /// @param capacity a power of two
-  log_queue(std::size_t capacity, std::uint64_t owner_thread)
-      : slots_(new log_slot[capacity]), mask_(capacity - 1), os_thread(owner_thread) {}
+  log_queue(std::size_t capacity, std::uint64_t owner_thread, std::uint32_t made_in)
+      : slots_(new log_slot[capacity]), mask_(capacity - 1), os_thread(owner_thread),
+        generation(made_in) {}
 
   log_queue(const log_queue&) = delete;
   log_queue& operator=(const log_queue&) = delete;
@@ -160,18 +163,24 @@ class log_queue {
 
  private:
   static constexpr std::size_t cache_line = 64;
+  // The producer's cache line: head_, its cache of tail_, and what both sides only read. The
+  // consumer's tail_ has a line of its own.
+  alignas(cache_line) std::atomic<std::size_t> head_{0};
   std::unique_ptr<log_slot[]> slots_;
   std::size_t mask_;
-  alignas(cache_line) std::atomic<std::size_t> head_{0};
   std::size_t cached_tail_ = 0;
-  alignas(cache_line) std::atomic<std::size_t> tail_{0};
 
  public:
   /// The kernel's id of the owner thread.
   const std::uint64_t os_thread;
+  /// The queue_generation it was made in.
+  const std::uint32_t generation;
   /// Set when the owner thread has exited; the queue goes once it is drained. Written and read
   /// under the registry's lock.
   bool abandoned = false;
+
+ private:
+  alignas(cache_line) std::atomic<std::size_t> tail_{0};
 };
 
 /// The calling thread's queue, created and registered on first use or when the queue size has
@@ -185,9 +194,6 @@ inline thread_local log_queue* thread_queue = nullptr;
 /// Bumped when logging starts with another queue size: every thread then replaces its queue on
 /// its next enabled call, and the logging thread drains and drops the old one.
 inline std::atomic<std::uint32_t> queue_generation{0};
-
-/// The generation of the calling thread's queue.
-inline thread_local std::uint32_t thread_queue_generation = 0;
 
 /// Microseconds since the Unix epoch, UTC.
 inline std::int64_t wall_now_us() noexcept {
@@ -207,7 +213,7 @@ void enqueue(log_namespace& space, severity level, privacy audience, std::int64_
   // Relaxed: a thread that sees the new generation late fills its old queue a little longer,
   // which the logging thread still drains.
   if (queue == nullptr ||
-      thread_queue_generation != queue_generation.load(std::memory_order_relaxed)) [[unlikely]] {
+      queue->generation != queue_generation.load(std::memory_order_relaxed)) [[unlikely]] {
     queue = attach_queue();
   }
   bool queued = false;
