@@ -28,8 +28,8 @@ using json = nlohmann::json;
 /// Turns capture records into per-metric values and hands them on chunk by chunk.
 class sample_visitor final : public capture_visitor {
  public:
-  sample_visitor(const std::string& path, capture_sample_handler& handler)
-      : path_(path), handler_(handler) {}
+  sample_visitor(std::string path, capture_sample_handler& handler)
+      : path_(std::move(path)), handler_(handler) {}
 
   void on_metadata(std::uint16_t major, std::uint16_t minor, std::string_view text) override {
     const json document = detail::parse_json(text, path_ + ": metadata block", 0, false);
@@ -181,8 +181,8 @@ class sample_visitor final : public capture_visitor {
       return found->second;
     }
     const std::string observable(observable_name(tag));
-    const std::size_t index = declare(site.info.name + ":" + observable, site, observable,
-                                      observable.ends_with("_ns") ? "ns" : "");
+    const std::size_t index = declare(fmt::format("{}:{}", site.info.name, observable), site,
+                                      observable, observable.ends_with("_ns") ? "ns" : "");
     site.observables.emplace(tag, index);
     return index;
   }

@@ -201,7 +201,8 @@ class reader {
   metric& metric_for(const std::string& run_name, const std::string& quantity,
                      const std::string& unit, better direction, const std::string& family,
                      std::optional<double> n, const std::string& place) {
-    const std::string name = quantity == "real_time" ? run_name : run_name + ":" + quantity;
+    const std::string name =
+        quantity == "real_time" ? run_name : fmt::format("{}:{}", run_name, quantity);
     auto [where, added] = metric_index_.emplace(name, data_.metrics.size());
     if (added) {
       metric created;
@@ -324,7 +325,8 @@ class reader {
       if (reserved_keys().contains(key) || !value.is_number()) {
         continue;
       }
-      add(run_name + ":" + key, value.get<double>(), fraction ? "" : counter_kind(key).first);
+      add(fmt::format("{}:{}", run_name, key), value.get<double>(),
+          fraction ? "" : counter_kind(key).first);
     }
   }
 

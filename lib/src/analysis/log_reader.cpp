@@ -78,15 +78,15 @@ std::optional<std::int64_t> parse_utc(std::string_view text) {
     return std::nullopt;
   }
   const auto days = std::chrono::sys_days{date}.time_since_epoch().count();
-  const std::int64_t seconds =
-      static_cast<std::int64_t>(days) * 86400 + *hour * 3600 + *minute * 60 + *second;
+  const std::int64_t seconds = static_cast<std::int64_t>(days) * 86400 +
+                               std::int64_t{*hour} * 3600 + std::int64_t{*minute} * 60 + *second;
   return seconds * 1'000'000'000 + fraction_ns;
 }
 
 void flatten(const json& object, const std::string& prefix,
              std::map<std::string, std::string, std::less<>>& fields) {
   for (const auto& [key, value] : object.items()) {
-    const std::string name = prefix.empty() ? key : prefix + "." + key;
+    const std::string name = prefix.empty() ? key : fmt::format("{}.{}", prefix, key);
     if (value.is_object()) {
       flatten(value, name, fields);
     } else if (value.is_string()) {
