@@ -368,6 +368,12 @@ TEST_CASE("validation errors name the file, the line and the key", "[analysis][s
   }
 }
 
+TEST_CASE("a quoted value with line breaks stays on one line in a message", "[analysis][spec]") {
+  CHECK(error_of(with_kpi("    metric: m\n    test: \"t\\ntest\\t\\x01\"\n")) ==
+        "specs/test.yaml:10: kpis.k.test: unknown test 't\\ntest\\t\\x01'; expected one of "
+        "mann-whitney, welch, bootstrap");
+}
+
 TEST_CASE("the empty value of a key is reported at the key's line", "[analysis][spec]") {
   CHECK_THAT(error_of(with_kpi("    metric:\n    statistic: mean\n")),
              Catch::StartsWith("specs/test.yaml:9: kpis.k.metric: expected a string"));

@@ -1,5 +1,7 @@
-// Suggestions for a misspelt name: the known names nearest to it by edit distance.
+// Messages about names: suggestions for a misspelt one, and one-line renderings of any text.
 #include "closest_names.hpp"
+
+#include <fmt/core.h>
 
 #include <algorithm>
 #include <numeric>
@@ -66,6 +68,26 @@ std::string did_you_mean(std::string_view wanted, const std::vector<std::string>
     text += (i == 0 ? "'" : ", '") + names[i] + "'";
   }
   return text + "?";
+}
+
+std::string one_line(std::string_view text) {
+  std::string line;
+  line.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      line += "\\n";
+    } else if (c == '\r') {
+      line += "\\r";
+    } else if (c == '\t') {
+      line += "\\t";
+    } else if (byte < 0x20 || byte == 0x7F) {
+      line += fmt::format("\\x{:02x}", byte);
+    } else {
+      line += c;
+    }
+  }
+  return line;
 }
 
 }  // namespace metron::analysis::detail

@@ -1,4 +1,4 @@
-// Suggestions for a misspelt name: the known names nearest to it by edit distance.
+// Messages about names: suggestions for a misspelt one, and one-line renderings of any text.
 #pragma once
 
 #include <cstddef>
@@ -22,5 +22,9 @@ namespace metron::analysis::detail {
 /// "; did you mean 'a', 'b'?" for the closest names, or "" when none is near.
 [[nodiscard]] std::string did_you_mean(std::string_view wanted,
                                        const std::vector<std::string>& known);
+
+/// `text` with each control character (newline, tab, …) written as a C escape ("\\n"), so that a
+/// message quoting a user's text stays on one line.
+[[nodiscard]] std::string one_line(std::string_view text);
 
 }  // namespace metron::analysis::detail

@@ -37,7 +37,9 @@ struct kpi_sample {
 
 [[noreturn]] void fail(const spec_location& where, const std::string& key,
                        const std::string& message) {
-  throw input_error(fmt::format("{}:{}: {}: {}", where.file, where.line, key, message));
+  // Names from the spec and the inputs are quoted as written, and may hold line breaks.
+  throw input_error(fmt::format("{}:{}: {}: {}", where.file, where.line, detail::one_line(key),
+                                detail::one_line(message)));
 }
 
 std::string kpi_key(const kpi_spec& kpi, std::string_view field) {
@@ -523,6 +525,7 @@ kpi_result evaluate_ratio(const kpi_spec& kpi, const benchmark_spec& spec, const
     const std::vector<const metric*> found = resolve(selector, data);
     if (found.size() != 1) {
       std::vector<std::string> names;
+      names.reserve(found.size());
       for (const metric* m : found) {
         names.push_back(m->name);
       }

@@ -194,7 +194,7 @@ class spec_reader {
       root = YAML::Load(std::string(text));
     } catch (const YAML::Exception& problem) {
       throw input_error(fmt::format("{}:{}: malformed YAML: {}", file_, problem.mark.line + 1,
-                                    problem.msg));
+                                    detail::one_line(problem.msg)));
     }
     benchmark_spec spec;
     spec.file = file_;
@@ -231,10 +231,12 @@ class spec_reader {
 
   [[noreturn]] void fail_at(std::size_t line, std::string_view key,
                             std::string_view message) const {
+    // Keys and values are quoted as written, and may hold line breaks.
     if (key.empty()) {
-      throw input_error(fmt::format("{}:{}: {}", file_, line, message));
+      throw input_error(fmt::format("{}:{}: {}", file_, line, detail::one_line(message)));
     }
-    throw input_error(fmt::format("{}:{}: {}: {}", file_, line, key, message));
+    throw input_error(fmt::format("{}:{}: {}: {}", file_, line, detail::one_line(key),
+                                  detail::one_line(message)));
   }
 
   // yaml-cpp places an empty value at the line after its key; the key's line is more helpful,
