@@ -65,13 +65,13 @@ class capture_metrics final : public capture_visitor {
           continue;  // an event: counted, not summarised
         }
         const double value = route->duration ? static_cast<double>(r.end_ns - r.begin_ns) : r.value;
-        if (!std::isfinite(value)) [[unlikely]] {
-          fail_non_finite(*route->site, value);
+        if (!std::isfinite(value) || (route->duration && value < 0)) [[unlikely]] {
+          fail_bad_value(*route->site, value);
         }
         table_.add(route->metric, value);
       } else {
         if (!std::isfinite(r.value)) [[unlikely]] {
-          fail_non_finite(*route->site, r.value);
+          fail_bad_value(*route->site, r.value);
         }
         table_.add(observable_slot(*route, r.tag), r.value);
       }
@@ -144,11 +144,12 @@ class capture_metrics final : public capture_visitor {
     return description;
   }
 
-  [[noreturn]] void fail_non_finite(const site_info& site, double value) const {
+  [[noreturn]] void fail_bad_value(const site_info& site, double value) const {
     throw input_error(fmt::format(
-        "{}: chunk after byte {}: site {} '{}' has a non-finite value ({}); metron stats needs "
-        "finite values",
-        path_, bytes_read_, site.id, site.name, value));
+        "{}: chunk after byte {}: site {} '{}' has {} ({}); metron stats needs finite values and "
+        "brackets that end after they begin",
+        path_, bytes_read_, site.id, site.name,
+        std::isfinite(value) ? "a bracket ending before it begins" : "a non-finite value", value));
   }
 
   const std::string& path_;

@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <iterator>
 #include <system_error>
 #include <utility>
 
@@ -273,16 +274,30 @@ class stats_reader {
   std::uint64_t records_done_ = 0;
 };
 
+/// `value` to 12 significant digits: the last bits of a sum depend on the order of additions,
+/// which is no part of the result, and would make reports differ between equivalent builds.
+double rounded(double value) {
+  char text[32];
+  const auto [end, problem] =
+      std::to_chars(std::begin(text), std::end(text), value, std::chars_format::general, 12);
+  double result = value;
+  if (problem == std::errc{}) {
+    std::from_chars(std::begin(text), end, result);
+  }
+  return result;
+}
+
 /// A statistic as JSON: null where it does not exist for the sample.
 nlohmann::ordered_json number(double value) {
-  return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
+  return std::isfinite(value) ? nlohmann::ordered_json(rounded(value))
+                              : nlohmann::ordered_json(nullptr);
 }
 
 nlohmann::ordered_json interval_json(const interval& bounds) {
   if (!std::isfinite(bounds.low) || !std::isfinite(bounds.high)) {
     return nullptr;
   }
-  return {{"low", bounds.low}, {"high", bounds.high}, {"level", bounds.level}};
+  return {{"low", rounded(bounds.low)}, {"high", rounded(bounds.high)}, {"level", bounds.level}};
 }
 
 nlohmann::ordered_json metric_json(const metric_stats& metric) {
