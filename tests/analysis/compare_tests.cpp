@@ -1,6 +1,7 @@
 // Tests of the comparator: verdicts, intervals, power analysis, FDR control, runs, and seeded A/A and shift trials.
 #include <metron/compare.hpp>
 #include <metron/error.hpp>
+#include <metron/spec.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -315,6 +316,49 @@ TEST_CASE("captures: one a side is indicative, several a side compare per-run me
   CHECK(runs.rows[0].candidate.median == 25);
   // Three runs a side cannot reach p < 0.05 with a rank test: honest, not "regressed".
   CHECK(runs.rows[0].result == verdict::inconclusive);
+}
+
+TEST_CASE("compare_kpis compares each KPI's per-run values with the spec's own settings",
+          "[compare]") {
+  const auto spec = metron::analysis::parse_spec(R"(suite: test
+metrics:
+  sort:
+    probe: sort
+kpis:
+  sort_median:
+    metric: sort
+    statistic: median
+    unit: ns
+    better: lower
+    threshold: 1300 ns
+    tolerance: 50%
+  sort_tail:
+    metric: sort
+    statistic: max
+    unit: ns
+    better: lower
+    tolerance: 5%
+)",
+                                                 "specs/test.yaml");
+  std::vector<metron::analysis::run_input> baseline;
+  std::vector<metron::analysis::run_input> candidate;
+  for (int run = 0; run < 6; ++run) {
+    const double jitter = run;
+    std::vector<double> calls = {1000 + jitter, 1010 + jitter, 1020 + jitter, 1030 + jitter};
+    baseline.push_back(make_run("base.mtr", {make_metric("sort", "ns", calls)}, true));
+    candidate.push_back(
+        make_run("head.mtr", {make_metric("sort", "ns", scaled(calls, 1.3))}, true));
+  }
+  const auto report = metron::analysis::compare_kpis(spec, baseline, candidate);
+  REQUIRE(report.rows.size() == 2);
+  CHECK(report.rows[0].name == "sort_median");
+  CHECK(report.rows[0].kind == "kpi");
+  CHECK(report.rows[0].baseline.n == 6);  // one value a run: the KPI's statistic of the run
+  CHECK(report.rows[0].tolerance == Approx(0.5));
+  CHECK(report.rows[0].result == verdict::unchanged);  // 30 % is within the spec's 50 %
+  CHECK(report.rows[1].result == verdict::regressed);  // and beyond 5 %
+  CHECK(report.breaches.size() == 6);  // every candidate run's median is above 1300 ns
+  CHECK(report.spec_file == "specs/test.yaml");
 }
 
 TEST_CASE("runs on different machines or builds are reported", "[compare]") {
