@@ -53,8 +53,8 @@ struct complexity_result {
   [[nodiscard]] const complexity_fit& best_fit() const;
 };
 
-/// Fits every curve to times `time[i]` measured at sizes `n[i]` (log is natural; the base only
-/// scales the coefficient). Eigen's column-pivoting QR solves each least-squares problem. Any
+/// Fits every curve to times `time[i]` measured at sizes `n[i]` (log in base 2, as Google
+/// Benchmark takes it, so that coefficients compare with its own). Eigen's column-pivoting QR solves each least-squares problem. Any
 /// thread; cost O(n) per curve.
 /// @throws input_error when the spans differ in length, fewer than 2 points (3 with intercept)
 ///         are given, or a size is below 1 or not finite, or a time is not finite.
@@ -71,8 +71,10 @@ struct family_complexity {
   complexity_result result;  ///< the fits
 };
 
-/// Fits every family of `data` that has metrics of `quantity` at 2 or more distinct sizes
-/// (metric::family and metric::n), each size's time being the mean of its metric's values.
+/// Fits every family of `data` that has metrics of `quantity` at 2 or more distinct sizes (3 with
+/// an intercept)
+/// (metric::family and metric::n), each size's time being the mean of its metric's values. To
+/// reproduce Google Benchmark's verdicts fit "cpu_time": it chooses the curve by CPU time.
 /// Families in order of first appearance.
 /// @throws input_error as fit_complexity() does.
 [[nodiscard]] std::vector<family_complexity> fit_families(const dataset& data,

@@ -54,7 +54,8 @@ struct log_read_options {
 /// "<site>:<observable>", counter deltas and gauge values samples named after their site, and
 /// event sites events (time since the Unix epoch when the metadata has "start_unix_ns").
 /// A truncated capture yields what its complete chunks hold; metadata.extra["capture_problem"]
-/// then says where reading stopped.
+/// then says where reading stopped. Records the probes dropped are counted in
+/// metadata.extra["dropped_records"] when there were any.
 /// @throws input_error as read_capture() does, and for a non-finite value (naming the site).
 [[nodiscard]] dataset read_capture_file(const std::string& path);
 
@@ -105,6 +106,8 @@ class capture_sample_handler {
   virtual void on_values(std::size_t index, std::span<const double> values);
   /// An event site's record.
   virtual void on_event(event&& happening);
+  /// The footer (per-thread record and drop counts), last, when the capture was stopped normally.
+  virtual void on_footer(const capture_footer& footer);
 };
 
 /// Streams a capture through `handler` in bounded memory: the same metrics, values and events as

@@ -1,0 +1,131 @@
+// Strict JSON parsing for the readers: syntax errors with line and byte offset, duplicate keys refused.
+#include "json_input.hpp"
+
+#include <metron/error.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <vector>
+
+namespace metron::analysis::detail {
+
+namespace {
+
+/// Where the parser is, for messages: one frame per open object or array.
+struct frame {
+  bool array = false;
+  std::size_t index = 0;  ///< element of an array
+  std::string key;        ///< member of an object
+  std::set<std::string, std::less<>> keys;
+};
+
+std::string path_of(const std::vector<frame>& frames) {
+  std::string path;
+  for (const frame& level : frames) {
+    if (level.array) {
+      path += fmt::format("[{}]", level.index);
+    } else if (!level.key.empty()) {
+      if (!path.empty()) {
+        path += '.';
+      }
+      path += level.key;
+    }
+  }
+  return path.empty() ? std::string("the top level") : path;
+}
+
+/// Completes an element of the enclosing array, if it is one.
+void next_element(std::vector<frame>& frames) {
+  if (!frames.empty() && frames.back().array) {
+    ++frames.back().index;
+  }
+}
+
+}  // namespace
+
+nlohmann::json parse_json(std::string_view text, const std::string& where,
+                          std::uint64_t base_offset, bool count_lines) {
+  using event = nlohmann::json::parse_event_t;
+  std::vector<frame> frames;
+  const auto track = [&](int /*depth*/, event kind, nlohmann::json& parsed) {
+    switch (kind) {
+      case event::object_start: frames.push_back({}); break;
+      case event::array_start: frames.push_back({true, 0, {}, {}}); break;
+      case event::key: {
+        frame& object = frames.back();
+        std::string key = parsed.get<std::string>();
+        if (!object.keys.insert(key).second) {
+          object.key.clear();
+          throw input_error(fmt::format("{}: duplicate key '{}' in {}", where, key,
+                                        path_of(frames)));
+        }
+        object.key = std::move(key);
+        break;
+      }
+      case event::object_end:
+      case event::array_end:
+        frames.pop_back();
+        next_element(frames);
+        break;
+      case event::value:
+        if (parsed.is_number_float() && !std::isfinite(parsed.get<double>())) {
+          throw input_error(fmt::format("{}: number at {} is out of range (not finite)", where,
+                                        path_of(frames)));
+        }
+        next_element(frames);
+        break;
+    }
+    return true;
+  };
+  try {
+    return nlohmann::json::parse(text.begin(), text.end(), track);
+  } catch (const nlohmann::json::parse_error& problem) {
+    // nlohmann counts the byte after the last one it read, from 1.
+    const std::size_t consumed = std::min<std::size_t>(problem.byte == 0 ? 0 : problem.byte - 1,
+                                                       text.size());
+    std::string what = problem.what();
+    // Keep the parser's own explanation, which follows "…: syntax error while parsing …".
+    if (const auto colon = what.find("syntax error"); colon != std::string::npos) {
+      what = what.substr(colon);
+    }
+    if (count_lines) {
+      const auto line = 1 + std::count(text.begin(), text.begin() +
+                                                         static_cast<std::ptrdiff_t>(consumed),
+                                        '\n');
+      throw input_error(fmt::format("{}: line {} (byte {}): not valid JSON: {}", where, line,
+                                    base_offset + consumed, what));
+    }
+    throw input_error(fmt::format("{} (byte {}): not valid JSON: {}", where,
+                                  base_offset + consumed, what));
+  }
+}
+
+std::string read_text_file(const std::string& path) {
+  std::error_code failure;
+  const auto status = std::filesystem::status(path, failure);
+  if (!std::filesystem::exists(status)) {
+    throw input_error(fmt::format("{}: no such file", path));
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    throw input_error(fmt::format("{}: not a regular file", path));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw resource_error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    throw resource_error(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+  }
+  return text;
+}
+
+}  // namespace metron::analysis::detail
