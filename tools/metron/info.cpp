@@ -136,46 +136,6 @@ std::vector<thread_row> thread_rows(const capture_summary& summary) {
   return ordered;
 }
 
-// A text table: columns separated by two spaces, numbers right-aligned, no trailing blanks.
-class text_table {
- public:
-  text_table(std::vector<std::string> header, std::vector<bool> right_aligned)
-      : right_aligned_(std::move(right_aligned)) {
-    rows_.push_back(std::move(header));
-  }
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-
-  void print(std::ostream& out) const {
-    std::vector<std::size_t> widths(right_aligned_.size(), 0);
-    for (const auto& row : rows_) {
-      for (std::size_t column = 0; column < row.size(); ++column) {
-        widths[column] = std::max(widths[column], display_width(row[column]));
-      }
-    }
-    for (const auto& row : rows_) {
-      std::string line = " ";
-      for (std::size_t column = 0; column < row.size(); ++column) {
-        const std::string padding(widths[column] - display_width(row[column]), ' ');
-        line += "  ";
-        line += right_aligned_[column] ? padding + row[column] : row[column] + padding;
-      }
-      line.erase(line.find_last_not_of(' ') + 1);
-      out << line << '\n';
-    }
-  }
-
- private:
-  // Columns hold UTF-8 ("µs"): count code points, not bytes.
-  static std::size_t display_width(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-      return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-    }));
-  }
-
-  std::vector<bool> right_aligned_;
-  std::vector<std::vector<std::string>> rows_;
-};
-
 // A metadata field as text: strings as they are, numbers and the rest as JSON, missing as empty.
 std::string field(const nlohmann::ordered_json& metadata, const char* key) {
   const auto found = metadata.find(key);

@@ -21,12 +21,14 @@ constexpr metron::tool::command_registrar registrars[] = {
     metron::tool::register_info,
     metron::tool::register_dump,
     metron::tool::register_export,
+    metron::tool::register_kpi,
 };
 
 constexpr std::string_view top_level_footer = R"(Examples:
   metron record -o run.mtr -- ./app --threads 4
   metron info run.mtr
   metron export --format chrome-trace run.mtr -o trace.json
+  metron kpi --spec specs/quickstart.yaml run.mtr
 
 Exit codes:
   0  success

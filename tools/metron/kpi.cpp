@@ -1,0 +1,187 @@
+// `metron kpi`: a benchmark specification's KPIs over captures, benchmark results and logs.
+#include "commands.hpp"
+#include "text.hpp"
+
+#include <metron/kpi.hpp>
+#include <metron/readers.hpp>
+#include <metron/spec.hpp>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace metron::tool {
+
+namespace {
+
+/// Exit code of a KPI breach (STYLE.md's table).
+constexpr int exit_breach = 1;
+/// Exit code of an insufficient KPI, when --fail-on-insufficient asks for it.
+constexpr int exit_inconclusive = 3;
+
+struct kpi_options {
+  std::string spec;
+  std::vector<std::string> inputs;
+  bool json = false;
+  bool pool = false;
+  bool fail_on_insufficient = false;
+};
+
+constexpr std::string_view kpi_details =
+    "Evaluates the KPIs of a benchmark specification (specs/*.yaml, described in docs/specs.md)\n"
+    "over the inputs: captures (.mtr), Google Benchmark JSON and JSON-lines logs, in any mix;\n"
+    "the format of each is told by its content. Each KPI is a statistic of a metric (median,\n"
+    "p99, mean, …), a rate of events, the intervals between events, the span from one keyed\n"
+    "event to another (block forged → block adopted), or the ratio of two metrics. Each gets its\n"
+    "value in the spec's unit and, against its threshold, pass or breach; a KPI without a\n"
+    "threshold is only reported (unchecked), one with fewer samples than its min_samples is\n"
+    "insufficient. A metric or event absent from the inputs is bad input, and the message lists\n"
+    "the closest names the inputs hold.\n";
+
+constexpr std::string_view kpi_examples =
+    "  metron kpi --spec specs/quickstart.yaml run.mtr\n"
+    "  metron kpi --spec specs/probe-bench.yaml --json results.json | jq '.kpis[]'\n"
+    "  metron kpi --spec specs/chain.yaml --pool node-*.log\n";
+
+constexpr std::string_view kpi_exit_codes =
+    "  0  every KPI passed (or is only reported, or insufficient without "
+    "--fail-on-insufficient)\n"
+    "  1  a KPI breached its threshold\n"
+    "  2  bad input or usage: an invalid spec (the message names file, line and key), a missing,\n"
+    "     foreign or corrupt input, a metric or event the inputs lack, an unknown option\n"
+    "  3  a KPI had too few samples and --fail-on-insufficient was given\n";
+
+// "12.5 us", "0.5 /s", "42": a value with its unit, or "-" when there is none.
+std::string with_unit(double value, const std::string& unit) {
+  if (std::isnan(value)) {
+    return "-";
+  }
+  return unit.empty() ? format_value(value) : fmt::format("{} {}", format_value(value), unit);
+}
+
+std::string threshold_text(const analysis::kpi_result& result) {
+  if (!result.threshold) {
+    return "-";
+  }
+  return fmt::format("{} {}", result.direction == analysis::better::lower ? "<=" : ">=",
+                     with_unit(*result.threshold, result.unit));
+}
+
+std::string status_text(analysis::kpi_status status) {
+  std::string text(analysis::to_string(status));
+  return status == analysis::kpi_status::breach ? "BREACH" : text;
+}
+
+void print_text(const analysis::kpi_report& report, std::ostream& out) {
+  out << fmt::format("suite {} ({})\n", report.suite, report.spec_file);
+  text_table table({"kpi", "source", "statistic", "value", "threshold", "samples", "status"},
+                   {false, false, false, true, true, true, false});
+  for (const analysis::kpi_result& result : report.results) {
+    table.add({result.name, result.source, std::string(analysis::to_string(result.stat)),
+               with_unit(result.value, result.unit), threshold_text(result),
+               std::to_string(result.samples), status_text(result.status)});
+  }
+  table.print(out);
+  bool first_note = true;
+  for (const analysis::kpi_result& result : report.results) {
+    if (!result.note.empty()) {
+      out << (first_note ? "\nnotes\n" : "") << fmt::format("  {}: {}\n", result.name, result.note);
+      first_note = false;
+    }
+  }
+  out << fmt::format("\n{} pass, {} breach, {} insufficient, {} unchecked\n",
+                     report.count(analysis::kpi_status::pass),
+                     report.count(analysis::kpi_status::breach),
+                     report.count(analysis::kpi_status::insufficient),
+                     report.count(analysis::kpi_status::unchecked));
+}
+
+nlohmann::ordered_json number_or_null(double value) {
+  return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json to_json(const analysis::kpi_report& report,
+                               const std::vector<std::string>& inputs) {
+  nlohmann::ordered_json kpis = nlohmann::ordered_json::array();
+  for (const analysis::kpi_result& result : report.results) {
+    kpis.push_back(
+        {{"name", result.name},
+         {"source", result.source},
+         {"statistic", analysis::to_string(result.stat)},
+         {"value", number_or_null(result.value)},
+         {"unit", result.unit},
+         {"threshold", result.threshold ? number_or_null(*result.threshold) : nullptr},
+         {"better", analysis::to_string(result.direction)},
+         {"status", analysis::to_string(result.status)},
+         {"samples", result.samples},
+         {"min_samples", result.min_samples},
+         {"note", result.note},
+         {"line", result.where.line}});
+  }
+  return {{"suite", report.suite},
+          {"spec", report.spec_file},
+          {"inputs", inputs},
+          {"passed", report.passed()},
+          {"counts",
+           {{"pass", report.count(analysis::kpi_status::pass)},
+            {"breach", report.count(analysis::kpi_status::breach)},
+            {"insufficient", report.count(analysis::kpi_status::insufficient)},
+            {"unchecked", report.count(analysis::kpi_status::unchecked)}}},
+          {"kpis", std::move(kpis)}};
+}
+
+int run_kpi(const kpi_options& options) {
+  // The spec first: a bad spec is reported before any input is read.
+  const analysis::benchmark_spec spec = analysis::load_spec(options.spec);
+  analysis::dataset data;
+  for (const std::string& input : options.inputs) {
+    analysis::merge(data, analysis::read_input(input),
+                    options.pool ? analysis::duplicate_policy::pool
+                                 : analysis::duplicate_policy::reject);
+  }
+  const analysis::kpi_report report = analysis::evaluate_kpis(spec, data);
+  if (options.json) {
+    std::cout << to_json(report, options.inputs).dump(2) << '\n';
+  } else {
+    print_text(report, std::cout);
+  }
+  std::cout.flush();
+  if (!report.passed()) {
+    return exit_breach;
+  }
+  if (options.fail_on_insufficient && report.count(analysis::kpi_status::insufficient) > 0) {
+    return exit_inconclusive;
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+command register_kpi(CLI::App& app) {
+  auto options = std::make_shared<kpi_options>();
+  CLI::App* sub = app.add_subcommand(
+      "kpi", "Evaluate a spec's KPIs over captures, benchmark results and logs");
+  sub->footer(help_footer(kpi_details, kpi_examples, kpi_exit_codes));
+  sub->add_option("--spec", options->spec, "The benchmark specification (YAML)")
+      ->required()
+      ->type_name("FILE");
+  sub->add_option("inputs", options->inputs,
+                  "Captures (.mtr), Google Benchmark JSON files and JSON-lines logs")
+      ->required()
+      ->type_name("FILE...");
+  sub->add_flag("--json", options->json, "Print one JSON object instead of a table");
+  sub->add_flag("--pool", options->pool,
+                "Pool a metric found in several inputs into one sample (repeated runs), "
+                "instead of refusing the duplicate name");
+  sub->add_flag("--fail-on-insufficient", options->fail_on_insufficient,
+                "Exit 3 when a KPI has fewer samples than its min_samples");
+  return {sub, [options] { return run_kpi(*options); }};
+}
+
+}  // namespace metron::tool
