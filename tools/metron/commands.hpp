@@ -33,6 +33,10 @@ command register_info(CLI::App& app);
 command register_dump(CLI::App& app);
 /// `metron export`: a capture in another tool's format (Chrome/Perfetto trace).
 command register_export(CLI::App& app);
+/// `metron history`: results by commit in SQLite or PostgreSQL, and their change points.
+command register_history(CLI::App& app);
+/// `metron ab`: two programs run interleaved (ABBA) and compared by paired log-ratios.
+command register_ab(CLI::App& app);
 /// `metron kpi`: a benchmark specification's KPIs over captures, benchmark results and logs.
 command register_kpi(CLI::App& app);
 

@@ -22,6 +22,8 @@ constexpr metron::tool::command_registrar registrars[] = {
     metron::tool::register_dump,
     metron::tool::register_export,
     metron::tool::register_kpi,
+    metron::tool::register_history,
+    metron::tool::register_ab,
 };
 
 constexpr std::string_view top_level_footer = R"(Examples:
