@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <limits>
 #include <string>
@@ -40,7 +41,8 @@ pid_t add_in_child(const std::string& location, const std::string& prefix, int c
           {"concurrent", "ns", better::lower, static_cast<double>(i), 1}};
       store->add_run({prefix + std::to_string(i), "main", prefix, ""}, values);
     }
-  } catch (const std::exception&) {
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "%s: %s\n", prefix.c_str(), error.what());
     status = 1;
   }
   _exit(status);

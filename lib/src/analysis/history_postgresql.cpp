@@ -203,8 +203,13 @@ class postgresql_history final : public history_store {
   }
 
   int read_version() {
-    const result exists = execute("SELECT to_regclass('metron_schema') IS NOT NULL", {});
-    if (exists.text(0, 0) != "t") {
+    // pg_tables, not to_regclass(): a query of the catalog takes a fresh snapshot per statement,
+    // so it sees a schema another process committed while this one waited for the lock.
+    const result exists = execute(
+        "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
+        "AND tablename = 'metron_schema'",
+        {});
+    if (exists.text(0, 0) == "0") {
       return 0;
     }
     const result version = execute("SELECT version FROM metron_schema", {});
@@ -225,7 +230,17 @@ class postgresql_history final : public history_store {
     if (seen == history_schema_version) {
       return;
     }
-    if (seen == 0) {
+    if (seen == 0 && mode == history_open::existing) {
+      throw input_error(fmt::format(
+          "{}: the database holds no metron history; 'metron history add' creates it", where_));
+    }
+    transaction upgrade(*this);
+    // Serialise migrations between processes, then read again: another may have migrated.
+    execute(migration_lock, {});
+    const int version = read_version();
+    refuse_newer(version);
+    if (version == 0) {
+      // Checked under the lock: before it, another process's fresh schema would look foreign.
       const result foreign = execute(
           "SELECT string_agg(table_name, ', ' ORDER BY table_name) FROM information_schema.tables "
           "WHERE table_schema = current_schema() AND table_name IN ('runs', 'measurements')",
@@ -235,16 +250,7 @@ class postgresql_history final : public history_store {
             "{}: the database has tables {} but no metron history schema; it was not changed",
             where_, foreign.text(0, 0)));
       }
-      if (mode == history_open::existing) {
-        throw input_error(fmt::format(
-            "{}: the database holds no metron history; 'metron history add' creates it", where_));
-      }
     }
-    transaction upgrade(*this);
-    // Serialise migrations between processes, then read again: another may have migrated.
-    execute(migration_lock, {});
-    const int version = read_version();
-    refuse_newer(version);
     for (int step = version; step < history_schema_version; ++step) {
       execute_script(migrations.at(static_cast<std::size_t>(step)));
     }
