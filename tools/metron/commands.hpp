@@ -37,6 +37,10 @@ command register_export(CLI::App& app);
 command register_stats(CLI::App& app);
 /// `metron postmortem`: the JSON-lines logs of several processes related by time, node and key.
 command register_postmortem(CLI::App& app);
+/// `metron history`: results by commit in SQLite or PostgreSQL, and their change points.
+command register_history(CLI::App& app);
+/// `metron ab`: two programs run interleaved (ABBA) and compared by paired log-ratios.
+command register_ab(CLI::App& app);
 /// `metron kpi`: a benchmark specification's KPIs over captures, benchmark results and logs.
 command register_kpi(CLI::App& app);
 /// `metron compare`: a candidate against a baseline, per metric or KPI, as a CI gate.

@@ -25,6 +25,8 @@ constexpr metron::tool::command_registrar registrars[] = {
     metron::tool::register_postmortem,
     metron::tool::register_kpi,
     metron::tool::register_compare,
+    metron::tool::register_history,
+    metron::tool::register_ab,
 };
 
 constexpr std::string_view top_level_footer = R"(Examples:

@@ -1,0 +1,238 @@
+// `metron history`: add a run's results to the history, show a metric's series, list change points.
+#include "commands.hpp"
+#include "text.hpp"
+
+#include <metron/change_points.hpp>
+#include <metron/history.hpp>
+#include <metron/readers.hpp>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace metron::tool {
+
+namespace {
+
+/// The store when --db is not given: $METRON_HISTORY_DB, else results.sqlite here.
+std::string default_store() {
+  const char* from_environment = std::getenv("METRON_HISTORY_DB");
+  return from_environment != nullptr && *from_environment != '\0' ? from_environment
+                                                                   : "results.sqlite";
+}
+
+struct history_options {
+  std::string store = default_store();
+  analysis::history_run run;
+  std::vector<std::string> inputs;
+  std::string metric;
+  std::vector<std::string> metrics;
+  analysis::history_filter filter;
+  analysis::change_point_options detection;
+  bool json = false;
+  bool include_weak = false;
+};
+
+constexpr std::string_view history_details =
+    "Keeps each run's results by commit, branch and machine, and finds where a metric's series\n"
+    "changed. The store is an SQLite file (--db, default $METRON_HISTORY_DB or results.sqlite)\n"
+    "or a PostgreSQL database given as a postgresql://user@host:port/database URL.\n"
+    "\n"
+    "  add      reads captures, Google Benchmark JSON or logs and stores each metric's median\n"
+    "  show     a metric's values, oldest run first\n"
+    "  changes  change points of every metric (or of --metric), by E-divisive means over\n"
+    "           windows of 50 runs: each with its commit, the means before and after, the\n"
+    "           relative change and a permutation p-value; strong at p <= 0.001, weak (shown\n"
+    "           with --weak) at p <= 0.05\n";
+
+constexpr std::string_view history_examples =
+    "  metron history add --db results.sqlite --commit $(git rev-parse HEAD) --branch main \\\n"
+    "      --machine ci-4 bench.json\n"
+    "  metron history show --db results.sqlite BM_sort/1024\n"
+    "  metron history changes --db results.sqlite --json\n"
+    "  metron history changes --db postgresql://metron@db.internal/perf --branch main\n";
+
+constexpr std::string_view history_exit_codes =
+    "  0  success\n"
+    "  2  bad input or usage: an unreadable result file, a corrupt or foreign database (left\n"
+    "     unchanged), an unknown metric, a store that cannot be reached\n";
+
+std::string format_for(double value, const std::string& unit) {
+  return unit == "ns" ? format_duration(value) : format_value(value) + (unit.empty() ? "" : " " + unit);
+}
+
+int run_add(history_options& options) {
+  analysis::dataset pooled;
+  for (const std::string& input : options.inputs) {
+    analysis::merge(pooled, analysis::read_input(input), analysis::duplicate_policy::pool);
+  }
+  const std::vector<analysis::history_value> values = analysis::history_values(pooled);
+  if (options.run.commit.empty() && !pooled.metadata.commit.empty()) {
+    options.run.commit = pooled.metadata.commit;
+  }
+  const auto store = analysis::open_history(options.store, analysis::history_open::create_if_missing);
+  const std::int64_t run = store->add_run(options.run, values);
+  fmt::print("{}: added run {} (commit {}) with {} metric(s)\n", options.store, run,
+             options.run.commit, values.size());
+  return exit_ok;
+}
+
+int run_show(const history_options& options) {
+  const auto store = analysis::open_history(options.store, analysis::history_open::existing);
+  const std::vector<analysis::history_point> points = store->series(options.metric, options.filter);
+  std::string unit;
+  for (const analysis::history_metric& entry : store->metrics(options.filter)) {
+    if (entry.name == options.metric) {
+      unit = entry.unit;
+    }
+  }
+  if (options.json) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& point : points) {
+      rows.push_back({{"run", point.run}, {"commit", point.commit}, {"branch", point.branch},
+                      {"machine", point.machine}, {"time", point.time}, {"value", point.value},
+                      {"samples", point.samples}});
+    }
+    std::cout << nlohmann::json{{"metric", options.metric}, {"unit", unit}, {"points", rows}}.dump(2)
+              << '\n';
+    return exit_ok;
+  }
+  fmt::print("{} ({} runs)\n", options.metric, points.size());
+  fmt::print("{:<21} {:<12} {:<12} {:<12} {:>14} {:>8}\n", "time", "commit", "branch", "machine",
+             "value", "samples");
+  for (const auto& point : points) {
+    fmt::print("{:<21} {:<12} {:<12} {:<12} {:>14} {:>8}\n", point.time, point.commit.substr(0, 12),
+               point.branch, point.machine, format_for(point.value, unit), point.samples);
+  }
+  return exit_ok;
+}
+
+int run_changes(const history_options& options) {
+  const auto store = analysis::open_history(options.store, analysis::history_open::existing);
+  std::vector<analysis::history_metric> chosen;
+  const std::vector<analysis::history_metric> all = store->metrics(options.filter);
+  if (options.metrics.empty()) {
+    chosen = all;
+  } else {
+    for (const std::string& name : options.metrics) {
+      (void)store->series(name, options.filter);  // an unknown name fails here, with suggestions
+      for (const auto& entry : all) {
+        if (entry.name == name) {
+          chosen.push_back(entry);
+        }
+      }
+    }
+  }
+  nlohmann::json rows = nlohmann::json::array();
+  if (!options.json) {
+    fmt::print("{:<32} {:<12} {:<21} {:>12} {:>12} {:>9} {:>8} {}\n", "metric", "commit", "time",
+               "before", "after", "change", "p", "");
+  }
+  std::size_t shown = 0;
+  for (const auto& entry : chosen) {
+    const std::vector<analysis::history_point> points = store->series(entry.name, options.filter);
+    std::vector<double> values;
+    std::vector<std::string> commits;
+    for (const auto& point : points) {
+      values.push_back(point.value);
+      commits.push_back(point.commit);
+    }
+    for (const analysis::change_point& change :
+         analysis::detect_change_points(values, commits, options.detection)) {
+      if (change.weak && !options.include_weak) {
+        continue;
+      }
+      ++shown;
+      const std::string& time = points[change.index].time;
+      if (options.json) {
+        rows.push_back({{"metric", entry.name}, {"unit", entry.unit}, {"index", change.index},
+                        {"commit", change.commit}, {"time", time},
+                        {"mean_before", change.mean_before}, {"mean_after", change.mean_after},
+                        {"magnitude", std::isnan(change.magnitude) ? nlohmann::json()
+                                                                   : nlohmann::json(change.magnitude)},
+                        {"p_value", change.p_value}, {"weak", change.weak}});
+        continue;
+      }
+      fmt::print("{:<32} {:<12} {:<21} {:>12} {:>12} {:>+8.2f}% {:>8.4f} {}\n", entry.name,
+                 change.commit.substr(0, 12), time, format_for(change.mean_before, entry.unit),
+                 format_for(change.mean_after, entry.unit), change.magnitude * 100.0,
+                 change.p_value, change.weak ? "weak" : "");
+    }
+  }
+  if (options.json) {
+    std::cout << nlohmann::json{{"metrics", chosen.size()}, {"changes", rows}}.dump(2) << '\n';
+  } else {
+    fmt::print("{} change point(s) in {} metric(s)\n", shown, chosen.size());
+  }
+  return exit_ok;
+}
+
+void add_store_options(CLI::App* sub, history_options& options) {
+  sub->add_option("--db", options.store,
+                  "SQLite file or postgresql:// URL (default $METRON_HISTORY_DB or results.sqlite)");
+}
+
+void add_filter_options(CLI::App* sub, history_options& options) {
+  sub->add_option("--branch", options.filter.branch, "Only runs of this branch");
+  sub->add_option("--machine", options.filter.machine, "Only runs on this machine");
+  sub->add_flag("--json", options.json, "Print JSON instead of a table");
+}
+
+}  // namespace
+
+command register_history(CLI::App& app) {
+  auto options = std::make_shared<history_options>();
+  CLI::App* sub = app.add_subcommand(
+      "history", "Keep results by commit and find change points (add, show, changes)");
+  sub->footer(help_footer(history_details, history_examples, history_exit_codes));
+  sub->require_subcommand(1);
+
+  CLI::App* add = sub->add_subcommand("add", "Add a run's results to the history");
+  add_store_options(add, *options);
+  add->add_option("--commit", options->run.commit,
+                  "The commit measured (default: the results' own commit, if they name one)");
+  add->add_option("--branch", options->run.branch, "Its branch");
+  add->add_option("--machine", options->run.machine, "The machine it ran on");
+  add->add_option("--time", options->run.time, "When, ISO 8601 UTC (default: now)");
+  add->add_option("results", options->inputs, "Captures, Google Benchmark JSON or logs")
+      ->required()
+      ->check(CLI::ExistingFile);
+
+  CLI::App* show = sub->add_subcommand("show", "A metric's values, oldest run first");
+  add_store_options(show, *options);
+  add_filter_options(show, *options);
+  show->add_option("metric", options->metric, "The metric's name")->required();
+
+  CLI::App* changes = sub->add_subcommand("changes", "Change points of each metric's series");
+  add_store_options(changes, *options);
+  add_filter_options(changes, *options);
+  changes->add_option("--metric", options->metrics, "Only these metrics (repeatable)");
+  changes->add_flag("--weak", options->include_weak, "Show weak change points too");
+  changes->add_option("--alpha", options->detection.alpha,
+                      "p-value of a strong change point (default 0.001)")
+      ->check(CLI::Range(1e-6, 0.5));
+  changes->add_option("--min-magnitude", options->detection.min_magnitude,
+                      "Smallest relative change of a strong point (default 0)")
+      ->check(CLI::NonNegativeNumber);
+  changes->add_option("--window", options->detection.window,
+                      "Runs per search window; 0 searches whole series (default 50)");
+
+  return {sub, [options, add, show] {
+            if (add->parsed()) {
+              return run_add(*options);
+            }
+            if (show->parsed()) {
+              return run_show(*options);
+            }
+            return run_changes(*options);
+          }};
+}
+
+}  // namespace metron::tool
