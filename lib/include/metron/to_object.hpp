@@ -78,9 +78,9 @@ struct to_object_fn {
       return builtin_object<T>::render(value, level);
     } else {
       static_assert(always_false<T>,
-                    "metron::to_object: this type has no to_object. Declare "
-                    "`nlohmann::json to_object(const T&, metron::verbosity)` in the namespace of T "
-                    "(the compiler names T below, in 'with T = ...').");
+                    "metron::to_object: this type has no to_object; declare "
+                    "`nlohmann::json to_object(const T&, metron::verbosity)` in T's namespace "
+                    "(the note 'In instantiation of ... [with T = ...]' names T)");
       return {};
     }
   }
