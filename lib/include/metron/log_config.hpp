@@ -130,14 +130,18 @@ struct namespace_settings {
 /// Whether `name` matches `pattern` the way `how` says.
 [[nodiscard]] bool matches(name_match how, std::string_view pattern, std::string_view name) noexcept;
 
-/// Parses a configuration from YAML text; `source` names it in messages.
+/// Parses a configuration from YAML text; `source` names it in messages. Sink names may refer
+/// to the sinks the text defines and to `code_sinks`, those the program adds itself
+/// (named_sink in `<metron/log.hpp>`).
 /// @throws input_error naming the source, line and key of the first problem: an unknown key, a
 ///         bad value, a sink that does not exist, malformed YAML.
-[[nodiscard]] log_config parse_log_config(std::string_view yaml, const std::string& source);
+[[nodiscard]] log_config parse_log_config(std::string_view yaml, const std::string& source,
+                                          const std::vector<std::string>& code_sinks = {});
 
 /// Reads and parses a configuration file; the result's `source` is `path`.
 /// @throws input_error when the file cannot be read or is not a valid configuration.
-[[nodiscard]] log_config load_log_config(const std::filesystem::path& path);
+[[nodiscard]] log_config load_log_config(const std::filesystem::path& path,
+                                         const std::vector<std::string>& code_sinks = {});
 
 /// A configuration or the reason there is none, for callers that do not want exceptions.
 struct log_config_result {
@@ -146,12 +150,13 @@ struct log_config_result {
 };
 
 /// Like load_log_config, but reports a problem as a value. Never throws (except bad_alloc).
-[[nodiscard]] log_config_result try_load_log_config(const std::filesystem::path& path);
+[[nodiscard]] log_config_result try_load_log_config(
+    const std::filesystem::path& path, const std::vector<std::string>& code_sinks = {});
 
 /// Checks that every sink name a configuration uses is defined (in `config.sinks` or among
-/// `extra_sinks`) and that every file sink has a path.
+/// `code_sinks`) and that every file sink has a path.
 /// @throws input_error naming the namespace and the missing sink.
-void validate_log_config(const log_config& config, const std::vector<std::string>& extra_sinks = {});
+void validate_log_config(const log_config& config, const std::vector<std::string>& code_sinks = {});
 
 /// The configuration as YAML that parse_log_config reads back to an equal configuration.
 [[nodiscard]] std::string to_yaml(const log_config& config);

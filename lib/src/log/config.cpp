@@ -17,7 +17,8 @@ namespace {
 // Locates problems in one configuration text: every message starts "source:line: ".
 class config_reader {
  public:
-  explicit config_reader(const std::string& source) : source_(source) {}
+  config_reader(const std::string& source, const std::vector<std::string>& code_sinks)
+      : source_(source), code_sinks_(code_sinks) {}
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& what) const {
     throw input_error(source_ + ":" + std::to_string(node.Mark().line + 1) + ": " + what);
@@ -318,7 +319,8 @@ class config_reader {
   void check_sink_references(const YAML::Node& root, const log_config& config) const {
     const auto defined = [&](const std::string& name) {
       return std::any_of(config.sinks.begin(), config.sinks.end(),
-                         [&](const sink_config& sink_entry) { return sink_entry.name == name; });
+                         [&](const sink_config& sink_entry) { return sink_entry.name == name; }) ||
+             std::find(code_sinks_.begin(), code_sinks_.end(), name) != code_sinks_.end();
     };
     for (std::size_t i = 0; i < config.default_sinks.size(); ++i) {
       if (!defined(config.default_sinks[i])) {
@@ -340,6 +342,7 @@ class config_reader {
 
  private:
   const std::string& source_;
+  const std::vector<std::string>& code_sinks_;
 };
 
 void emit_rotation(YAML::Emitter& out, const rotation_policy& policy) {
@@ -450,8 +453,9 @@ namespace_settings resolve_namespace(const log_config& config, std::string_view 
   return settings;
 }
 
-log_config parse_log_config(std::string_view yaml, const std::string& source) {
-  const config_reader reader(source);
+log_config parse_log_config(std::string_view yaml, const std::string& source,
+                            const std::vector<std::string>& code_sinks) {
+  const config_reader reader(source, code_sinks);
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));
@@ -466,7 +470,8 @@ log_config parse_log_config(std::string_view yaml, const std::string& source) {
   }
 }
 
-log_config load_log_config(const std::filesystem::path& path) {
+log_config load_log_config(const std::filesystem::path& path,
+                           const std::vector<std::string>& code_sinks) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw input_error(path.string() + ": cannot read the logging configuration: " +
@@ -474,26 +479,27 @@ log_config load_log_config(const std::filesystem::path& path) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  auto config = parse_log_config(text.str(), path.string());
+  auto config = parse_log_config(text.str(), path.string(), code_sinks);
   config.source = path;
   return config;
 }
 
-log_config_result try_load_log_config(const std::filesystem::path& path) {
+log_config_result try_load_log_config(const std::filesystem::path& path,
+                                      const std::vector<std::string>& code_sinks) {
   log_config_result result;
   try {
-    result.config = load_log_config(path);
+    result.config = load_log_config(path, code_sinks);
   } catch (const error& problem) {
     result.error = problem.what();
   }
   return result;
 }
 
-void validate_log_config(const log_config& config, const std::vector<std::string>& extra_sinks) {
+void validate_log_config(const log_config& config, const std::vector<std::string>& code_sinks) {
   const auto defined = [&](const std::string& name) {
     return std::any_of(config.sinks.begin(), config.sinks.end(),
                        [&](const sink_config& entry) { return entry.name == name; }) ||
-           std::find(extra_sinks.begin(), extra_sinks.end(), name) != extra_sinks.end();
+           std::find(code_sinks.begin(), code_sinks.end(), name) != code_sinks.end();
   };
   for (const auto& name : config.default_sinks) {
     if (!defined(name)) throw input_error("default_sinks: no sink named '" + name + "'");

@@ -26,7 +26,7 @@ queue_owner::~queue_owner() {
   thread_exiting = true;
   thread_queue = nullptr;
   if (!queue) return;
-  auto& state = registry();
+  auto& state = logging_registry();
   const std::lock_guard lock(state.mutex);
   queue->abandoned = true;
   if (!state.config) {
@@ -37,7 +37,7 @@ queue_owner::~queue_owner() {
 
 }  // namespace
 
-log_registry& registry() {
+log_registry& logging_registry() {
   // Never destroyed: threads may log, and exit, after static destructors have run.
   static auto* const state = new log_registry;
   return *state;
@@ -48,7 +48,7 @@ std::uint64_t os_thread_id() noexcept { return static_cast<std::uint64_t>(::sysc
 log_queue* attach_queue() noexcept {
   if (thread_exiting) return nullptr;
   try {
-    auto& state = registry();
+    auto& state = logging_registry();
     const std::lock_guard lock(state.mutex);
     owner.queue = std::make_shared<log_queue>(state.queue_records, os_thread_id());
     state.queues.push_back(owner.queue);
@@ -84,7 +84,7 @@ void publish_thresholds(log_registry& state) {
 namespace metron {
 
 logger::logger(std::string_view name_space) : space_(nullptr) {
-  auto& state = detail::registry();
+  auto& state = detail::logging_registry();
   const std::lock_guard lock(state.mutex);
   auto found = state.spaces.find(name_space);
   if (found == state.spaces.end()) {

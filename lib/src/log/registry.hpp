@@ -32,13 +32,13 @@ struct log_registry {
 
 /// The registry; created on first use and never destroyed, so that threads exiting late still
 /// find it.
-log_registry& registry();
+log_registry& logging_registry();
 
 /// The threshold namespace `name` gets under `config`: its severity, or threshold_off when its
 /// subtrace turns it off or it has nowhere to go.
 std::uint8_t threshold_for(const log_config& config, const std::string& name);
 
-/// Sets the threshold of every registered namespace from `registry().config`, or turns them all
+/// Sets the threshold of every registered namespace from `logging_registry().config`, or turns them all
 /// off when there is none. Caller holds the registry's lock.
 void publish_thresholds(log_registry& state);
 

@@ -86,7 +86,7 @@ class runtime {
     routes_.clear();
     routes_by_space_.clear();
     {
-      auto& state = detail::registry();
+      auto& state = detail::logging_registry();
       const std::lock_guard lock(state.mutex);
       state.queue_records = queue_capacity(config_);
       state.config = config_;
@@ -248,7 +248,7 @@ class runtime {
       if (config().source.empty()) {
         throw error("the configuration was not read from a file, so there is nothing to reload");
       }
-      auto next = load_log_config(config().source);
+      auto next = load_log_config(config().source, extra_names());
       reconfigure(next);
     } catch (const std::exception& problem) {
       const std::lock_guard work(work_mutex_);
@@ -269,7 +269,7 @@ class runtime {
   }
 
   void refresh_queues() {
-    auto& state = detail::registry();
+    auto& state = detail::logging_registry();
     const std::lock_guard lock(state.mutex);
     // A drained queue whose thread has gone is removed: nothing can be added to it any more.
     const auto removed = std::erase_if(state.queues, [](const auto& queue) {
@@ -396,7 +396,7 @@ class runtime {
   void report_drops() {
     std::vector<std::pair<std::string, std::uint64_t>> losses;
     {
-      auto& state = detail::registry();
+      auto& state = detail::logging_registry();
       const std::lock_guard lock(state.mutex);
       for (const auto& [name, space] : state.spaces) {
         // Relaxed: a tally; its increments publish nothing.
@@ -462,7 +462,7 @@ void start_logging(const log_config& config, std::vector<named_sink> extra_sinks
   total_written.store(0, std::memory_order_relaxed);
   total_dropped.store(0, std::memory_order_relaxed);
   {
-    auto& state = detail::registry();
+    auto& state = detail::logging_registry();
     const std::lock_guard lock(state.mutex);
     state.queue_records = runtime::queue_capacity(config);
     state.config = config;
@@ -477,7 +477,7 @@ void stop_logging() {
   const std::lock_guard lifecycle(lifecycle_mutex);
   if (active == nullptr) return;
   {
-    auto& state = detail::registry();
+    auto& state = detail::logging_registry();
     const std::lock_guard lock(state.mutex);
     state.config.reset();
     detail::publish_thresholds(state);
@@ -503,7 +503,7 @@ void reload_logging() {
   auto& current = require_active();
   const auto source = current.config().source;
   if (source.empty()) throw error("the logging configuration was not read from a file; nothing to reload");
-  current.reconfigure(load_log_config(source));
+  current.reconfigure(load_log_config(source, current.extra_names()));
 }
 
 void reload_logging_on_sighup() {
