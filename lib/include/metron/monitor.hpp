@@ -185,9 +185,10 @@ class monitoring {
   std::shared_ptr<state> state_;
 };
 
-/// The Prometheus text exposition format 0.0.4 of `snapshot`: summaries (quantile labels,
-/// _sum, _count) and gauges of min, max, mean, stddev, last and ewma for each summary series;
-/// counters with `_total`; gauges. Names are sanitised to [a-zA-Z_:][a-zA-Z0-9_:]* and prefixed
+/// The Prometheus text exposition format 0.0.4 of `snapshot`: summaries (quantile labels 0.5,
+/// 0.9 and 0.99, _sum, _count) for summary series and their differences and intervals; counters
+/// with `_total`; gauges. The other statistics (min, max, mean, stddev, last, ewma) are in the
+/// JSON document only, which keeps a scrape of many series small. Names are sanitised to [a-zA-Z_:][a-zA-Z0-9_:]* and prefixed
 /// with `prefix`; durations become seconds (`_seconds`), sizes keep bytes (`_bytes`).
 [[nodiscard]] std::string to_prometheus_text(const metrics_snapshot& snapshot,
                                              std::string_view prefix = {});

@@ -103,15 +103,6 @@ class exposition {
     sample(name, "{quantile=\"0.99\"}", values.p99 / factor);
     sample(name + "_sum", "", values.count == 0 ? 0.0 : values.sum / factor);
     sample(name + "_count", "", static_cast<double>(values.count));
-    static constexpr std::pair<statistic, std::string_view> extra[] = {
-        {statistic::min, "_min"},   {statistic::max, "_max"},   {statistic::mean, "_mean"},
-        {statistic::stddev, "_stddev"}, {statistic::last, "_last"}, {statistic::ewma, "_ewma"}};
-    for (const auto& [which, suffix] : extra) {
-      const std::string gauge = name + std::string(suffix);
-      if (!claim(gauge)) continue;
-      header(gauge, "gauge", std::string(to_string(which)) + " of " + help);
-      sample(gauge, "", values.get(which) / factor);
-    }
   }
 
   void metric(const metric_snapshot& metric) {
