@@ -74,7 +74,7 @@ TEST_CASE("every line is a comment or a well-formed sample, and names are unique
 TEST_CASE("names are sanitised to Prometheus' rules", "[monitor][prometheus]") {
   CHECK(metron::prometheus_name("ledger.apply-block") == "ledger_apply_block");
   CHECK(metron::prometheus_name("9lives") == "_9lives");
-  CHECK(metron::prometheus_name("a:b_c") == "a:b_c");
+  CHECK(metron::prometheus_name("ns::type::f") == "ns__type__f");
   CHECK(metron::prometheus_name("") == "_");
   CHECK(metron::prometheus_name("#aggregation.x") == "_aggregation_x");
 }

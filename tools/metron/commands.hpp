@@ -33,6 +33,8 @@ command register_info(CLI::App& app);
 command register_dump(CLI::App& app);
 /// `metron export`: a capture in another tool's format (Chrome/Perfetto trace).
 command register_export(CLI::App& app);
+/// `metron serve`: a capture's aggregates over HTTP (Prometheus, JSON, dashboard).
+command register_serve(CLI::App& app);
 
 /// The help footer of a subcommand: what it does in detail, examples, and its exit codes.
 /// (The description stays one line because the top-level --help lists it.)

@@ -21,6 +21,7 @@ constexpr metron::tool::command_registrar registrars[] = {
     metron::tool::register_info,
     metron::tool::register_dump,
     metron::tool::register_export,
+    metron::tool::register_serve,
 };
 
 constexpr std::string_view top_level_footer = R"(Examples:

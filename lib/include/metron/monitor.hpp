@@ -188,12 +188,14 @@ class monitoring {
 /// The Prometheus text exposition format 0.0.4 of `snapshot`: summaries (quantile labels 0.5,
 /// 0.9 and 0.99, _sum, _count) for summary series and their differences and intervals; counters
 /// with `_total`; gauges. The other statistics (min, max, mean, stddev, last, ewma) are in the
-/// JSON document only, which keeps a scrape of many series small. Names are sanitised to [a-zA-Z_:][a-zA-Z0-9_:]* and prefixed
+/// JSON document only, which keeps a scrape of many series small. Names are sanitised by
+/// prometheus_name() and prefixed
 /// with `prefix`; durations become seconds (`_seconds`), sizes keep bytes (`_bytes`).
 [[nodiscard]] std::string to_prometheus_text(const metrics_snapshot& snapshot,
                                              std::string_view prefix = {});
 
-/// `name` sanitised to Prometheus' rules: every character outside [a-zA-Z0-9_:] becomes '_',
+/// `name` sanitised to Prometheus' rules: every character outside [a-zA-Z0-9_] becomes '_' (colons
+/// too, which Prometheus keeps for recording rules),
 /// and a leading digit gets a '_' before it.
 [[nodiscard]] std::string prometheus_name(std::string_view name);
 

@@ -162,7 +162,7 @@ std::string prometheus_name(std::string_view name) {
   out.reserve(name.size() + 1);
   for (const char c : name) {
     const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                         (c >= '0' && c <= '9') || c == '_' || c == ':';
+                         (c >= '0' && c <= '9') || c == '_';
     out += allowed ? c : '_';
   }
   if (out.empty() || (out.front() >= '0' && out.front() <= '9')) out.insert(out.begin(), '_');
