@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Turns probe_bench's Google Benchmark JSON into the ratios and targets metron is held to."""
+"""Turns probe_bench's and log_bench's Google Benchmark JSON into the ratios and targets metron is
+held to. usage: bench_ratios.py PROBE_JSON [LOG_JSON]"""
 import json
 import sys
 
@@ -13,6 +14,33 @@ def medians(path):
         if row.get("aggregate_name") == "median":
             found[row["run_name"]] = row
     return found
+
+
+def log_checks(path):
+    """The structured-logging figures: caller cost against spdlog, a filtered call, throughput."""
+    rows = medians(path)
+
+    def per_op(name):
+        return rows[name]["ns_per_op"] * 1e9
+
+    def find(prefix):
+        for name in rows:
+            if name.startswith(prefix):
+                return rows[name]
+        raise KeyError(prefix)
+
+    ours = per_op("metron_enabled_three_fields/manual_time")
+    theirs = per_op("spdlog_async_three_fields/manual_time")
+    filtered = rows["metron_filtered_out"]["real_time"]
+    sustained = find("metron_sustained_json_file")
+    return [
+        ("log call with three fields, caller side / spdlog async logger doing the same",
+         f"{ours:.1f} ns / {theirs:.1f} ns = {ours / theirs:.3f}", ours / theirs <= 0.25, "<= 0.25"),
+        ("log call filtered out by severity", f"{filtered:.2f} ns", filtered <= 2.0, "<= 2 ns"),
+        ("sustained logging into a rotating JSON-lines file, one logging thread",
+         f"{sustained['records_per_s'] / 1e6:.2f} M records/s, {sustained['dropped']:.0f} dropped",
+         sustained["records_per_s"] >= 1e6 and sustained["dropped"] == 0, ">= 1 M/s, 0 dropped"),
+    ]
 
 
 def main():
@@ -51,6 +79,8 @@ def main():
          f"{sustained['bytes_per_record']:.2f} bytes/record, {sustained['dropped']:.0f} dropped",
          sustained["records_per_s"] >= 20e6 and sustained["dropped"] == 0, ">= 20 M/s, 0 dropped"),
     ]
+    if len(sys.argv) > 2:
+        checks += log_checks(sys.argv[2])
     failed = 0
     for name, figure, ok, target in checks:
         verdict = "INFO" if ok is None else "PASS" if ok else "MISS"

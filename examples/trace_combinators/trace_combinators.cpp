@@ -81,5 +81,8 @@ int main() {
   metron::trace_with(metron::null_tracer<std::string>(), report);
   metron::trace_with(names, report);
   std::printf("reports computed: %d\n", reports);
+
+  payments::section("text that is not UTF-8 is printed with replacement characters");
+  names("caf\xe9");
   return 0;
 }

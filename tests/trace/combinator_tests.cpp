@@ -74,7 +74,7 @@ TEST_CASE("trace_with takes values convertible to the traced type", "[trace]") {
 TEST_CASE("copies of a tracer feed the same consumer", "[trace]") {
   recorder<int> out;
   const metron::tracer<int> original = out.tracer();
-  const metron::tracer<int> copy = original;  // NOLINT(performance-unnecessary-copy-initialization)
+  const metron::tracer<int> copy = original;
   original(1);
   copy(2);
   CHECK(out.values() == std::vector<int>{1, 2});

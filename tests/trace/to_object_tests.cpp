@@ -81,7 +81,7 @@ TEST_CASE("arithmetic types render as numbers, bool as a boolean, char as text",
 }
 
 TEST_CASE("strings of every kind render as text", "[trace]") {
-  const char array[] = "array";  // NOLINT(modernize-avoid-c-arrays)
+  const char array[] = "array";
   const char* pointer = "pointer";
   for (const verbosity level : all_levels) {
     CHECK(metron::to_object(std::string("string"), level) == json("string"));
@@ -130,6 +130,7 @@ TEST_CASE("sequences and sets render as arrays, or their size at minimal", "[tra
     CHECK(metron::to_object(std::set<int>{3, 1, 2}, level) == json::array({1, 2, 3}));
     CHECK(metron::to_object(std::multiset<int>{1, 1}, level) == json::array({1, 1}));
     CHECK(metron::to_object(std::unordered_set<int>{6}, level) == json::array({6}));
+    CHECK(metron::to_object(std::vector<bool>{true, false}, level) == json::array({true, false}));
     CHECK(metron::to_object(std::vector<std::vector<int>>{{1}, {}}, level) ==
           json::array({json::array({1}), json::array()}));
   }

@@ -116,8 +116,8 @@ tracer<T> log_tracer(logger into, severity level = severity::info,
 /// A sink defined in code rather than in the configuration; the configuration refers to it by
 /// `name` like to any other sink.
 struct named_sink {
-  std::string name;
-  std::shared_ptr<log_sink> sink;
+  std::string name;               ///< how the configuration refers to it
+  std::shared_ptr<log_sink> sink;  ///< the sink; shared, so the program may keep a handle
   privacy audience = privacy::public_data;      ///< confidential: a private sink
   severity min_severity = severity::debug;      ///< least severe record it takes
   severity max_severity = severity::emergency;  ///< most severe record it takes

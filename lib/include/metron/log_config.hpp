@@ -44,9 +44,9 @@ enum class sink_format : std::uint8_t {
 /// One named sink of the configuration.
 struct sink_config {
   std::string name;                          ///< how namespaces refer to it
-  sink_kind kind = sink_kind::standard_output;
-  std::string path;                          ///< the file, for `file` sinks
-  sink_format format = sink_format::text;
+  sink_kind kind = sink_kind::standard_output;  ///< where it writes
+  std::string path;                             ///< the file, for `file` sinks
+  sink_format format = sink_format::text;       ///< how it writes (json by default for files)
   /// `confidential` marks a private sink, which receives confidential records as well as public
   /// ones; a `public_data` sink receives public records only.
   privacy audience = privacy::public_data;
@@ -73,7 +73,7 @@ enum class name_match : std::uint8_t { exact, prefix, suffix, contains };
 
 /// A namespace's subtrace: the mode and the parameter it needs.
 struct subtrace {
-  subtrace_mode mode = subtrace_mode::neutral;
+  subtrace_mode mode = subtrace_mode::neutral;  ///< what happens to the namespace's records
   name_match match = name_match::exact;  ///< filter: how `pattern` matches
   std::string pattern;                   ///< filter: the name or part of it
   severity level = severity::info;       ///< set_severity: the severity to set
@@ -101,7 +101,7 @@ struct log_config {
   rotation_policy rotation;                ///< for file sinks that set none
   std::vector<sink_config> sinks;          ///< every sink, by name
   std::vector<std::string> default_sinks;  ///< for namespaces that name none
-  std::vector<namespace_config> namespaces;
+  std::vector<namespace_config> namespaces;  ///< per-namespace settings, in the file's order
   /// Records each thread's queue holds before calls are dropped (rounded up to a power of two).
   std::size_t queue_records = 8192;
   /// Settings for the monitoring back ends, passed through as they are written.
@@ -114,11 +114,11 @@ struct log_config {
 
 /// What a namespace resolves to once inheritance is applied.
 struct namespace_settings {
-  severity min_severity = severity::info;
-  std::vector<std::string> sinks;
-  subtrace sub;
+  severity min_severity = severity::info;               ///< least severe record logged
+  std::vector<std::string> sinks;                       ///< names of the sinks it goes to
+  subtrace sub;                                         ///< its subtrace
   std::optional<std::vector<std::string>> observables;  ///< none: every observable
-  verbosity detail = verbosity::normal;
+  verbosity detail = verbosity::normal;                 ///< how much `to_object` renders
 
   friend bool operator==(const namespace_settings&, const namespace_settings&) = default;
 };

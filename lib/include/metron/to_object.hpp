@@ -217,7 +217,10 @@ struct sequence_object {
                                                                             value.end()))}};
     }
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& element : value) out.push_back(to_object(element, level));
+    // Through value_type, so that std::vector<bool>'s proxies render as the bools they stand for.
+    for (const typename Container::value_type& element : value) {
+      out.push_back(to_object(element, level));
+    }
     return out;
   }
 };

@@ -1,4 +1,4 @@
-// The trace point API: tracers, the values that consume what a program traces, and their combinators.
+// The trace point API: tracers, which consume what a program traces, and their combinators.
 #pragma once
 
 #include <metron/to_object.hpp>
@@ -95,7 +95,7 @@ class tracer {
 /// allocation; throws `std::bad_alloc`.
 ///
 ///     auto queue = std::make_shared<my_queue>();
-///     metron::tracer<event> tr = metron::make_tracer<event>([queue](const event& e) { queue->push(e); });
+///     auto tr = metron::make_tracer<event>([queue](const event& e) { queue->push(e); });
 template <class T, class Consumer>
   requires std::invocable<const std::decay_t<Consumer>&, const T&>
 tracer<T> make_tracer(Consumer&& consumer) {
@@ -109,7 +109,7 @@ tracer<T> make_tracer(Consumer&& consumer) {
 /// leaves it out.
 ///
 ///     metron::tracer<std::string> quiet = metron::null_tracer<std::string>();
-///     metron::trace_with(quiet, [] { return expensive_report(); });  // expensive_report never runs
+///     metron::trace_with(quiet, [] { return expensive_report(); });  // never calls it
 template <class T>
 tracer<T> null_tracer() noexcept {
   return tracer<T>();
@@ -190,12 +190,24 @@ template <class Given, class F, std::size_t Index, std::size_t Arity>
 struct consumed_type {
   using type = Given;
 };
+template <class F>
+constexpr std::size_t arity_of() {
+  if constexpr (callable_arguments<F>::known) {
+    return std::tuple_size_v<typename callable_arguments<F>::types>;
+  } else {
+    return 0;
+  }
+}
+
 template <class F, std::size_t Index, std::size_t Arity>
 struct consumed_type<void, F, Index, Arity> {
   static_assert(callable_arguments<F>::known,
                 "metron: cannot tell what type this callable takes (is it a generic lambda or an "
                 "overload set?); name the traced type explicitly, as in contramap<order>(f, tr) "
                 "or folding<order>(f, init, tr)");
+  static_assert(!callable_arguments<F>::known || arity_of<F>() == Arity,
+                "metron: the callable takes the wrong number of arguments: contramap's f takes "
+                "the traced value, folding's step the accumulator and the traced value");
   using type = std::tuple_element_t<Index, typename callable_arguments<F>::types>;
 };
 
@@ -211,7 +223,7 @@ using consumed_type_t = typename consumed_type<Given, F, Index, Arity>::type;
 /// `contramap(f, contramap(g, tr))` traces as `contramap(g ∘ f, tr)`.
 ///
 ///     metron::tracer<std::string> names = metron::stdout_tracer<std::string>();
-///     metron::tracer<order> orders = metron::contramap([](const order& o) { return o.id; }, names);
+///     auto orders = metron::contramap([](const order& o) { return o.id; }, names);
 template <class U = void, class F, class T>
 tracer<detail::consumed_type_t<U, F, 0, 1>> contramap(F f, tracer<T> downstream) {
   using source = detail::consumed_type_t<U, F, 0, 1>;
@@ -233,9 +245,10 @@ template <class Predicate, class T>
   requires std::predicate<const Predicate&, const T&>
 tracer<T> filter(Predicate predicate, tracer<T> downstream) {
   if (downstream.is_null()) return {};
-  return make_tracer<T>([keep = std::move(predicate), next = std::move(downstream)](const T& value) {
-    if (std::invoke(keep, value)) next(value);
-  });
+  return make_tracer<T>(
+      [keep = std::move(predicate), next = std::move(downstream)](const T& value) {
+        if (std::invoke(keep, value)) next(value);
+      });
 }
 
 /// A tracer passing each value to every tracer given, in the order given, on the tracing thread.
@@ -366,8 +379,8 @@ class elider {
   ~elider() {
     try {
       end_run();
-    } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw, and the
-                     // downstream's own failure has nowhere else to go.
+    } catch (...) {  // NOLINT(bugprone-empty-catch)
+      // A destructor must not throw, and the downstream's own failure has nowhere else to go.
     }
   }
 

@@ -2,15 +2,71 @@
 #include <metron/log_sink.hpp>
 
 #include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
 namespace metron {
 namespace {
 
+// The length of the valid UTF-8 sequence starting at `text[at]`, or 0 when it is not valid.
+std::size_t utf8_sequence(std::string_view text, std::size_t at) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(at);
+  std::size_t length = 0;
+  std::uint32_t code = 0;
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    length = 2;
+    code = lead & 0x1fU;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    code = lead & 0x0fU;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    code = lead & 0x07U;
+  } else {
+    return 0;
+  }
+  if (at + length > text.size()) return 0;
+  for (std::size_t i = 1; i < length; ++i) {
+    if ((byte(at + i) & 0xc0U) != 0x80U) return 0;
+    code = (code << 6U) | (byte(at + i) & 0x3fU);
+  }
+  const bool overlong = (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
+  const bool surrogate = code >= 0xd800 && code <= 0xdfff;
+  return overlong || surrogate || code > 0x10ffff ? 0 : length;
+}
+
+// A JSON string; bytes that are not valid UTF-8 become U+FFFD, so every line stays valid JSON.
 void append_escaped(std::string& out, std::string_view text) {
   out += '"';
-  for (const char c : text) {
+  std::size_t at = 0;
+  while (at < text.size()) {
+    // Most text needs no escaping: copy runs of plain ASCII at once.
+    std::size_t plain = at;
+    while (plain < text.size()) {
+      const auto code = static_cast<unsigned char>(text[plain]);
+      if (code < 0x20 || code >= 0x80 || code == '"' || code == '\\') break;
+      ++plain;
+    }
+    out.append(text.substr(at, plain - at));
+    at = plain;
+    if (at == text.size()) break;
+    const char c = text[at];
+    const auto code = static_cast<unsigned char>(c);
+    if (code >= 0x80) {
+      const std::size_t length = utf8_sequence(text, at);
+      if (length == 0) {
+        out += "\xef\xbf\xbd";
+        ++at;
+      } else {
+        out.append(text.substr(at, length));
+        at += length;
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -18,16 +74,80 @@ void append_escaped(std::string& out, std::string_view text) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          std::array<char, 8> code{};
-          std::snprintf(code.data(), code.size(), "\\u%04x", static_cast<unsigned>(c));
-          out += code.data();
+        if (code < 0x20) {
+          static constexpr std::string_view hex = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[code >> 4U];
+          out += hex[code & 0x0fU];
         } else {
           out += c;
         }
     }
+    ++at;
   }
   out += '"';
+}
+
+template <class Number>
+void append_number(std::string& out, Number value) {
+  std::array<char, 32> text{};
+  const auto result = std::to_chars(text.data(), text.data() + text.size(), value);
+  out.append(text.data(), result.ptr);
+}
+
+// A double as the shortest text that reads back to it; integral values keep a ".0" so that they
+// read back as floating-point numbers; NaN and infinities, which JSON lacks, become null.
+void append_real(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  std::array<char, 32> text{};
+  const auto result = std::to_chars(text.data(), text.data() + text.size(), value);
+  const std::string_view written(text.data(), static_cast<std::size_t>(result.ptr - text.data()));
+  out += written;
+  if (written.find_first_of(".e") == std::string_view::npos) out += ".0";
+}
+
+// nlohmann's dump() builds a serializer and an output adapter per call; the logging thread
+// renders every record, so it walks the value itself.
+void append_json_value(std::string& out, const nlohmann::json& value) {
+  using kind = nlohmann::json::value_t;
+  switch (value.type()) {
+    case kind::null: out += "null"; return;
+    case kind::boolean: out += value.get<bool>() ? "true" : "false"; return;
+    case kind::number_integer: append_number(out, value.get<std::int64_t>()); return;
+    case kind::number_unsigned: append_number(out, value.get<std::uint64_t>()); return;
+    case kind::number_float: append_real(out, value.get<double>()); return;
+    case kind::string: append_escaped(out, value.get_ref<const std::string&>()); return;
+    case kind::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& element : value) {
+        if (!first) out += ',';
+        first = false;
+        append_json_value(out, element);
+      }
+      out += ']';
+      return;
+    }
+    case kind::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, element] : value.items()) {
+        if (!first) out += ',';
+        first = false;
+        append_escaped(out, key);
+        out += ':';
+        append_json_value(out, element);
+      }
+      out += '}';
+      return;
+    }
+    default:
+      out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+  }
 }
 
 // "2026-11-27T23:40:00.123456Z". The calendar part is cached per second: the logging thread
@@ -49,10 +169,12 @@ void append_timestamp(std::string& out, std::int64_t timestamp_us) {
     cached_second = second;
   }
   out += cached_text.data();
-  std::array<char, 8> fraction{};
-  std::snprintf(fraction.data(), fraction.size(), ".%06d", static_cast<int>(micros));
-  out += fraction.data();
-  out += 'Z';
+  std::array<char, 8> fraction{'.', '0', '0', '0', '0', '0', '0', 'Z'};
+  for (std::size_t digit = 6; digit >= 1; --digit) {
+    fraction[digit] = static_cast<char>('0' + micros % 10);
+    micros /= 10;
+  }
+  out.append(fraction.data(), fraction.size());
 }
 
 std::string_view colour_of(severity level) {
@@ -74,7 +196,7 @@ void append_json_line(std::string& out, const log_object& record) {
   out += "\",\"host\":";
   append_escaped(out, record.host);
   out += ",\"thread\":";
-  out += std::to_string(record.thread);
+  append_number(out, record.thread);
   out += ",\"namespace\":";
   append_escaped(out, record.name_space);
   out += ",\"severity\":\"";
@@ -83,10 +205,10 @@ void append_json_line(std::string& out, const log_object& record) {
   out += to_string(record.audience);
   out += "\",\"payload\":";
   if (record.payload.is_object()) {
-    out += record.payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    append_json_value(out, record.payload);
   } else {
     out += "{\"value\":";
-    out += record.payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    append_json_value(out, record.payload);
     out += '}';
   }
   out += '}';
@@ -102,10 +224,10 @@ void append_text_line(std::string& out, const log_object& record, bool colour) {
   if (colour) out += "\x1b[0m";
   out += record.name_space;
   out += " [";
-  out += std::to_string(record.thread);
+  append_number(out, record.thread);
   out += "] ";
   if (record.audience == privacy::confidential) out += "(confidential) ";
-  out += record.payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  append_json_value(out, record.payload);
 }
 
 }  // namespace metron

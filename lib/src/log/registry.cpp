@@ -50,7 +50,15 @@ log_queue* attach_queue() noexcept {
   try {
     auto& state = logging_registry();
     const std::lock_guard lock(state.mutex);
-    owner.queue = std::make_shared<log_queue>(state.queue_records, os_thread_id());
+    // Relaxed: the generation is only ever changed under this lock.
+    auto fresh = std::make_shared<log_queue>(state.queue_records, os_thread_id(),
+                                             queue_generation.load(std::memory_order_relaxed));
+    if (owner.queue) {
+      // The old queue is drained by the logging thread and then dropped, like an exited thread's.
+      owner.queue->abandoned = true;
+      if (!state.config) std::erase(state.queues, owner.queue);
+    }
+    owner.queue = std::move(fresh);
     state.queues.push_back(owner.queue);
     ++state.queues_version;
     thread_queue = owner.queue.get();

@@ -34,6 +34,15 @@ extern "C" void request_reload(int /*signal*/) {
 std::atomic<std::uint64_t> total_written{0};
 std::atomic<std::uint64_t> total_dropped{0};
 
+// Queues made from now on hold `records`; threads with queues of another size replace them.
+// Caller holds the registry's lock.
+void set_queue_records(detail::log_registry& state, std::size_t records) {
+  if (state.queue_records == records) return;
+  state.queue_records = records;
+  // Relaxed: read by log calls as a hint to re-attach; attach_queue reads it under the lock.
+  detail::queue_generation.fetch_add(1, std::memory_order_relaxed);
+}
+
 std::string host_name() {
   std::array<char, 256> name{};
   if (gethostname(name.data(), name.size() - 1) != 0) return "unknown";
@@ -88,7 +97,7 @@ class runtime {
     {
       auto& state = detail::logging_registry();
       const std::lock_guard lock(state.mutex);
-      state.queue_records = queue_capacity(config_);
+      set_queue_records(state, queue_capacity(config_));
       state.config = config_;
       detail::publish_thresholds(state);
     }
@@ -464,7 +473,7 @@ void start_logging(const log_config& config, std::vector<named_sink> extra_sinks
   {
     auto& state = detail::logging_registry();
     const std::lock_guard lock(state.mutex);
-    state.queue_records = runtime::queue_capacity(config);
+    set_queue_records(state, runtime::queue_capacity(config));
     state.config = config;
     detail::publish_thresholds(state);
   }

@@ -1,8 +1,10 @@
-// Records brackets through the installed metron package, then reads the capture back and counts.
+// Records brackets through the installed metron package, reads the capture back and counts them
+// through a tracer.
 #include <metron/bracket.hpp>
 #include <metron/capture.hpp>
 #include <metron/error.hpp>
 #include <metron/session.hpp>
+#include <metron/trace.hpp>
 
 #include <cstdint>
 #include <cstdio>
@@ -61,6 +63,20 @@ int main(int argc, char** argv) {
                    static_cast<unsigned long long>(summary.dropped));
       return 1;
     }
+
+    // The trace library and its dependencies (nlohmann_json, fmt) come through the package too.
+    std::uint64_t traced = 0;
+    const auto counted = metron::counting<std::uint64_t>(
+        metron::make_tracer<std::uint64_t>([&traced](std::uint64_t count) { traced = count; }));
+    for (std::uint64_t i = 0; i < brackets; ++i) counted(i);
+    const std::string epoch = metron::format_utc_timestamp(0);
+    if (traced != calls || epoch != "1970-01-01T00:00:00.000000Z") {
+      std::fprintf(stderr, "consumer: a counting tracer saw %llu of %llu brackets; epoch is %s\n",
+                   static_cast<unsigned long long>(traced), static_cast<unsigned long long>(calls),
+                   epoch.c_str());
+      return 1;
+    }
+
     std::printf("consumer: %llu brackets recorded to and read back from %s (checksum %llu)\n",
                 static_cast<unsigned long long>(brackets), path.c_str(),
                 static_cast<unsigned long long>(total));

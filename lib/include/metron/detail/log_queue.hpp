@@ -104,8 +104,9 @@ struct log_value_ops_for {
 class log_queue {
  public:
   /// @param capacity a power of two
-  log_queue(std::size_t capacity, std::uint64_t owner_thread)
-      : slots_(new log_slot[capacity]), mask_(capacity - 1), os_thread(owner_thread) {}
+  log_queue(std::size_t capacity, std::uint64_t owner_thread, std::uint32_t made_in)
+      : slots_(new log_slot[capacity]), mask_(capacity - 1), os_thread(owner_thread),
+        generation(made_in) {}
 
   log_queue(const log_queue&) = delete;
   log_queue& operator=(const log_queue&) = delete;
@@ -169,18 +170,24 @@ class log_queue {
  public:
   /// The kernel's id of the owner thread.
   const std::uint64_t os_thread;
+  /// The queue_generation it was made in.
+  const std::uint32_t generation;
   /// Set when the owner thread has exited; the queue goes once it is drained. Written and read
   /// under the registry's lock.
   bool abandoned = false;
 };
 
-/// The calling thread's queue, created and registered on first use; null when it cannot be
-/// created (no memory). Defined in the log library.
+/// The calling thread's queue, created and registered on first use or when the queue size has
+/// changed; null when it cannot be created (no memory). Defined in the log library.
 log_queue* attach_queue() noexcept;
 
 /// The calling thread's queue, if it has one. Initialised to null without a guard, so reading it
 /// costs one thread-local load.
 inline thread_local log_queue* thread_queue = nullptr;
+
+/// Bumped when logging starts with another queue size: every thread then replaces its queue on
+/// its next enabled call, and the logging thread drains and drops the old one.
+inline std::atomic<std::uint32_t> queue_generation{0};
 
 /// Microseconds since the Unix epoch, UTC.
 inline std::int64_t wall_now_us() noexcept {
@@ -196,7 +203,13 @@ template <class Render, class T>
 void enqueue(log_namespace& space, severity level, privacy audience, std::int64_t timestamp_us,
              std::uint64_t thread, T&& value) noexcept {
   using value_type = stored_t<T>;
-  log_queue* queue = thread_queue != nullptr ? thread_queue : attach_queue();
+  log_queue* queue = thread_queue;
+  // Relaxed: a thread that sees the new generation late fills its old queue a little longer,
+  // which the logging thread still drains.
+  if (queue == nullptr ||
+      queue->generation != queue_generation.load(std::memory_order_relaxed)) [[unlikely]] {
+    queue = attach_queue();
+  }
   bool queued = false;
   if (queue != nullptr) {
     try {
