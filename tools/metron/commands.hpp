@@ -45,6 +45,8 @@ command register_ab(CLI::App& app);
 command register_kpi(CLI::App& app);
 /// `metron compare`: a candidate against a baseline, per metric or KPI, as a CI gate.
 command register_compare(CLI::App& app);
+/// `metron serve`: a capture's aggregates over HTTP (Prometheus, JSON, dashboard).
+command register_serve(CLI::App& app);
 
 /// The help footer of a subcommand: what it does in detail, examples, and its exit codes.
 /// (The description stays one line because the top-level --help lists it.)

@@ -27,6 +27,7 @@ constexpr metron::tool::command_registrar registrars[] = {
     metron::tool::register_compare,
     metron::tool::register_history,
     metron::tool::register_ab,
+    metron::tool::register_serve,
 };
 
 constexpr std::string_view top_level_footer = R"(Examples:
