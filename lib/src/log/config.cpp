@@ -6,12 +6,14 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <fstream>
 #include <initializer_list>
 #include <limits>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace metron {
 namespace {
@@ -19,6 +21,10 @@ namespace {
 constexpr std::string_view observables_expected =
     ".observables'; expected any of cpu_time_ns, page_faults, context_switches, instructions, "
     "cycles";
+
+/// A setting's spelling in the configuration and the value it stands for.
+template <class T>
+using spelling = std::pair<std::string_view, T>;
 
 /// The parts joined into one string, with one allocation.
 std::string joined(std::initializer_list<std::string_view> parts) {
@@ -75,12 +81,31 @@ class config_reader {
     return value;
   }
 
-  severity severity_value(const YAML::Node& node, const std::string& key) const {
+  /// The value `parse` reads from the scalar at `node`; else fails, listing the `expected` values.
+  template <class Parse>
+  auto parsed(const YAML::Node& node, const std::string& key, Parse parse,
+              std::string_view expected) const {
     const auto text = scalar(node, key);
-    if (const auto level = parse_severity(text)) return *level;
-    fail(node, "bad value '" + text + "' for '" + key +
-                   "'; expected one of debug, info, notice, warning, error, critical, alert, "
-                   "emergency");
+    if (const auto value = parse(text)) return *value;
+    fail(node, joined({"bad value '", text, "' for '", key, "'; expected one of ", expected}));
+  }
+
+  /// The value whose spelling in `table` the scalar at `node` is; else fails, listing them all.
+  template <class T, std::size_t N>
+  T choice(const YAML::Node& node, const std::string& key, const spelling<T> (&table)[N]) const {
+    const auto text = scalar(node, key);
+    std::string expected;
+    for (const auto& [name, value] : table) {
+      if (name == text) return value;
+      expected += expected.empty() ? "" : ", ";
+      expected += name;
+    }
+    fail(node, joined({"bad value '", text, "' for '", key, "'; expected one of ", expected}));
+  }
+
+  severity severity_value(const YAML::Node& node, const std::string& key) const {
+    return parsed(node, key, parse_severity,
+                  "debug, info, notice, warning, error, critical, alert, emergency");
   }
 
   std::vector<std::string> names(const YAML::Node& node, const std::string& key) const {
@@ -118,18 +143,11 @@ class config_reader {
     sink_config result;
     result.name = name;
     if (!node["kind"]) fail(node, "'" + where + "' needs a 'kind': stdout, stderr or file");
-    const auto kind = scalar(node["kind"], where + ".kind");
-    if (kind == "stdout") {
-      result.kind = sink_kind::standard_output;
-    } else if (kind == "stderr") {
-      result.kind = sink_kind::standard_error;
-    } else if (kind == "file") {
-      result.kind = sink_kind::file;
-      result.format = sink_format::json;
-    } else {
-      fail(node["kind"], "bad value '" + kind + "' for '" + where +
-                             ".kind'; expected one of stdout, stderr, file");
-    }
+    static constexpr spelling<sink_kind> kinds[] = {{"stdout", sink_kind::standard_output},
+                                                    {"stderr", sink_kind::standard_error},
+                                                    {"file", sink_kind::file}};
+    result.kind = choice(node["kind"], where + ".kind", kinds);
+    if (result.kind == sink_kind::file) result.format = sink_format::json;
     if (node["path"]) result.path = scalar(node["path"], where + ".path");
     if (result.kind == sink_kind::file && result.path.empty()) {
       fail(node, "'" + where + "' is a file sink and needs a 'path'");
@@ -138,24 +156,13 @@ class config_reader {
       fail(node["path"], "'" + where + ".path' is only for file sinks");
     }
     if (node["format"]) {
-      const auto format = scalar(node["format"], where + ".format");
-      if (format == "text") {
-        result.format = sink_format::text;
-      } else if (format == "json") {
-        result.format = sink_format::json;
-      } else {
-        fail(node["format"],
-             "bad value '" + format + "' for '" + where + ".format'; expected one of text, json");
-      }
+      static constexpr spelling<sink_format> formats[] = {{"text", sink_format::text},
+                                                          {"json", sink_format::json}};
+      result.format = choice(node["format"], where + ".format", formats);
     }
     if (node["privacy"]) {
-      const auto text = scalar(node["privacy"], where + ".privacy");
-      const auto audience = parse_privacy(text);
-      if (!audience) {
-        fail(node["privacy"], "bad value '" + text + "' for '" + where +
-                                  ".privacy'; expected one of public, confidential");
-      }
-      result.audience = *audience;
+      result.audience =
+          parsed(node["privacy"], where + ".privacy", parse_privacy, "public, confidential");
     }
     if (node["min_severity"])
       result.min_severity = severity_value(node["min_severity"], where + ".min_severity");
@@ -180,18 +187,11 @@ class config_reader {
       if (!mode_node) fail(node, "'" + where + "' needs a 'mode'");
     }
     const auto mode = scalar(mode_node, where + ".mode");
-    static constexpr std::pair<std::string_view, subtrace_mode> modes[] = {
+    static constexpr spelling<subtrace_mode> modes[] = {
         {"neutral", subtrace_mode::neutral},           {"no_trace", subtrace_mode::no_trace},
         {"drop_opening", subtrace_mode::drop_opening}, {"filter", subtrace_mode::filter},
         {"set_severity", subtrace_mode::set_severity}, {"tee", subtrace_mode::tee}};
-    const auto* found = std::find_if(std::begin(modes), std::end(modes),
-                                     [&](const auto& entry) { return entry.first == mode; });
-    if (found == std::end(modes)) {
-      fail(mode_node, "bad value '" + mode + "' for '" + where +
-                          ".mode'; expected one of neutral, no_trace, drop_opening, filter, "
-                          "set_severity, tee");
-    }
-    result.mode = found->second;
+    result.mode = choice(mode_node, where + ".mode", modes);
     const auto require = [&](const char* key) {
       if (!node.IsMap() || !node[key]) {
         fail(node, "'" + where + "' with mode " + mode + " needs '" + key + "'");
@@ -212,19 +212,11 @@ class config_reader {
         forbid_others({"match", "pattern"});
         result.pattern = scalar(require("pattern"), where + ".pattern");
         if (node["match"]) {
-          const auto match = scalar(node["match"], where + ".match");
-          static constexpr std::pair<std::string_view, name_match> matches_by_name[] = {
-              {"exact", name_match::exact},
-              {"prefix", name_match::prefix},
-              {"suffix", name_match::suffix},
-              {"contains", name_match::contains}};
-          const auto* how = std::find_if(std::begin(matches_by_name), std::end(matches_by_name),
-                                         [&](const auto& entry) { return entry.first == match; });
-          if (how == std::end(matches_by_name)) {
-            fail(node["match"], "bad value '" + match + "' for '" + where +
-                                    ".match'; expected one of exact, prefix, suffix, contains");
-          }
-          result.match = how->second;
+          static constexpr spelling<name_match> matches[] = {{"exact", name_match::exact},
+                                                             {"prefix", name_match::prefix},
+                                                             {"suffix", name_match::suffix},
+                                                             {"contains", name_match::contains}};
+          result.match = choice(node["match"], where + ".match", matches);
         }
         break;
       }
@@ -267,13 +259,8 @@ class config_reader {
       }
     }
     if (node["verbosity"]) {
-      const auto text = scalar(node["verbosity"], where + ".verbosity");
-      const auto detail = parse_verbosity(text);
-      if (!detail) {
-        fail(node["verbosity"], "bad value '" + text + "' for '" + where +
-                                    ".verbosity'; expected one of minimal, normal, maximal");
-      }
-      result.detail = *detail;
+      result.detail = parsed(node["verbosity"], where + ".verbosity", parse_verbosity,
+                             "minimal, normal, maximal");
     }
     return result;
   }
