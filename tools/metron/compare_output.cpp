@@ -76,7 +76,7 @@ std::vector<std::string> notes_of(const comparison_report& report) {
   std::vector<std::string> notes;
   if (std::any_of(report.rows.begin(), report.rows.end(),
                   [](const comparison& row) { return row.indicative; })) {
-    notes.push_back(
+    notes.emplace_back(
         "one capture against one: the tests compare per-call samples, which share their run's "
         "machine state — indicative only; compare several runs a side (--baseline a1 a2 …) for "
         "evidence");
@@ -230,7 +230,7 @@ void write_markdown(std::ostream& out, const comparison_report& report,
     for (std::size_t i = 0; i < cells.size(); ++i) {
       std::string cell = cells[i];
       if (i + 1 == cells.size() && row.result == verdict::regressed) {
-        cell = "**" + cell + "**";
+        cell = fmt::format("**{}**", cell);
       }
       // A pipe inside a cell would split it.
       std::string escaped;
@@ -272,11 +272,11 @@ void write_junit(std::ostream& out, const comparison_report& report,
         format_amount(row.baseline.median, row.unit), format_amount(row.candidate.median, row.unit),
         format_percent(row.change), format_interval(row.change_interval), format_p(row.p_value),
         format_p(row.p_adjusted), row.note.empty() ? "" : "; " + row.note);
-    out << fmt::format("    <testcase classname=\"{}\" name=\"{}\">", xml_escaped(row.kind),
+    out << fmt::format(R"(    <testcase classname="{}" name="{}">)", xml_escaped(row.kind),
                        xml_escaped(row.name));
     const bool inconclusive = row.result == verdict::inconclusive;
     if (row.result == verdict::regressed || (inconclusive && context.fail_on_inconclusive)) {
-      out << fmt::format("<failure type=\"{}\" message=\"{}\"/>", analysis::to_string(row.result),
+      out << fmt::format(R"(<failure type="{}" message="{}"/>)", analysis::to_string(row.result),
                          xml_escaped(message));
     } else if (inconclusive) {
       out << fmt::format("<skipped message=\"{}\"/>", xml_escaped(message));
@@ -296,8 +296,9 @@ void write_junit(std::ostream& out, const comparison_report& report,
   for (const auto& issue : report.issues) {
     const std::string message = fmt::format("baseline '{}', candidate '{}'", issue.baseline,
                                             issue.candidate);
-    out << fmt::format("    <testcase classname=\"comparability\" name=\"{}\">", xml_escaped(issue.what));
-    out << (context.exit_code == 2 ? fmt::format("<failure type=\"strict\" message=\"{}\"/>",
+    out << fmt::format(R"(    <testcase classname="comparability" name="{}">)",
+                       xml_escaped(issue.what));
+    out << (context.exit_code == 2 ? fmt::format(R"(<failure type="strict" message="{}"/>)",
                                                  xml_escaped(message))
                                    : fmt::format("<system-out>warning: {}</system-out>",
                                                  xml_escaped(message)));

@@ -21,8 +21,6 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
-
 namespace metron::analysis {
 
 namespace {

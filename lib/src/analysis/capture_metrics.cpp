@@ -44,12 +44,12 @@ class capture_metrics final : public capture_visitor {
       sites_.push_back(site);
     }
     // Routes point into sites_, which may have moved: rebuild them all.
-    for (std::size_t i = 0; i < sites_.size(); ++i) {
-      site_route& route = route_for(sites_[i].id);
-      route.site = &sites_[i];
-      if (route.metric == site_route::none && sites_[i].kind != site_kind::event) {
-        route.metric = table_.open(describe(sites_[i], 0), path_, streamed_);
-        route.duration = sites_[i].kind == site_kind::bracket;
+    for (auto& site : sites_) {
+      site_route& route = route_for(site.id);
+      route.site = &site;
+      if (route.metric == site_route::none && site.kind != site_kind::event) {
+        route.metric = table_.open(describe(site, 0), path_, streamed_);
+        route.duration = site.kind == site_kind::bracket;
       }
     }
   }

@@ -104,6 +104,7 @@ class postgresql_history final : public history_store {
         "AND ($2 = '' OR r.branch = $2) AND ($3 = '' OR r.machine = $3) ORDER BY r.time, r.id",
         {std::string(metric), filter.branch, filter.machine});
     std::vector<history_point> points;
+    points.reserve(static_cast<std::size_t>(rows.rows()));
     for (int row = 0; row < rows.rows(); ++row) {
       points.push_back({std::strtoll(rows.text(row, 0).c_str(), nullptr, 10), rows.text(row, 1),
                         rows.text(row, 2), rows.text(row, 3), rows.text(row, 4),

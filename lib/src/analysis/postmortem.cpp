@@ -266,10 +266,10 @@ class analyser {
       }
       std::sort(times.begin(), times.end());
       opened.until_fraction_ns.clear();
-      for (std::size_t f = 0; f < options_.fractions.size(); ++f) {
+      for (const double fraction : options_.fractions) {
         // The small allowance keeps 0.96 × 25 nodes at 24, not 25, despite rounding.
         const auto needed = static_cast<std::size_t>(
-            std::ceil(options_.fractions[f] * static_cast<double>(node_count) - 1e-9));
+            std::ceil(fraction * static_cast<double>(node_count) - 1e-9));
         if (needed >= 1 && needed <= times.size()) {
           opened.until_fraction_ns.emplace_back(times[needed - 1] - opened.start_ns);
         } else {

@@ -4,6 +4,7 @@
 #include <metron/error.hpp>
 #include <metron/monitor.hpp>
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <initializer_list>
 #include <sstream>
+#include <utility>
 
 namespace metron {
 namespace {
@@ -18,7 +20,7 @@ namespace {
 // Locates problems in one configuration text: every message starts "source:line:column: ".
 class monitor_reader {
  public:
-  monitor_reader(std::string_view text, const std::string& source) : source_(source) {
+  monitor_reader(std::string_view text, std::string source) : source_(std::move(source)) {
     std::size_t start = 0;
     while (start <= text.size()) {
       const auto end = text.find('\n', start);
@@ -51,7 +53,8 @@ class monitor_reader {
         expected += expected.empty() ? "" : ", ";
         expected += name;
       }
-      fail(entry.first, "unknown key '" + key + "' in " + where + "; expected one of " + expected);
+      fail(entry.first,
+           fmt::format("unknown key '{}' in {}; expected one of {}", key, where, expected));
     }
   }
 

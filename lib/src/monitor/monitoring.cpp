@@ -6,6 +6,8 @@
 #include <metron/error.hpp>
 #include <metron/monitor.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -330,7 +332,7 @@ struct monitoring::state {
                                   : static_cast<double>(sampled.samples.size()) / static_cast<double>(sampled.seen);
               const std::string rate_text = rate < 1.0 ? "|@" + format_number(rate) : "";
               for (const double value : sampled.samples) {
-                lines.push_back(name + ":" + format_number(value / 1e6) + "|ms" + rate_text);
+                lines.push_back(fmt::format("{}:{}|ms{}", name, format_number(value / 1e6), rate_text));
               }
             } else if (metric.values.count != 0) {
               lines.push_back(name + ":" + format_number(metric.values.last) + "|g");
@@ -351,7 +353,7 @@ struct monitoring::state {
   static std::string format_number(double value) {
     char text[32];
     const int written = std::snprintf(text, sizeof text, "%.10g", value);
-    return std::string(text, static_cast<std::size_t>(std::max(written, 0)));
+    return {text, static_cast<std::size_t>(std::max(written, 0))};
   }
 
   void run() {
