@@ -68,6 +68,7 @@ TEST_CASE("a capture becomes durations, values, events and metadata", "[analysis
   CHECK(data.metadata.date == "2026-11-27T23:40:00.000000Z");
   CHECK(data.metadata.extra.at("command_line") == R"(["app","--fast"])");
   CHECK(data.metadata.extra.at("dropped_records") == "1");
+  CHECK(data.metadata.extra.at("duration_ns") == "5000");
   CHECK_FALSE(data.metadata.extra.contains("capture_problem"));
 
   const auto* apply = data.find_metric("ledger.apply");

@@ -252,6 +252,10 @@ class dataset_builder final : public capture_sample_handler {
   }
   void on_event(event&& happening) override { data.events.push_back(std::move(happening)); }
   void on_footer(const capture_footer& footer) override {
+    // The session's length, which a metric's rate divides by.
+    if (footer.end_ns > 0) {
+      data.metadata.extra["duration_ns"] = std::to_string(footer.end_ns);
+    }
     std::uint64_t dropped = 0;
     for (const thread_totals& thread : footer.threads) {
       dropped += thread.dropped;
