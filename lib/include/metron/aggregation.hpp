@@ -62,17 +62,17 @@ struct aggregation_rule {
 /// with the extended P² algorithm (docs/monitoring.md states its error); `stddev` is the
 /// population standard deviation. Without observations every field but `count` is NaN.
 struct statistics {
-  std::uint64_t count = 0;
-  double sum = 0;
-  double min = 0;
-  double max = 0;
-  double mean = 0;
-  double stddev = 0;
-  double last = 0;
-  double p50 = 0;
-  double p90 = 0;
-  double p99 = 0;
-  double ewma = 0;
+  std::uint64_t count = 0;  ///< observations seen
+  double sum = 0;  ///< their sum
+  double min = 0;  ///< the smallest
+  double max = 0;  ///< the largest
+  double mean = 0;  ///< their arithmetic mean
+  double stddev = 0;  ///< population standard deviation
+  double last = 0;  ///< the latest observation
+  double p50 = 0;  ///< median (P² estimate beyond 32 observations)
+  double p90 = 0;  ///< 90th percentile (likewise)
+  double p99 = 0;  ///< 99th percentile (likewise)
+  double ewma = 0;  ///< exponentially weighted moving average, by the rule's half-life
 
   /// The field named by `which`.
   [[nodiscard]] double get(statistic which) const noexcept;
@@ -81,9 +81,9 @@ struct statistics {
 /// A series as a snapshot shows it.
 struct metric_snapshot {
   std::string name;  ///< dotted: "ledger.apply_block", "work.job.size"
-  metric_kind kind = metric_kind::summary;
-  metric_unit unit = metric_unit::none;
-  statistics values;
+  metric_kind kind = metric_kind::summary;  ///< how exporters present it
+  metric_unit unit = metric_unit::none;  ///< the unit of its observations
+  statistics values;  ///< over the observations themselves
   std::optional<statistics> differences;  ///< when the rule asks for them
   std::optional<statistics> intervals;    ///< when the rule asks for them
 };
@@ -91,7 +91,7 @@ struct metric_snapshot {
 /// Every series at one moment, sorted by name.
 struct metrics_snapshot {
   std::int64_t time_unix_ms = 0;  ///< when it was taken
-  std::vector<metric_snapshot> metrics;
+  std::vector<metric_snapshot> metrics;  ///< every series, by name
 };
 
 /// Aggregates observations into per-series statistics (Boost.Accumulators inside).
@@ -106,8 +106,10 @@ class aggregator {
   aggregator();
   aggregator(const aggregator&) = delete;
   aggregator& operator=(const aggregator&) = delete;
-  aggregator(aggregator&&) noexcept;
-  aggregator& operator=(aggregator&&) noexcept;
+  /// Takes over the series of `other`, which may then only be assigned to or destroyed.
+  aggregator(aggregator&& other) noexcept;
+  /// Takes over the series of `other`, as the move constructor does.
+  aggregator& operator=(aggregator&& other) noexcept;
   ~aggregator();
 
   /// The series `name`, created with `kind`, `unit` and `rule` when it is new (an existing

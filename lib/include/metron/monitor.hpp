@@ -27,8 +27,8 @@ enum class action_kind : std::uint8_t {
 
 /// One action of a monitor.
 struct monitor_action {
-  action_kind kind = action_kind::alert;
-  severity level = severity::warning;
+  action_kind kind = action_kind::alert;  ///< what the action does
+  severity level = severity::warning;  ///< alert: the record's severity; set_*: the new minimum
   std::string text;        ///< alert: what the record says
   std::string name_space;  ///< set_namespace_severity: the namespace
 
@@ -38,11 +38,11 @@ struct monitor_action {
 /// A monitor: when `precondition` (if any) and `condition` hold at an evaluation, and the
 /// last firing is at least `cooldown` ago, its actions run.
 struct monitor_rule {
-  std::string name;
+  std::string name;  ///< the monitor's name, unique in its configuration
   std::string condition;     ///< e.g. "(ledger.apply_block.p99 > 2ms) or (mempool.size >= 10000)"
   std::string precondition;  ///< `monitor_if`; empty for none
-  std::chrono::milliseconds cooldown{60000};
-  std::vector<monitor_action> actions;
+  std::chrono::milliseconds cooldown{60000};  ///< the least time between two firings
+  std::vector<monitor_action> actions;  ///< run in order when it fires
   std::string where;  ///< "file:line" of the monitor in its configuration, for messages
 
   friend bool operator==(const monitor_rule&, const monitor_rule&) = default;
@@ -61,7 +61,7 @@ struct http_exporter_config {
 /// The statsd exporter.
 struct statsd_exporter_config {
   std::string host = "127.0.0.1";  ///< the daemon's IPv4 address
-  std::uint16_t port = 8125;
+  std::uint16_t port = 8125;  ///< the daemon's UDP port
   std::string prefix;              ///< put before every name, e.g. "node1."
   double sample_rate = 1.0;        ///< share of timing observations sent, in (0, 1]
   std::chrono::milliseconds interval{1000};  ///< how often it sends
@@ -80,9 +80,9 @@ struct monitor_config {
   std::chrono::milliseconds emit_interval{0};
   /// How often monitors are evaluated.
   std::chrono::milliseconds evaluation_interval{1000};
-  std::vector<monitor_rule> monitors;
-  std::optional<http_exporter_config> http;
-  std::optional<statsd_exporter_config> statsd;
+  std::vector<monitor_rule> monitors;  ///< every monitor, in configuration order
+  std::optional<http_exporter_config> http;  ///< the HTTP exporter, when configured
+  std::optional<statsd_exporter_config> statsd;  ///< the statsd exporter, when configured
   /// Whether the probe's process resource samples become gauges `process.*`.
   bool resources = true;
   /// The file it was read from, for messages.
@@ -108,16 +108,16 @@ struct monitor_config {
 
 /// An alert a monitor raised.
 struct alert_record {
-  std::int64_t time_unix_ms = 0;
-  std::string monitor;
-  severity level = severity::warning;
-  std::string text;
+  std::int64_t time_unix_ms = 0;  ///< when it was raised
+  std::string monitor;  ///< the monitor's name
+  severity level = severity::warning;  ///< the alert's severity
+  std::string text;  ///< what the alert says
 };
 
 /// A monitor's state at its last evaluation.
 struct monitor_state {
-  std::string name;
-  std::string condition;
+  std::string name;  ///< the monitor's name
+  std::string condition;  ///< its condition, as configured
   std::optional<bool> holds;  ///< none while a statistic it reads is unknown
   std::uint64_t fired = 0;    ///< how many times its actions ran
 };

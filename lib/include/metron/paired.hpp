@@ -57,7 +57,7 @@ struct paired_comparison {
   /// The candidate-to-baseline ratio: exp of the Hodges–Lehmann centre of the log-ratios, and
   /// the exponentiated interval at level 1 − alpha. 1.10 means 10 % larger.
   shift_estimate ratio;
-  paired_verdict verdict = paired_verdict::inconclusive;
+  paired_verdict verdict = paired_verdict::inconclusive;  ///< what the test and the ratio say together
 };
 
 /// Compares pairs (baseline_i, candidate_i) measured together, by their log-ratios.

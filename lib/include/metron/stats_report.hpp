@@ -40,7 +40,7 @@ struct stats_progress {
 
 /// How compute_stats() works.
 struct stats_options {
-  stats_mode mode = stats_mode::automatic;
+  stats_mode mode = stats_mode::automatic;  ///< exact, streaming, or chosen by input size
   /// In automatic mode, captures and logs of more bytes than this are summarised in streaming
   /// mode. 64 MiB of capture holds 10 to 20 million records: about 300 MiB in exact mode.
   std::uint64_t streaming_threshold_bytes = std::uint64_t{64} << 20;
