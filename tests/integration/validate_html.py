@@ -75,10 +75,10 @@ def check_page(path):
     svgs = root.findall(".//svg")
     check(len(svgs) >= 2, name + " has charts (%d)" % len(svgs))
     for svg in svgs:
-        label = svg.get("aria-label", "?")
+        label = svg.findtext("title", "?")
         has_text = len(svg.findall(".//text")) >= 1 and svg.find("title") is not None
         check(has_text, "%s: chart '%s' has a title and labels" % (name, label))
-        if svg.find(".//line[@class='axis']") is not None:
+        if svg.find(".//path[@class='axis']") is not None:
             check(len(svg.findall(".//rect")) + len(svg.findall(".//circle")) + len(svg.findall(".//path")) > 0,
                   "%s: chart '%s' draws something" % (name, label))
     return text

@@ -4,7 +4,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <limits>
+#include <ostream>
 #include <sstream>
 #include <string>
 
@@ -108,6 +110,47 @@ TEST_CASE("Markdown: markup is inert, the verdict comes first", "[report]") {
   CHECK(markdown.find("| ⚠️ | no\\_samples | median – | ≤ 10 ns | 0 | insufficient |") !=
         std::string::npos);
   CHECK(markdown.find("<details>") != std::string::npos);
+}
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+TEST_CASE("HTML: escaped names, empty and infinite samples drawn without failing", "[report]") {
+  const std::string html = rendered(
+      [](std::ostream& out, const report_document& document) {
+        metron::report::write_html(out, document);
+      },
+      awkward_document());
+  CHECK(html.find(markup_name) == std::string::npos);
+  CHECK(html.find("<i>") == std::string::npos);
+  CHECK(html.find("a&lt;b&gt;&amp;&quot;c&quot;&#39;|*_`,x") != std::string::npos);
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("no finite samples to draw") != std::string::npos);
+  CHECK(html.find("candidate (n=2)") != std::string::npos);
+  CHECK(html.find("nan") == std::string::npos);
+  CHECK(html.find("inf") == std::string::npos);
+  CHECK(html.find("<title>FAIL suite &lt;i&gt;&amp;</title>") != std::string::npos);
+}
+
+TEST_CASE("HTML: rows beyond max_detailed_rows show their distribution only", "[report]") {
+  report_document document = awkward_document();
+  document.rows.push_back(document.rows.front());
+  metron::report::html_options options;
+  options.max_detailed_rows = 3;
+  std::ostringstream all;
+  metron::report::write_html(all, document, options);
+  options.max_detailed_rows = 1;
+  std::ostringstream first;
+  metron::report::write_html(first, document, options);
+  // Each detailed row has a distribution and box plots; the others a distribution alone.
+  CHECK(occurrences(all.str(), "<svg ") == 6);
+  CHECK(occurrences(first.str(), "<svg ") == 4);
+  CHECK(occurrences(first.str(), "<title>Box plots of") == 1);
 }
 
 TEST_CASE("formats by name", "[report]") {

@@ -123,6 +123,9 @@ struct html_options {
   std::size_t histogram_bins = 30;        ///< bins of each distribution chart
   std::size_t max_trend_points = 400;     ///< history points drawn per series, at most
   std::size_t max_resource_points = 400;  ///< resource samples drawn, at most
+  /// Rows (worst first) drawn in full: distribution, box plots, change and history. Rows after
+  /// them show their distribution only, which keeps a report of 1000 metrics under 5 MB.
+  std::size_t max_detailed_rows = 250;
 };
 
 /// One self-contained XHTML page: inline CSS and SVG, no script, no external reference. Every

@@ -97,26 +97,28 @@ std::string axis_title(std::string_view what, const display_unit& unit) {
   return unit.label.empty() ? std::string(what) : fmt::format("{} ({})", what, unit.label);
 }
 
-/// An SVG document being drawn; coordinates are written with one decimal.
+/// A pixel coordinate as short text: rounded to a tenth, no trailing zeros ("12.5", "40").
+std::string px(double value) { return fmt::format("{:g}", std::round(value * 10) / 10); }
+
+/// An SVG document being drawn. Markup is kept short (a report holds thousands of charts): text
+/// anchors and styles are classes of the page's style sheet, coordinates have one decimal at most.
 class canvas {
  public:
   canvas(std::string_view label, double w = width, double h = height) {
-    svg_ = fmt::format(
-        "<svg width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" "
-        "aria-label=\"{2}\"><title>{2}</title>",
-        w, h, xml_escaped(label));
+    svg_ = fmt::format("<svg width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\">"
+                       "<title>{2}</title>",
+                       w, h, xml_escaped(label));
   }
   void line(double x1, double y1, double x2, double y2, std::string_view style) {
-    svg_ += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"{}\"/>",
-                        x1, y1, x2, y2, style);
+    svg_ += fmt::format("<path d=\"M{},{}L{},{}\" class=\"{}\"/>", px(x1), px(y1), px(x2), px(y2),
+                        style);
   }
   void rect(double x, double y, double w, double h, std::string_view style) {
-    svg_ += fmt::format(
-        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" class=\"{}\"/>", x, y,
-        std::max(w, 0.0), std::max(h, 0.0), style);
+    svg_ += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"{}\"/>", px(x),
+                        px(y), px(std::max(w, 0.0)), px(std::max(h, 0.0)), style);
   }
   void circle(double x, double y, double r, std::string_view style) {
-    svg_ += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{:.1f}\" class=\"{}\"/>", x, y, r,
+    svg_ += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"{}\" class=\"{}\"/>", px(x), px(y), px(r),
                         style);
   }
   void path(const std::string& d, std::string_view style) {
@@ -124,10 +126,10 @@ class canvas {
       svg_ += fmt::format("<path d=\"{}\" class=\"{}\"/>", d, style);
     }
   }
-  void text(double x, double y, std::string_view content, std::string_view style,
-            std::string_view anchor = "start") {
-    svg_ += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"{}\" text-anchor=\"{}\">{}</text>",
-                        x, y, style, anchor, xml_escaped(content));
+  /// Text; `style` names its classes, "m" centring it and "e" ending it at x.
+  void text(double x, double y, std::string_view content, std::string_view style) {
+    svg_ += fmt::format("<text x=\"{}\" y=\"{}\" class=\"{}\">{}</text>", px(x), px(y), style,
+                        xml_escaped(content));
   }
   void raw(std::string_view markup) { svg_ += markup; }
   /// A legend of coloured swatches in a row at the top right.
@@ -137,7 +139,7 @@ class canvas {
     for (auto entry = entries.rbegin(); entry != entries.rend(); ++entry) {
       x -= 7.0 * static_cast<double>(entry->first.size()) + 26;
       rect(x, 9, 12, 12, entry->second);
-      text(x + 16, 19, entry->first, "legend");
+      text(x + 16, 19, entry->first, "lg");
     }
   }
   [[nodiscard]] std::string finish() { return std::move(svg_) + "</svg>"; }
@@ -146,29 +148,34 @@ class canvas {
   std::string svg_;
 };
 
-/// The plot area's axes: ticks, grid lines, tick labels and titles.
+/// The plot area's axes: ticks, grid lines, tick labels and titles. Grid lines and ticks are one
+/// path each.
 void draw_axes(canvas& svg, const scale& x, const scale& y, const std::vector<double>& x_ticks,
                const std::vector<double>& y_ticks, const std::string& x_title,
                const std::string& y_title, double x_divisor = 1) {
   const double bottom = y.pixel_low;
   const double left = x.pixel_low;
+  std::string grid;
   for (const double tick : y_ticks) {
-    const double at = y.at(tick);
-    svg.line(left, at, x.pixel_high, at, "grid");
-    svg.text(left - 6, at + 4, tick_text(tick), "tick", "end");
+    grid += fmt::format("M{},{}H{}", px(left), px(y.at(tick)), px(x.pixel_high));
+  }
+  svg.path(grid, "grid");
+  std::string axes = fmt::format("M{},{}V{}H{}", px(left), px(y.pixel_high), px(bottom),
+                                 px(x.pixel_high));
+  for (const double tick : x_ticks) {
+    axes += fmt::format("M{},{}v5", px(x.at(tick)), px(bottom));
+  }
+  svg.path(axes, "axis");
+  for (const double tick : y_ticks) {
+    svg.text(left - 6, y.at(tick) + 4, tick_text(tick), "t e");
   }
   for (const double tick : x_ticks) {
-    const double at = x.at(tick);
-    svg.line(at, bottom, at, bottom + 5, "axis");
-    svg.text(at, bottom + 18, tick_text(tick / x_divisor), "tick", "middle");
+    svg.text(x.at(tick), bottom + 18, tick_text(tick / x_divisor), "t m");
   }
-  svg.line(left, bottom, x.pixel_high, bottom, "axis");
-  svg.line(left, y.pixel_high, left, bottom, "axis");
-  svg.text((left + x.pixel_high) / 2, bottom + 36, x_title, "title", "middle");
+  svg.text((left + x.pixel_high) / 2, bottom + 36, x_title, "ti m");
   svg.raw(fmt::format(
-      "<text x=\"14\" y=\"{0:.1f}\" class=\"title\" text-anchor=\"middle\" "
-      "transform=\"rotate(-90 14 {0:.1f})\">{1}</text>",
-      (y.pixel_low + y.pixel_high) / 2, xml_escaped(y_title)));
+      "<text x=\"14\" y=\"{0}\" class=\"ti m\" transform=\"rotate(-90 14 {0})\">{1}</text>",
+      px((y.pixel_low + y.pixel_high) / 2), xml_escaped(y_title)));
 }
 
 std::vector<double> finite_values(std::span<const double> values, double divisor) {
@@ -186,7 +193,7 @@ std::string empty_chart(std::string_view label, std::string_view message) {
   canvas svg(label);
   svg.rect(margin_left, margin_top, width - margin_left - margin_right,
            height - margin_top - margin_bottom, "empty");
-  svg.text(width / 2, height / 2, message, "note", "middle");
+  svg.text(width / 2, height / 2, message, "n m");
   return svg.finish();
 }
 
@@ -206,15 +213,12 @@ double magnitude_of(std::span<const double> a, std::span<const double> b = {}) {
 /// A histogram's outline as a closed path: steps over the bins, back along the zero line.
 std::string histogram_path(const std::vector<double>& shares, const scale& x, const scale& y,
                            double low, double bin_width) {
-  std::string d = fmt::format("M{:.1f},{:.1f}", x.at(low), y.at(0));
+  std::string d = fmt::format("M{},{}", px(x.at(low)), px(y.at(0)));
   for (std::size_t bin = 0; bin < shares.size(); ++bin) {
-    const double left = x.at(low + bin_width * static_cast<double>(bin));
-    const double right = x.at(low + bin_width * static_cast<double>(bin + 1));
-    d += fmt::format("L{:.1f},{:.1f}L{:.1f},{:.1f}", left, y.at(shares[bin]), right,
-                     y.at(shares[bin]));
+    d += fmt::format("V{}H{}", px(y.at(shares[bin])),
+                     px(x.at(low + bin_width * static_cast<double>(bin + 1))));
   }
-  d += fmt::format("L{:.1f},{:.1f}Z", x.at(low + bin_width * static_cast<double>(shares.size())),
-                   y.at(0));
+  d += fmt::format("V{}Z", px(y.at(0)));
   return d;
 }
 
@@ -341,9 +345,9 @@ std::string box_chart(const report_row& row) {
   draw_axes(svg, x, y, {}, y_ticks, "", axis_title(row.statistic == "median" ? "value" : "sample", unit));
   const auto draw = [&](const box_summary& box, double centre, std::string_view name,
                         std::string_view style) {
-    svg.text(x.at(centre), height - margin_bottom + 18, name, "tick", "middle");
+    svg.text(x.at(centre), height - margin_bottom + 18, name, "t m");
     if (box.n == 0) {
-      svg.text(x.at(centre), y.at((low + high) / 2), "no samples", "note", "middle");
+      svg.text(x.at(centre), y.at((low + high) / 2), "no samples", "n m");
       return;
     }
     const double d = unit.divisor;
@@ -387,7 +391,7 @@ std::string change_chart(const analysis::comparison& change) {
       std::isfinite(change.change_interval.low) && std::isfinite(change.change_interval.high);
   if (!std::isfinite(change.change) && !has_interval) {
     canvas svg(label, chart_width, chart_height);
-    svg.text(chart_width / 2, chart_height / 2, "no change could be computed", "note", "middle");
+    svg.text(chart_width / 2, chart_height / 2, "no change could be computed", "n m");
     return svg.finish();
   }
   double low = -2 * tolerance;
@@ -408,14 +412,14 @@ std::string change_chart(const analysis::comparison& change) {
            "tolerance");
   for (const double tick : ticks_for(x.low, x.high)) {
     svg.line(x.at(tick), axis_y, x.at(tick), axis_y + 5, "axis");
-    svg.text(x.at(tick), axis_y + 18, tick_text(tick), "tick", "middle");
+    svg.text(x.at(tick), axis_y + 18, tick_text(tick), "t m");
   }
   svg.line(x.pixel_low, axis_y, x.pixel_high, axis_y, "axis");
   svg.line(x.at(0), margin_top, x.at(0), axis_y, "zero");
   const bool lower_better = change.direction == analysis::better::lower;
   svg.text(chart_width / 2, axis_y + 34,
            fmt::format("change of the median (%) — {} is worse", lower_better ? "right" : "left"),
-           "title", "middle");
+           "ti m");
   const std::string_view style = change.result == analysis::verdict::regressed  ? "worse"
                                  : change.result == analysis::verdict::improved ? "better"
                                                                                 : "neutral";
@@ -484,8 +488,8 @@ std::string trend_chart(const history_trend& trend, std::size_t max_points) {
   }
   std::string d;
   for (const std::size_t i : kept_indices(values, max_points)) {
-    d += fmt::format("{}{:.1f},{:.1f}", d.empty() ? "M" : "L", x.at(static_cast<double>(i)),
-                     y.at(values[i] / unit.divisor));
+    d += fmt::format("{}{},{}", d.empty() ? "M" : "L", px(x.at(static_cast<double>(i))),
+                     px(y.at(values[i] / unit.divisor)));
   }
   svg.path(d, "trend");
   if (values.size() <= 60) {
@@ -499,7 +503,7 @@ std::string trend_chart(const history_trend& trend, std::size_t max_points) {
     svg.text(at + 3, margin_top + 24,
              fmt::format("{} {}", short_commit(change.commit).substr(0, 8),
                          format_percent(change.magnitude)),
-             "change-label");
+             "cl");
   }
   svg.legend({{"value per run", "trend-swatch"},
               {"segment mean", "segment-swatch"},
@@ -544,7 +548,7 @@ std::string resource_chart(std::span<const resource_sample> samples, std::size_t
               fmt::format("{} ({})", what, unit_label));
     std::string d;
     for (const std::size_t i : kept_indices(values, max_points)) {
-      d += fmt::format("{}{:.1f},{:.1f}", d.empty() ? "M" : "L", x.at(seconds[i]), y.at(values[i]));
+      d += fmt::format("{}{},{}", d.empty() ? "M" : "L", px(x.at(seconds[i])), px(y.at(values[i])));
     }
     svg.path(d, style);
     svg.legend({{std::string(what), fmt::format("{}-swatch", style)}});
@@ -619,12 +623,12 @@ std::string complexity_chart(const analysis::family_complexity& family) {
             axis_title("mean time", unit));
   for (const double tick : x_ticks) {
     svg.line(x.at(tick), y.pixel_low, x.at(tick), y.pixel_low + 5, "axis");
-    svg.text(x.at(tick), y.pixel_low + 18, tick_text(std::exp2(tick)), "tick", "middle");
+    svg.text(x.at(tick), y.pixel_low + 18, tick_text(std::exp2(tick)), "t m");
   }
   std::string d;
   for (const auto& [log_n, time] : fitted) {
     if (std::isfinite(time)) {
-      d += fmt::format("{}{:.1f},{:.1f}", d.empty() ? "M" : "L", x.at(log_n), y.at(time));
+      d += fmt::format("{}{},{}", d.empty() ? "M" : "L", px(x.at(log_n)), px(y.at(time)));
     }
   }
   svg.path(d, "fit");

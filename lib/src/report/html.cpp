@@ -48,9 +48,10 @@ dl.run dt{font-weight:600}dl.run dd{margin:0;word-break:break-all}
 footer{max-width:1180px;margin:24px auto 0;padding:14px 24px;background:#334155;color:#e2e8f0;font-size:13px}
 svg{background:#fff;border:1px solid #eef2f7}
 svg text{font:11px system-ui,"DejaVu Sans",sans-serif;fill:#374151}
-svg text.title{font-size:12px;fill:#111827}svg text.legend{font-size:11.5px}
-svg text.note{font-size:13px;fill:#6b7280}svg text.change-label{font-size:11px;fill:#7c2d12}
-.axis{stroke:#6b7280;stroke-width:1}.grid{stroke:#e5e7eb;stroke-width:1}
+svg text.m{text-anchor:middle}svg text.e{text-anchor:end}
+svg text.ti{font-size:12px;fill:#111827}svg text.lg{font-size:11.5px}
+svg text.n{font-size:13px;fill:#6b7280}svg text.cl{font-size:11px;fill:#7c2d12}
+.axis{stroke:#6b7280;stroke-width:1;fill:none}.grid{stroke:#e5e7eb;stroke-width:1;fill:none}
 .cand-fill{fill:#2563eb;fill-opacity:.45;stroke:#1d4ed8;stroke-width:1.2}
 .base-fill{fill:#9ca3af;fill-opacity:.55;stroke:#6b7280;stroke-width:1}
 .whisker{stroke:#374151;stroke-width:1.2}.median,.median-swatch{stroke:#111827;stroke-width:2.5;fill:#111827}
@@ -176,13 +177,24 @@ void write_row_sections(std::ostream& out, const report_document& document,
     trends.emplace(trend.metric, &trend);
   }
   out << "<h2>Details, worst first</h2>\n";
+  if (document.rows.size() > options.max_detailed_rows) {
+    out << fmt::format("<p>The {} worst rows show their distribution, box plots, change and "
+                       "history; the {} after them their distribution only.</p>\n",
+                       options.max_detailed_rows,
+                       document.rows.size() - options.max_detailed_rows);
+  }
   std::size_t index = 0;
   for (const report_row& row : document.rows) {
     out << fmt::format("<section class=\"row{}\" id=\"row-{}\"><h3>{} {}</h3>"
                        "<p class=\"why-text\">{}</p><div class=\"charts\">",
                        is_failure(row.state) ? " failed" : "", index++, badge(row.state),
                        xml_escaped(row.name), xml_escaped(detail::explanation(row)));
-    out << detail::histogram_chart(row, options.histogram_bins) << detail::box_chart(row);
+    out << detail::histogram_chart(row, options.histogram_bins);
+    if (index > options.max_detailed_rows) {
+      out << "</div></section>\n";
+      continue;
+    }
+    out << detail::box_chart(row);
     if (row.change) {
       out << detail::change_chart(*row.change);
     }
