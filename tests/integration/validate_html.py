@@ -128,7 +128,7 @@ def main():
     args = parser.parse_args()
     os.makedirs(args.output, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
-        for name in ("candidate.json", "baseline.json", "report.yaml"):
+        for name in ("candidate.json", "baseline.json", "report.yaml", "complexity.json"):
             shutil.copy(os.path.join(args.inputs, name), work)
         make_history(args.metron, work)
         run([args.capture_writer, "run.mtr"], work, 0)
@@ -136,6 +136,7 @@ def main():
             "failing.html": (["--spec", "report.yaml", "candidate.json", "--baseline", "baseline.json",
                               "--history", "history.sqlite"], 1, 4200),
             "capture.html": (["run.mtr"], 0, 3200),
+            "complexity.html": (["complexity.json"], 0, 4800),
         }
         for page, (arguments, expected, height) in pages.items():
             run([args.metron, "report", *arguments, "-o", page], work, expected)
@@ -151,6 +152,9 @@ def main():
             if page == "capture.html" and text:
                 check("RSS over the run" in text and "CPU over the run" in text,
                       "the capture's resources are drawn")
+            if page == "complexity.html" and text:
+                check("Complexity of bm_quadratic" in text and 'class="fit"' in text,
+                      "the complexity fit is drawn")
             png = os.path.join(args.output, page.replace(".html", ".png"))
             screenshot(work, path, png, height)
             if os.path.exists(png):

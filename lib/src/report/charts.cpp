@@ -619,7 +619,7 @@ std::string complexity_chart(const analysis::family_complexity& family) {
     x_ticks.push_back(tick);
   }
   canvas svg(label);
-  draw_axes(svg, x, y, {}, y_ticks, fmt::format("problem size n (log₂ scale), {}", family.quantity),
+  draw_axes(svg, x, y, {}, y_ticks, fmt::format("{}: size n (log₂ scale), {}", family.family, family.quantity),
             axis_title("mean time", unit));
   for (const double tick : x_ticks) {
     svg.line(x.at(tick), y.pixel_low, x.at(tick), y.pixel_low + 5, "axis");
