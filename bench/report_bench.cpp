@@ -37,7 +37,8 @@ metron::report::report_document synthetic_report() {
     }
     row.value = centre * slowdown;
     row.threshold = centre * 1.1;
-    row.kpi = slowdown > 1 ? metron::analysis::kpi_status::breach : metron::analysis::kpi_status::pass;
+    row.kpi =
+        slowdown > 1 ? metron::analysis::kpi_status::breach : metron::analysis::kpi_status::pass;
     metron::analysis::comparison change;
     change.name = row.name;
     change.unit = "ns";
@@ -47,8 +48,8 @@ metron::report::report_document synthetic_report() {
     change.change_interval = {slowdown - 1.02, slowdown - 0.98, 0.95};
     change.tolerance = 0.05;
     change.p_adjusted = slowdown > 1 ? 1e-6 : 0.5;
-    change.result = slowdown > 1 ? metron::analysis::verdict::regressed
-                                 : metron::analysis::verdict::unchanged;
+    change.result =
+        slowdown > 1 ? metron::analysis::verdict::regressed : metron::analysis::verdict::unchanged;
     row.change = change;
     row.state = metron::report::state_of(row.kpi, row.change);
     metron::report::history_trend trend;
@@ -89,9 +90,15 @@ void write_html_defaults(std::ostream& out, const metron::report::report_documen
   metron::report::write_html(out, document);
 }
 
-BENCHMARK_TEMPLATE(render, write_html_defaults)->Name("report_html_1000_metrics")->Unit(benchmark::kMillisecond);
-BENCHMARK_TEMPLATE(render, metron::report::write_markdown)->Name("report_markdown_1000_metrics")->Unit(benchmark::kMillisecond);
-BENCHMARK_TEMPLATE(render, metron::report::write_junit)->Name("report_junit_1000_metrics")->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(render, write_html_defaults)
+    ->Name("report_html_1000_metrics")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(render, metron::report::write_markdown)
+    ->Name("report_markdown_1000_metrics")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(render, metron::report::write_junit)
+    ->Name("report_junit_1000_metrics")
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -120,8 +120,8 @@ TEST_CASE("report: a capture with a probe that never ran", "[integration][report
   REQUIRE(result.exit_code == 0);
   const std::string text = read_text(directory.file("run.md"));
   CHECK(text.find("ledger.apply") != std::string::npos);
-  const process_result csv = run_metron({"report", "run.mtr", "-o", "-", "--format", "csv"},
-                                        directory);
+  const process_result csv =
+      run_metron({"report", "run.mtr", "-o", "-", "--format", "csv"}, directory);
   REQUIRE(csv.exit_code == 0);
   // The fixture's ledger.apply lasts 100, 200, 300 and 600 µs.
   CHECK(csv.out.find("ledger.apply,ns,candidate,3,600000\n") != std::string::npos);
@@ -153,9 +153,9 @@ kpis:
   bench["benchmarks"].push_back(zero);
   write_text(space.directory.file("zero.json"), bench.dump());
   const auto report = [&](const std::string& format) {
-    const process_result result = run_metron(
-        {"report", "--spec", "ratio.yaml", "zero.json", "-o", "-", "--format", format},
-        space.directory);
+    const process_result result =
+        run_metron({"report", "--spec", "ratio.yaml", "zero.json", "-o", "-", "--format", format},
+                   space.directory);
     INFO(result.err);
     CHECK(result.exit_code == 0);
     CHECK(result.err.empty());

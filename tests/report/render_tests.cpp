@@ -57,8 +57,7 @@ std::string rendered(Writer writer, const report_document& document) {
 TEST_CASE("states: the worst of the KPI verdict and the comparison", "[report]") {
   metron::analysis::comparison change;
   change.result = metron::analysis::verdict::regressed;
-  CHECK(metron::report::state_of(kpi_status::breach, change) ==
-        row_state::breach_and_regression);
+  CHECK(metron::report::state_of(kpi_status::breach, change) == row_state::breach_and_regression);
   CHECK(metron::report::state_of(kpi_status::pass, change) == row_state::regression);
   change.result = metron::analysis::verdict::improved;
   CHECK(metron::report::state_of(kpi_status::pass, change) == row_state::improved);
@@ -121,11 +120,10 @@ std::size_t occurrences(const std::string& text, const std::string& what) {
 }
 
 TEST_CASE("HTML: escaped names, empty and infinite samples drawn without failing", "[report]") {
-  const std::string html = rendered(
-      [](std::ostream& out, const report_document& document) {
-        metron::report::write_html(out, document);
-      },
-      awkward_document());
+  const std::string html =
+      rendered([](std::ostream& out,
+                  const report_document& document) { metron::report::write_html(out, document); },
+               awkward_document());
   CHECK(html.find(markup_name) == std::string::npos);
   CHECK(html.find("<i>") == std::string::npos);
   CHECK(html.find("a&lt;b&gt;&amp;&quot;c&quot;&#39;|*_`,x") != std::string::npos);

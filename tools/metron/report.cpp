@@ -112,7 +112,8 @@ command register_report(CLI::App& app) {
   sub->add_option("-o,--output", settings->output, "The report file, or - for standard output")
       ->required()
       ->type_name("FILE|-");
-  sub->add_option("--format", settings->format, "html, md, junit, csv or json (default: by extension, else html)")
+  sub->add_option("--format", settings->format,
+                  "html, md, junit, csv or json (default: by extension, else html)")
       ->type_name("FORMAT");
   return {sub, [settings] { return run_report(*settings); }};
 }

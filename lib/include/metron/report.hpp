@@ -1,4 +1,5 @@
-// KPI reports: a run's KPIs, its change against a baseline and its history, as HTML, Markdown, JUnit XML, CSV or JSON.
+// KPI reports: a run's KPIs, its change against a baseline and its history, as HTML, Markdown,
+// JUnit XML, CSV or JSON.
 #pragma once
 
 #include <metron/change_points.hpp>
@@ -52,9 +53,9 @@ struct report_row {
   /// The comparison with the baseline's samples; nothing without a baseline or when the
   /// baseline lacks this row.
   std::optional<analysis::comparison> change;
-  std::vector<double> candidate;  ///< every candidate sample, in `unit`
-  std::vector<double> baseline;   ///< every baseline sample; empty without a baseline
-  std::string note;               ///< what else a reader should know; empty when nothing
+  std::vector<double> candidate;          ///< every candidate sample, in `unit`
+  std::vector<double> baseline;           ///< every baseline sample; empty without a baseline
+  std::string note;                       ///< what else a reader should know; empty when nothing
   row_state state = row_state::reported;  ///< the verdict of the row, from kpi and change
 };
 
@@ -64,27 +65,27 @@ struct report_row {
 
 /// A metric's series in the history store, with its change points.
 struct history_trend {
-  std::string metric;  ///< the metric's name in the store
-  std::string unit;    ///< its unit
-  std::vector<analysis::history_point> points;   ///< oldest run first
-  std::vector<analysis::change_point> changes;   ///< strong and weak, by index
+  std::string metric;                           ///< the metric's name in the store
+  std::string unit;                             ///< its unit
+  std::vector<analysis::history_point> points;  ///< oldest run first
+  std::vector<analysis::change_point> changes;  ///< strong and weak, by index
 };
 
 /// Everything a report shows. Built by build_report(), or by hand for tests and embedding.
 struct report_document {
-  std::string title;              ///< the spec's suite, else "metron report"
-  std::string spec_file;          ///< the spec, as given; empty without one
-  std::string candidate_file;     ///< the candidate's file, as given
-  std::string baseline_file;      ///< the baseline's file; empty without one
-  std::string history_store;      ///< the history store; empty without one
+  std::string title;                          ///< the spec's suite, else "metron report"
+  std::string spec_file;                      ///< the spec, as given; empty without one
+  std::string candidate_file;                 ///< the candidate's file, as given
+  std::string baseline_file;                  ///< the baseline's file; empty without one
+  std::string history_store;                  ///< the history store; empty without one
   analysis::run_metadata candidate_metadata;  ///< what is known of the candidate's run
   analysis::run_metadata baseline_metadata;   ///< … and of the baseline's
-  std::vector<report_row> rows;   ///< worst first (see row_state), then in input order
+  std::vector<report_row> rows;               ///< worst first (see row_state), then in input order
   std::vector<analysis::comparability_issue> issues;  ///< differences between the runs
-  std::vector<std::string> added;    ///< metrics only the candidate has
-  std::vector<std::string> removed;  ///< metrics only the baseline has
-  std::vector<history_trend> history;            ///< one per row the store holds
-  std::vector<resource_sample> resources;        ///< the candidate capture's CPU and RSS samples
+  std::vector<std::string> added;                     ///< metrics only the candidate has
+  std::vector<std::string> removed;                   ///< metrics only the baseline has
+  std::vector<history_trend> history;                 ///< one per row the store holds
+  std::vector<resource_sample> resources;  ///< the candidate capture's CPU and RSS samples
   std::vector<analysis::family_complexity> complexity;  ///< fits of parameterised benchmarks
 
   /// Whether no row is a breach or a regression.
@@ -99,8 +100,8 @@ struct report_request {
   std::string baseline;   ///< the same kinds; empty for none
   std::string spec;       ///< a benchmark specification (YAML); empty: every metric is a row
   std::string history;    ///< an SQLite file or postgresql:// URL; empty for none
-  analysis::history_filter history_filter;      ///< which runs of the history are shown
-  analysis::compare_options compare;            ///< defaults a spec's KPIs override
+  analysis::history_filter history_filter;       ///< which runs of the history are shown
+  analysis::compare_options compare;             ///< defaults a spec's KPIs override
   analysis::change_point_options change_points;  ///< how the history's changes are found
 };
 
@@ -130,7 +131,8 @@ struct html_options {
 
 /// One self-contained XHTML page: inline CSS and SVG, no script, no external reference. Every
 /// text from the inputs is escaped. Any thread; linear in the samples.
-void write_html(std::ostream& out, const report_document& document, const html_options& options = {});
+void write_html(std::ostream& out, const report_document& document,
+                const html_options& options = {});
 
 /// GitHub-flavoured Markdown for a pull-request comment or a CI step summary: a verdict line, a
 /// compact table, and the details folded in `<details>`. Inputs' text is escaped.

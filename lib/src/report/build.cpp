@@ -70,8 +70,8 @@ void add_kpi_rows(report_document& document, const analysis::benchmark_spec& spe
     for (analysis::kpi_result& result : analysis::evaluate_kpis(spec, baseline->data).results) {
       baseline_values.emplace(result.name, std::move(result.values));
     }
-    analysis::comparison_report compared = analysis::compare_kpis(
-        spec, std::span(baseline, 1), std::span(&candidate, 1), options);
+    analysis::comparison_report compared =
+        analysis::compare_kpis(spec, std::span(baseline, 1), std::span(&candidate, 1), options);
     changes = by_name(compared.rows);
     document.issues = std::move(compared.issues);
     document.added = std::move(compared.added);
@@ -102,8 +102,8 @@ void add_metric_rows(report_document& document, const analysis::run_input& candi
                      const analysis::compare_options& options) {
   std::map<std::string, analysis::comparison, std::less<>> changes;
   if (baseline != nullptr) {
-    analysis::comparison_report compared = analysis::compare_runs(
-        std::span(baseline, 1), std::span(&candidate, 1), options);
+    analysis::comparison_report compared =
+        analysis::compare_runs(std::span(baseline, 1), std::span(&candidate, 1), options);
     changes = by_name(compared.rows);
     document.issues = std::move(compared.issues);
     document.added = std::move(compared.added);
@@ -168,22 +168,14 @@ void add_history(report_document& document, const report_request& request) {
 
 std::string_view to_string(row_state state) noexcept {
   switch (state) {
-    case row_state::breach_and_regression:
-      return "breach + regression";
-    case row_state::breach:
-      return "breach";
-    case row_state::regression:
-      return "regression";
-    case row_state::insufficient:
-      return "insufficient";
-    case row_state::inconclusive:
-      return "inconclusive";
-    case row_state::pass:
-      return "pass";
-    case row_state::improved:
-      return "improved";
-    case row_state::reported:
-      break;
+    case row_state::breach_and_regression: return "breach + regression";
+    case row_state::breach: return "breach";
+    case row_state::regression: return "regression";
+    case row_state::insufficient: return "insufficient";
+    case row_state::inconclusive: return "inconclusive";
+    case row_state::pass: return "pass";
+    case row_state::improved: return "improved";
+    case row_state::reported: break;
   }
   return "reported";
 }

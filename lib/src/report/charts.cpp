@@ -9,7 +9,6 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -62,8 +61,9 @@ std::vector<double> ticks_for(double low, double high, int wanted = 5) {
       break;
     }
   }
-  for (double tick = std::ceil(low / step) * step; tick <= high + step * 1e-9 && ticks.size() < 40;
-       tick += step) {
+  const double first = std::ceil(low / step);
+  for (int index = 0; index < 40 && (first + index) * step <= high + step * 1e-9; ++index) {
+    const double tick = (first + index) * step;
     ticks.push_back(std::fabs(tick) < step * 1e-9 ? 0.0 : tick);
   }
   return ticks;
@@ -105,30 +105,31 @@ std::string px(double value) { return fmt::format("{:g}", std::round(value * 10)
 class canvas {
  public:
   canvas(std::string_view label, double w = width, double h = height) {
-    svg_ = fmt::format("<svg width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\">"
-                       "<title>{2}</title>",
-                       w, h, xml_escaped(label));
+    svg_ = fmt::format(
+        "<svg width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\">"
+        "<title>{2}</title>",
+        w, h, xml_escaped(label));
   }
   void line(double x1, double y1, double x2, double y2, std::string_view style) {
-    svg_ += fmt::format("<path d=\"M{},{}L{},{}\" class=\"{}\"/>", px(x1), px(y1), px(x2), px(y2),
+    svg_ += fmt::format(R"(<path d="M{},{}L{},{}" class="{}"/>)", px(x1), px(y1), px(x2), px(y2),
                         style);
   }
   void rect(double x, double y, double w, double h, std::string_view style) {
-    svg_ += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"{}\"/>", px(x),
-                        px(y), px(std::max(w, 0.0)), px(std::max(h, 0.0)), style);
+    svg_ += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" class="{}"/>)", px(x), px(y),
+                        px(std::max(w, 0.0)), px(std::max(h, 0.0)), style);
   }
   void circle(double x, double y, double r, std::string_view style) {
-    svg_ += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"{}\" class=\"{}\"/>", px(x), px(y), px(r),
-                        style);
+    svg_ +=
+        fmt::format(R"(<circle cx="{}" cy="{}" r="{}" class="{}"/>)", px(x), px(y), px(r), style);
   }
   void path(const std::string& d, std::string_view style) {
     if (!d.empty()) {
-      svg_ += fmt::format("<path d=\"{}\" class=\"{}\"/>", d, style);
+      svg_ += fmt::format(R"(<path d="{}" class="{}"/>)", d, style);
     }
   }
   /// Text; `style` names its classes, "m" centring it and "e" ending it at x.
   void text(double x, double y, std::string_view content, std::string_view style) {
-    svg_ += fmt::format("<text x=\"{}\" y=\"{}\" class=\"{}\">{}</text>", px(x), px(y), style,
+    svg_ += fmt::format(R"(<text x="{}" y="{}" class="{}">{}</text>)", px(x), px(y), style,
                         xml_escaped(content));
   }
   void raw(std::string_view markup) { svg_ += markup; }
@@ -136,10 +137,12 @@ class canvas {
   void legend(const std::vector<std::pair<std::string, std::string>>& entries,
               double right = width - margin_right) {
     double x = right;
-    for (auto entry = entries.rbegin(); entry != entries.rend(); ++entry) {
-      x -= 7.0 * static_cast<double>(entry->first.size()) + 26;
-      rect(x, 9, 12, 12, entry->second);
-      text(x + 16, 19, entry->first, "lg");
+    // Laid out from the right edge leftwards, the last entry first.
+    for (std::size_t index = entries.size(); index-- > 0;) {
+      const auto& [name, style] = entries[index];
+      x -= 7.0 * static_cast<double>(name.size()) + 26;
+      rect(x, 9, 12, 12, style);
+      text(x + 16, 19, name, "lg");
     }
   }
   [[nodiscard]] std::string finish() { return std::move(svg_) + "</svg>"; }
@@ -160,8 +163,8 @@ void draw_axes(canvas& svg, const scale& x, const scale& y, const std::vector<do
     grid += fmt::format("M{},{}H{}", px(left), px(y.at(tick)), px(x.pixel_high));
   }
   svg.path(grid, "grid");
-  std::string axes = fmt::format("M{},{}V{}H{}", px(left), px(y.pixel_high), px(bottom),
-                                 px(x.pixel_high));
+  std::string axes =
+      fmt::format("M{},{}V{}H{}", px(left), px(y.pixel_high), px(bottom), px(x.pixel_high));
   for (const double tick : x_ticks) {
     axes += fmt::format("M{},{}v5", px(x.at(tick)), px(bottom));
   }
@@ -230,7 +233,8 @@ std::vector<double> shares_of(const std::vector<double>& values, double low, dou
   }
   for (const double value : values) {
     const double position = (value - low) / bin_width;
-    const auto bin = static_cast<std::size_t>(std::clamp(position, 0.0, static_cast<double>(bins - 1)));
+    const auto bin =
+        static_cast<std::size_t>(std::clamp(position, 0.0, static_cast<double>(bins - 1)));
     shares[bin] += 1;
   }
   for (double& share : shares) {
@@ -294,10 +298,11 @@ std::string histogram_chart(const report_row& row, std::size_t bins) {
                               *std::max_element(baseline_shares.begin(), baseline_shares.end()));
   const scale x{low, high, margin_left, width - margin_right};
   const std::vector<double> y_ticks = ticks_for(0, top * 1.05);
-  const scale y{0, y_ticks.empty() ? top * 1.05 : std::max(top * 1.05, y_ticks.back()), height - margin_bottom, margin_top};
+  const scale y{0, y_ticks.empty() ? top * 1.05 : std::max(top * 1.05, y_ticks.back()),
+                height - margin_bottom, margin_top};
   canvas svg(label);
-  draw_axes(svg, x, y, ticks_for(low, high), y_ticks, axis_title(row.name.size() > 40 ? "value" : row.name, unit),
-            "share of samples (%)");
+  draw_axes(svg, x, y, ticks_for(low, high), y_ticks,
+            axis_title(row.name.size() > 40 ? "value" : row.name, unit), "share of samples (%)");
   std::vector<std::pair<std::string, std::string>> legend;
   if (!baseline.empty()) {
     svg.path(histogram_path(baseline_shares, x, y, low, bin_width), "base-fill");
@@ -342,7 +347,8 @@ std::string box_chart(const report_row& row) {
   const double box_width = 300;
   const scale x{0, 2, margin_left, box_width - margin_right};
   canvas svg(label, box_width, height);
-  draw_axes(svg, x, y, {}, y_ticks, "", axis_title(row.statistic == "median" ? "value" : "sample", unit));
+  draw_axes(svg, x, y, {}, y_ticks, "",
+            axis_title(row.statistic == "median" ? "value" : "sample", unit));
   const auto draw = [&](const box_summary& box, double centre, std::string_view name,
                         std::string_view style) {
     svg.text(x.at(centre), height - margin_bottom + 18, name, "t m");
@@ -396,7 +402,8 @@ std::string change_chart(const analysis::comparison& change) {
   }
   double low = -2 * tolerance;
   double high = 2 * tolerance;
-  for (const double value : {change.change, change.change_interval.low, change.change_interval.high}) {
+  for (const double value :
+       {change.change, change.change_interval.low, change.change_interval.high}) {
     if (std::isfinite(value)) {
       low = std::min(low, 100.0 * value);
       high = std::max(high, 100.0 * value);
@@ -433,9 +440,10 @@ std::string change_chart(const analysis::comparison& change) {
   if (std::isfinite(change.change)) {
     svg.circle(x.at(100.0 * change.change), mid, 5, fmt::format("point {}", style));
   }
-  svg.legend({{fmt::format("±{:g} % tolerance", tolerance), "tolerance"},
-              {fmt::format("{:g} % interval", 100.0 * change.change_interval.level), "neutral-swatch"}},
-             chart_width - margin_right);
+  svg.legend(
+      {{fmt::format("±{:g} % tolerance", tolerance), "tolerance"},
+       {fmt::format("{:g} % interval", 100.0 * change.change_interval.level), "neutral-swatch"}},
+      chart_width - margin_right);
   return svg.finish();
 }
 
@@ -483,8 +491,8 @@ std::string trend_chart(const history_trend& trend, std::size_t max_points) {
       sum += values[i];
     }
     const double mean = sum / static_cast<double>(end - begin) / unit.divisor;
-    svg.line(x.at(static_cast<double>(begin)), y.at(mean),
-             x.at(static_cast<double>(end - 1)), y.at(mean), "segment");
+    svg.line(x.at(static_cast<double>(begin)), y.at(mean), x.at(static_cast<double>(end - 1)),
+             y.at(mean), "segment");
   }
   std::string d;
   for (const std::size_t i : kept_indices(values, max_points)) {
@@ -499,7 +507,8 @@ std::string trend_chart(const history_trend& trend, std::size_t max_points) {
   }
   for (const analysis::change_point& change : trend.changes) {
     const double at = x.at(static_cast<double>(change.index) - 0.5);
-    svg.line(at, margin_top + 14, at, height - margin_bottom, change.weak ? "change weak" : "change");
+    svg.line(at, margin_top + 14, at, height - margin_bottom,
+             change.weak ? "change weak" : "change");
     svg.text(at + 3, margin_top + 24,
              fmt::format("{} {}", short_commit(change.commit).substr(0, 8),
                          format_percent(change.magnitude)),
@@ -521,8 +530,9 @@ std::string resource_chart(std::span<const resource_sample> samples, std::size_t
   std::vector<double> rss_mib;
   for (std::size_t i = 1; i < samples.size(); ++i) {
     const double elapsed = static_cast<double>(samples[i].time_ns - samples[i - 1].time_ns);
-    const double used = static_cast<double>(samples[i].cpu_user_ns + samples[i].cpu_system_ns -
-                                            samples[i - 1].cpu_user_ns - samples[i - 1].cpu_system_ns);
+    const double used =
+        static_cast<double>(samples[i].cpu_user_ns + samples[i].cpu_system_ns -
+                            samples[i - 1].cpu_user_ns - samples[i - 1].cpu_system_ns);
     seconds.push_back(static_cast<double>(samples[i].time_ns));
     cpu_percent.push_back(elapsed > 0 ? 100.0 * used / elapsed : 0.0);
     rss_mib.push_back(static_cast<double>(samples[i].rss_bytes) / (1024.0 * 1024.0));
@@ -540,7 +550,8 @@ std::string resource_chart(std::span<const resource_sample> samples, std::size_t
     const auto [smallest, largest] = std::minmax_element(values.begin(), values.end());
     auto [low, high] = padded(std::min(0.0, *smallest), *largest);
     const std::vector<double> y_ticks = ticks_for(low, high * 1.05);
-    const scale y{low, y_ticks.empty() ? high * 1.05 : std::max(high * 1.05, y_ticks.back()), height - margin_bottom, margin_top};
+    const scale y{low, y_ticks.empty() ? high * 1.05 : std::max(high * 1.05, y_ticks.back()),
+                  height - margin_bottom, margin_top};
     auto [first, last] = padded(seconds.front(), seconds.back());
     const scale x{first, last, margin_left, width - margin_right};
     canvas svg(fmt::format("{} over the run", what));
@@ -569,23 +580,12 @@ std::string complexity_chart(const analysis::family_complexity& family) {
     const double log_n = std::log2(n);
     double shape = 1;
     switch (best.shape) {
-      case analysis::complexity_class::constant:
-        break;
-      case analysis::complexity_class::logarithmic:
-        shape = log_n;
-        break;
-      case analysis::complexity_class::linear:
-        shape = n;
-        break;
-      case analysis::complexity_class::linearithmic:
-        shape = n * log_n;
-        break;
-      case analysis::complexity_class::quadratic:
-        shape = n * n;
-        break;
-      case analysis::complexity_class::cubic:
-        shape = n * n * n;
-        break;
+      case analysis::complexity_class::constant: break;
+      case analysis::complexity_class::logarithmic: shape = log_n; break;
+      case analysis::complexity_class::linear: shape = n; break;
+      case analysis::complexity_class::linearithmic: shape = n * log_n; break;
+      case analysis::complexity_class::quadratic: shape = n * n; break;
+      case analysis::complexity_class::cubic: shape = n * n * n; break;
     }
     return best.intercept + best.coefficient * shape;
   };
@@ -614,12 +614,15 @@ std::string complexity_chart(const analysis::family_complexity& family) {
   const scale x{x_low, x_high, margin_left, width - margin_right};
   const std::vector<double> y_ticks = ticks_for(low, high);
   const scale y{low, high, height - margin_bottom, margin_top};
+  // Powers of two, at most about seven of them.
   std::vector<double> x_ticks;
-  for (double tick = std::ceil(x_low); tick <= x_high; tick += std::max(1.0, std::floor((x_high - x_low) / 6))) {
-    x_ticks.push_back(tick);
+  const double stride = std::max(1.0, std::floor((x_high - x_low) / 6));
+  for (int step = 0; std::ceil(x_low) + stride * step <= x_high; ++step) {
+    x_ticks.push_back(std::ceil(x_low) + stride * step);
   }
   canvas svg(label);
-  draw_axes(svg, x, y, {}, y_ticks, fmt::format("{}: size n (log₂ scale), {}", family.family, family.quantity),
+  draw_axes(svg, x, y, {}, y_ticks,
+            fmt::format("{}: size n (log₂ scale), {}", family.family, family.quantity),
             axis_title("mean time", unit));
   for (const double tick : x_ticks) {
     svg.line(x.at(tick), y.pixel_low, x.at(tick), y.pixel_low + 5, "axis");

@@ -24,21 +24,11 @@ std::optional<report_format> parse_report_format(std::string_view name) noexcept
 
 void write_report(std::ostream& out, const report_document& document, report_format format) {
   switch (format) {
-    case report_format::html:
-      write_html(out, document);
-      return;
-    case report_format::markdown:
-      write_markdown(out, document);
-      return;
-    case report_format::junit:
-      write_junit(out, document);
-      return;
-    case report_format::csv:
-      write_csv(out, document);
-      return;
-    case report_format::json:
-      write_json(out, document);
-      return;
+    case report_format::html: write_html(out, document); return;
+    case report_format::markdown: write_markdown(out, document); return;
+    case report_format::junit: write_junit(out, document); return;
+    case report_format::csv: write_csv(out, document); return;
+    case report_format::json: write_json(out, document); return;
   }
 }
 

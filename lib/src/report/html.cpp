@@ -73,22 +73,14 @@ svg text.n{font-size:13px;fill:#6b7280}svg text.cl{font-size:11px;fill:#7c2d12}
 
 std::string_view state_class(row_state state) {
   switch (state) {
-    case row_state::breach_and_regression:
-      return "s-breach-and-regression";
-    case row_state::breach:
-      return "s-breach";
-    case row_state::regression:
-      return "s-regression";
-    case row_state::insufficient:
-      return "s-insufficient";
-    case row_state::inconclusive:
-      return "s-inconclusive";
-    case row_state::pass:
-      return "s-pass";
-    case row_state::improved:
-      return "s-improved";
-    case row_state::reported:
-      break;
+    case row_state::breach_and_regression: return "s-breach-and-regression";
+    case row_state::breach: return "s-breach";
+    case row_state::regression: return "s-regression";
+    case row_state::insufficient: return "s-insufficient";
+    case row_state::inconclusive: return "s-inconclusive";
+    case row_state::pass: return "s-pass";
+    case row_state::improved: return "s-improved";
+    case row_state::reported: break;
   }
   return "s-reported";
 }
@@ -118,7 +110,8 @@ void write_run_table(std::ostream& out, const report_document& document) {
   out << "<h2>Runs</h2>\n<dl class=\"run\"><dt></dt><dd><b>candidate</b></dd><dd>"
       << (with_baseline ? "<b>baseline</b>" : "") << "</dd>\n";
   const auto fact = [&](std::string_view what, const std::string& a, const std::string& b) {
-    out << fmt::format("<dt>{}</dt><dd>{}</dd><dd>{}</dd>\n", what, xml_escaped(a.empty() ? "–" : a),
+    out << fmt::format("<dt>{}</dt><dd>{}</dd><dd>{}</dd>\n", what,
+                       xml_escaped(a.empty() ? "–" : a),
                        with_baseline ? xml_escaped(b.empty() ? "–" : b) : "");
   };
   fact("file", document.candidate_file, document.baseline_file);
@@ -135,32 +128,35 @@ void write_run_table(std::ostream& out, const report_document& document) {
   }
   out << "</dl>\n";
   for (const analysis::comparability_issue& issue : document.issues) {
-    out << fmt::format("<p class=\"lead\">Warning: {} differs between the runs: baseline '{}', "
-                       "candidate '{}'. The change may reflect the machines, not the code.</p>\n",
-                       xml_escaped(issue.what), xml_escaped(issue.baseline),
-                       xml_escaped(issue.candidate));
+    out << fmt::format(
+        "<p class=\"lead\">Warning: {} differs between the runs: baseline '{}', "
+        "candidate '{}'. The change may reflect the machines, not the code.</p>\n",
+        xml_escaped(issue.what), xml_escaped(issue.baseline), xml_escaped(issue.candidate));
   }
 }
 
 void write_kpi_table(std::ostream& out, const report_document& document) {
   const bool with_baseline = !document.baseline_file.empty();
-  out << fmt::format("<h2>{}</h2>\n<table class=\"kpis\"><thead><tr><th>state</th><th>name</th>"
-                     "<th>value</th><th>threshold</th>{}<th>why</th></tr></thead><tbody>\n",
-                     document.spec_file.empty() ? "Metrics" : "KPIs",
-                     with_baseline ? "<th>baseline</th><th>change</th><th>interval</th>" : "");
+  out << fmt::format(
+      "<h2>{}</h2>\n<table class=\"kpis\"><thead><tr><th>state</th><th>name</th>"
+      "<th>value</th><th>threshold</th>{}<th>why</th></tr></thead><tbody>\n",
+      document.spec_file.empty() ? "Metrics" : "KPIs",
+      with_baseline ? "<th>baseline</th><th>change</th><th>interval</th>" : "");
   std::size_t index = 0;
   for (const report_row& row : document.rows) {
-    out << fmt::format("<tr><td>{}</td><td><a href=\"#row-{}\">{}</a></td>"
-                       "<td class=\"num\">{} {}</td><td class=\"num\">{}</td>",
-                       badge(row.state), index++, xml_escaped(row.name), xml_escaped(row.statistic),
-                       xml_escaped(detail::format_amount(row.value, row.unit)),
-                       xml_escaped(detail::threshold_text(row)));
+    out << fmt::format(
+        "<tr><td>{}</td><td><a href=\"#row-{}\">{}</a></td>"
+        "<td class=\"num\">{} {}</td><td class=\"num\">{}</td>",
+        badge(row.state), index++, xml_escaped(row.name), xml_escaped(row.statistic),
+        xml_escaped(detail::format_amount(row.value, row.unit)),
+        xml_escaped(detail::threshold_text(row)));
     if (with_baseline) {
       if (row.change) {
-        out << fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
-                           xml_escaped(detail::format_amount(row.change->baseline.median, row.unit)),
-                           detail::format_percent(row.change->change),
-                           detail::format_interval(row.change->change_interval));
+        out << fmt::format(
+            R"(<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>)",
+            xml_escaped(detail::format_amount(row.change->baseline.median, row.unit)),
+            detail::format_percent(row.change->change),
+            detail::format_interval(row.change->change_interval));
       } else {
         out << "<td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\">–</td>";
       }
@@ -178,17 +174,18 @@ void write_row_sections(std::ostream& out, const report_document& document,
   }
   out << "<h2>Details, worst first</h2>\n";
   if (document.rows.size() > options.max_detailed_rows) {
-    out << fmt::format("<p>The {} worst rows show their distribution, box plots, change and "
-                       "history; the {} after them their distribution only.</p>\n",
-                       options.max_detailed_rows,
-                       document.rows.size() - options.max_detailed_rows);
+    out << fmt::format(
+        "<p>The {} worst rows show their distribution, box plots, change and "
+        "history; the {} after them their distribution only.</p>\n",
+        options.max_detailed_rows, document.rows.size() - options.max_detailed_rows);
   }
   std::size_t index = 0;
   for (const report_row& row : document.rows) {
-    out << fmt::format("<section class=\"row{}\" id=\"row-{}\"><h3>{} {}</h3>"
-                       "<p class=\"why-text\">{}</p><div class=\"charts\">",
-                       is_failure(row.state) ? " failed" : "", index++, badge(row.state),
-                       xml_escaped(row.name), xml_escaped(detail::explanation(row)));
+    out << fmt::format(
+        "<section class=\"row{}\" id=\"row-{}\"><h3>{} {}</h3>"
+        "<p class=\"why-text\">{}</p><div class=\"charts\">",
+        is_failure(row.state) ? " failed" : "", index++, badge(row.state), xml_escaped(row.name),
+        xml_escaped(detail::explanation(row)));
     out << detail::histogram_chart(row, options.histogram_bins);
     if (index > options.max_detailed_rows) {
       out << "</div></section>\n";
@@ -219,11 +216,12 @@ void write_html(std::ostream& out, const report_document& document, const html_o
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>"
       << fmt::format("<title>{} {}</title><style>{}</style></head>\n<body>\n",
                      passed ? "PASS" : "FAIL", xml_escaped(document.title), style_sheet);
-  out << fmt::format("<header class=\"verdict {}\"><div class=\"big\">{}</div><div><h1>{}</h1>"
-                     "<p>{} of {} {}</p></div></header>\n<main>\n",
-                     passed ? "pass" : "fail", passed ? "PASS" : "FAIL", xml_escaped(document.title),
-                     xml_escaped(counts_text(document)), document.rows.size(),
-                     document.spec_file.empty() ? "metrics" : "KPIs");
+  out << fmt::format(
+      "<header class=\"verdict {}\"><div class=\"big\">{}</div><div><h1>{}</h1>"
+      "<p>{} of {} {}</p></div></header>\n<main>\n",
+      passed ? "pass" : "fail", passed ? "PASS" : "FAIL", xml_escaped(document.title),
+      xml_escaped(counts_text(document)), document.rows.size(),
+      document.spec_file.empty() ? "metrics" : "KPIs");
   // The first rows are the worst: the reason for the verdict, in a sentence each.
   std::size_t reasons = 0;
   for (const report_row& row : document.rows) {
@@ -251,14 +249,14 @@ void write_html(std::ostream& out, const report_document& document, const html_o
     }
     out << "</div>\n";
   }
-  out << fmt::format("</main>\n<footer>metron report of {}{} — {} rows; every number is computed "
-                     "from all samples, the charts draw at most {} bins and {} points per series."
-                     "</footer>\n</body></html>\n",
-                     xml_escaped(document.candidate_file),
-                     document.baseline_file.empty()
-                         ? std::string()
-                         : " against " + xml_escaped(document.baseline_file),
-                     document.rows.size(), options.histogram_bins, options.max_trend_points);
+  out << fmt::format(
+      "</main>\n<footer>metron report of {}{} — {} rows; every number is computed "
+      "from all samples, the charts draw at most {} bins and {} points per series."
+      "</footer>\n</body></html>\n",
+      xml_escaped(document.candidate_file),
+      document.baseline_file.empty() ? std::string()
+                                     : " against " + xml_escaped(document.baseline_file),
+      document.rows.size(), options.histogram_bins, options.max_trend_points);
 }
 
 }  // namespace metron::report

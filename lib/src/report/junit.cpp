@@ -70,7 +70,7 @@ void write_junit(std::ostream& out, const report_document& document) {
   write_property(out, "date", run.date);
   out << "    </properties>\n";
   for (const report_row& row : document.rows) {
-    out << fmt::format("    <testcase classname=\"{}\" name=\"{}\">", suite, xml_escaped(row.name));
+    out << fmt::format(R"(    <testcase classname="{}" name="{}">)", suite, xml_escaped(row.name));
     const std::string message = xml_escaped(detail::explanation(row));
     if (is_failure(row.state)) {
       out << fmt::format("\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    ",

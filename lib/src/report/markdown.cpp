@@ -19,19 +19,11 @@ std::string markdown_escaped(std::string_view text) {
   std::string escaped;
   for (const char c : text) {
     switch (c) {
-      case '<':
-        escaped += "&lt;";
-        break;
-      case '>':
-        escaped += "&gt;";
-        break;
-      case '&':
-        escaped += "&amp;";
-        break;
+      case '<': escaped += "&lt;"; break;
+      case '>': escaped += "&gt;"; break;
+      case '&': escaped += "&amp;"; break;
       case '\n':
-      case '\r':
-        escaped += ' ';
-        break;
+      case '\r': escaped += ' '; break;
       case '\\':
       case '`':
       case '*':
@@ -45,8 +37,7 @@ std::string markdown_escaped(std::string_view text) {
         escaped += '\\';
         escaped += c;
         break;
-      default:
-        escaped += c;
+      default: escaped += c;
     }
   }
   return escaped;
@@ -56,17 +47,12 @@ std::string_view icon_of(row_state state) {
   switch (state) {
     case row_state::breach_and_regression:
     case row_state::breach:
-    case row_state::regression:
-      return "❌";
+    case row_state::regression: return "❌";
     case row_state::insufficient:
-    case row_state::inconclusive:
-      return "⚠️";
-    case row_state::improved:
-      return "🟢";
-    case row_state::pass:
-      return "✅";
-    case row_state::reported:
-      break;
+    case row_state::inconclusive: return "⚠️";
+    case row_state::improved: return "🟢";
+    case row_state::pass: return "✅";
+    case row_state::reported: break;
   }
   return "·";
 }
@@ -121,17 +107,17 @@ void write_markdown(std::ostream& out, const report_document& document) {
                         : "| | name | value | threshold | samples | state |\n"
                           "|:-:|:--|--:|--:|--:|:--|\n");
   for (const report_row& row : document.rows) {
-    const std::string state = is_failure(row.state)
-                                  ? fmt::format("**{}**", to_string(row.state))
-                                  : std::string(to_string(row.state));
+    const std::string state = is_failure(row.state) ? fmt::format("**{}**", to_string(row.state))
+                                                    : std::string(to_string(row.state));
     const std::string value =
         fmt::format("{} {}", row.statistic, detail::format_amount(row.value, row.unit));
     if (with_baseline) {
       out << fmt::format(
           "| {} | {} | {} | {} | {} | {} | {} |\n", icon_of(row.state), markdown_escaped(row.name),
           markdown_escaped(value), markdown_escaped(detail::threshold_text(row)),
-          row.change ? markdown_escaped(detail::format_amount(row.change->baseline.median, row.unit))
-                     : "–",
+          row.change
+              ? markdown_escaped(detail::format_amount(row.change->baseline.median, row.unit))
+              : "–",
           row.change ? detail::format_percent(row.change->change) : "–", state);
     } else {
       out << fmt::format("| {} | {} | {} | {} | {} | {} |\n", icon_of(row.state),
@@ -158,12 +144,13 @@ void write_markdown(std::ostream& out, const report_document& document) {
   }
   for (const history_trend& trend : document.history) {
     for (const analysis::change_point& change : trend.changes) {
-      out << fmt::format("- history of {}: {} change at commit `{}`, mean {} → {} ({}), p = {:.3g}\n",
-                         markdown_escaped(trend.metric), change.weak ? "weak" : "strong",
-                         markdown_escaped(detail::short_commit(change.commit)),
-                         markdown_escaped(detail::format_amount(change.mean_before, trend.unit)),
-                         markdown_escaped(detail::format_amount(change.mean_after, trend.unit)),
-                         detail::format_percent(change.magnitude), change.p_value);
+      out << fmt::format(
+          "- history of {}: {} change at commit `{}`, mean {} → {} ({}), p = {:.3g}\n",
+          markdown_escaped(trend.metric), change.weak ? "weak" : "strong",
+          markdown_escaped(detail::short_commit(change.commit)),
+          markdown_escaped(detail::format_amount(change.mean_before, trend.unit)),
+          markdown_escaped(detail::format_amount(change.mean_after, trend.unit)),
+          detail::format_percent(change.magnitude), change.p_value);
     }
   }
   out << "\n</details>\n";

@@ -41,7 +41,8 @@ std::string csv_number(double value) {
 
 void write_samples(std::ostream& out, const report_row& row, std::string_view side,
                    std::span<const double> values) {
-  const std::string prefix = fmt::format("{},{},{},", csv_field(row.name), csv_field(row.unit), side);
+  const std::string prefix =
+      fmt::format("{},{},{},", csv_field(row.name), csv_field(row.unit), side);
   std::size_t index = 0;
   for (const double value : values) {
     out << prefix << index++ << ',' << csv_number(value) << '\n';
@@ -54,15 +55,21 @@ nlohmann::ordered_json number_or_null(double value) {
 
 nlohmann::ordered_json box_json(std::span<const double> values) {
   const detail::box_summary box = detail::box_of(values);
-  return {{"n", box.n},          {"non_finite", box.non_finite},
-          {"min", number_or_null(box.min)},       {"q1", number_or_null(box.q1)},
-          {"median", number_or_null(box.median)}, {"q3", number_or_null(box.q3)},
+  return {{"n", box.n},
+          {"non_finite", box.non_finite},
+          {"min", number_or_null(box.min)},
+          {"q1", number_or_null(box.q1)},
+          {"median", number_or_null(box.median)},
+          {"q3", number_or_null(box.q3)},
           {"max", number_or_null(box.max)}};
 }
 
 nlohmann::ordered_json run_json(const analysis::run_metadata& run) {
-  return {{"host", run.host},     {"cpu", run.cpu},   {"commit", run.commit},
-          {"build", run.build_type}, {"date", run.date}};
+  return {{"host", run.host},
+          {"cpu", run.cpu},
+          {"commit", run.commit},
+          {"build", run.build_type},
+          {"date", run.date}};
 }
 
 nlohmann::ordered_json row_json(const report_row& row) {
@@ -134,7 +141,8 @@ void write_json(std::ostream& out, const report_document& document) {
       {"version", 1},
       {"title", document.title},
       {"spec", document.spec_file},
-      {"candidate", {{"file", document.candidate_file}, {"run", run_json(document.candidate_metadata)}}},
+      {"candidate",
+       {{"file", document.candidate_file}, {"run", run_json(document.candidate_metadata)}}},
       {"baseline", document.baseline_file.empty()
                        ? nlohmann::ordered_json(nullptr)
                        : nlohmann::ordered_json{{"file", document.baseline_file},

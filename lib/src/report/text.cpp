@@ -101,13 +101,13 @@ std::string explanation(const report_row& row) {
     switch (change.result) {
       case analysis::verdict::regressed:
       case analysis::verdict::improved:
-        append(fmt::format(
-            "median {} → {}, {} {} ({} than the ±{:g} % tolerance), p = {:.3g} ({})",
-            format_amount(change.baseline.median, row.unit),
-            format_amount(change.candidate.median, row.unit), format_percent(change.change),
-            format_interval(change.change_interval),
-            change.result == analysis::verdict::regressed ? "worse" : "better",
-            100.0 * change.tolerance, change.p_adjusted, analysis::to_string(change.test)));
+        append(fmt::format("median {} → {}, {} {} ({} than the ±{:g} % tolerance), p = {:.3g} ({})",
+                           format_amount(change.baseline.median, row.unit),
+                           format_amount(change.candidate.median, row.unit),
+                           format_percent(change.change), format_interval(change.change_interval),
+                           change.result == analysis::verdict::regressed ? "worse" : "better",
+                           100.0 * change.tolerance, change.p_adjusted,
+                           analysis::to_string(change.test)));
         break;
       case analysis::verdict::unchanged:
         append(fmt::format("median {} → {}, {} {}: within ±{:g} %",
@@ -117,8 +117,7 @@ std::string explanation(const report_row& row) {
                            100.0 * change.tolerance));
         break;
       case analysis::verdict::inconclusive:
-        append(fmt::format("change {} {} is inconclusive",
-                           format_percent(change.change),
+        append(fmt::format("change {} {} is inconclusive", format_percent(change.change),
                            format_interval(change.change_interval)));
         break;
     }
@@ -138,30 +137,18 @@ std::string explanation(const report_row& row) {
   return text;
 }
 
-std::string short_commit(std::string_view commit) {
-  return std::string(commit.substr(0, 12));
-}
+std::string short_commit(std::string_view commit) { return std::string(commit.substr(0, 12)); }
 
 std::string xml_escaped(std::string_view text) {
   std::string escaped;
   escaped.reserve(text.size());
   for (const char c : text) {
     switch (c) {
-      case '&':
-        escaped += "&amp;";
-        break;
-      case '<':
-        escaped += "&lt;";
-        break;
-      case '>':
-        escaped += "&gt;";
-        break;
-      case '"':
-        escaped += "&quot;";
-        break;
-      case '\'':
-        escaped += "&#39;";
-        break;
+      case '&': escaped += "&amp;"; break;
+      case '<': escaped += "&lt;"; break;
+      case '>': escaped += "&gt;"; break;
+      case '"': escaped += "&quot;"; break;
+      case '\'': escaped += "&#39;"; break;
       default:
         // XML 1.0 allows no control characters but tab, line feed and carriage return.
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') {
