@@ -174,6 +174,35 @@ kpis:
   CHECK(row["candidate"]["n"] == 0);
 }
 
+TEST_CASE("report: a family with a size of 0 is reported without a complexity fit",
+          "[integration][report]") {
+  const workspace space;
+  json bench = json::parse(read_text(space.directory.file("candidate.json")));
+  json& rows = bench["benchmarks"];
+  const json first = rows[0];
+  rows = json::array();
+  for (const char* name : {"BM_f/0", "BM_f/8", "BM_f/64"}) {
+    json row = first;
+    row["name"] = name;
+    row["run_name"] = name;
+    row["repetitions"] = 1;
+    rows.push_back(row);
+  }
+  write_text(space.directory.file("sizes.json"), bench.dump());
+  const process_result result =
+      run_metron({"report", "sizes.json", "-o", "-", "--format", "html"}, space.directory);
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.find("BM_f/64") != std::string::npos);
+  CHECK(result.out.find("<h2>Complexity</h2>") == std::string::npos);
+  rows.erase(rows.begin());
+  write_text(space.directory.file("sizes.json"), bench.dump());
+  const process_result fitted =
+      run_metron({"report", "sizes.json", "-o", "-", "--format", "html"}, space.directory);
+  CHECK(fitted.exit_code == 0);
+  CHECK(fitted.out.find("<h2>Complexity</h2>") != std::string::npos);
+}
+
 TEST_CASE("report: an infinite value in the input is bad input, naming the file",
           "[integration][report]") {
   const workspace space;

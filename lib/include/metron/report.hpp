@@ -108,7 +108,8 @@ struct report_request {
 /// Reads the inputs and assembles the report: KPIs (evaluate_kpis()) or metric medians, the
 /// comparison with the baseline (compare_kpis() or compare_runs()), each row's series and change
 /// points from the history, the candidate capture's resource samples, and complexity fits of
-/// parameterised Google Benchmark families. Any thread; costs what those calls cost.
+/// parameterised Google Benchmark families (left out when a family has a size below 1, which no
+/// curve fits). Any thread; costs what those calls cost.
 /// @throws input_error naming the file and place for anything unreadable, as those calls do;
 ///         resource_error when a file or the store cannot be read.
 [[nodiscard]] report_document build_report(const report_request& request);

@@ -263,7 +263,13 @@ report_document build_report(const report_request& request) {
     (void)read_capture(request.candidate, collector);
     document.resources = std::move(collector.resources);
   }
-  document.complexity = analysis::fit_families(candidate.data);
+  try {
+    document.complexity = analysis::fit_families(candidate.data);
+  } catch (const input_error&) {
+    // A family with a size below 1 (BM_f/0) has no complexity curve; the rest of the report
+    // stands without the fits.
+    document.complexity.clear();
+  }
   return document;
 }
 
