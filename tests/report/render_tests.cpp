@@ -54,7 +54,7 @@ std::string rendered(Writer writer, const report_document& document) {
   return out.str();
 }
 
-TEST_CASE("states: the worst of the KPI verdict and the comparison", "[report]") {
+TEST_CASE("report rendering: the worst of the KPI verdict and the comparison", "[report]") {
   metron::analysis::comparison change;
   change.result = metron::analysis::verdict::regressed;
   CHECK(metron::report::state_of(kpi_status::breach, change) == row_state::breach_and_regression);
@@ -67,7 +67,7 @@ TEST_CASE("states: the worst of the KPI verdict and the comparison", "[report]")
   CHECK_FALSE(metron::report::is_failure(row_state::inconclusive));
 }
 
-TEST_CASE("CSV: quoted names, R's spellings of infinities", "[report]") {
+TEST_CASE("report rendering: CSV: quoted names, R's spellings of infinities", "[report]") {
   const std::string csv = rendered(metron::report::write_csv, awkward_document());
   CHECK(csv ==
         "metric,unit,side,sample,value\n"
@@ -77,7 +77,7 @@ TEST_CASE("CSV: quoted names, R's spellings of infinities", "[report]") {
         "\"a<b>&\"\"c\"\"'|*_`,x\",ns,candidate,3,2\n");
 }
 
-TEST_CASE("JSON: infinities and NaN are null, names are kept", "[report]") {
+TEST_CASE("report rendering: JSON: infinities and NaN are null, names are kept", "[report]") {
   const std::string text = rendered(metron::report::write_json, awkward_document());
   REQUIRE(nlohmann::json::accept(text));
   const nlohmann::json document = nlohmann::json::parse(text);
@@ -90,7 +90,8 @@ TEST_CASE("JSON: infinities and NaN are null, names are kept", "[report]") {
   CHECK(document["rows"][1]["state"] == "insufficient");
 }
 
-TEST_CASE("JUnit: escaped names, a failure saying why, a skipped empty KPI", "[report]") {
+TEST_CASE("report rendering: JUnit: escaped names, a failure saying why, a skipped empty KPI",
+          "[report]") {
   const std::string xml = rendered(metron::report::write_junit, awkward_document());
   CHECK(xml.find("name=\"a&lt;b&gt;&amp;&quot;c&quot;&#39;|*_`,x\"") != std::string::npos);
   CHECK(xml.find("<i>") == std::string::npos);
@@ -101,7 +102,7 @@ TEST_CASE("JUnit: escaped names, a failure saying why, a skipped empty KPI", "[r
   CHECK(xml.find("tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"1\"") != std::string::npos);
 }
 
-TEST_CASE("Markdown: markup is inert, the verdict comes first", "[report]") {
+TEST_CASE("report rendering: Markdown: markup is inert, the verdict comes first", "[report]") {
   const std::string markdown = rendered(metron::report::write_markdown, awkward_document());
   CHECK(markdown.rfind("## ❌ suite &lt;i&gt;&amp;: FAIL\n", 0) == 0);
   CHECK(markdown.find("a&lt;b&gt;&amp;\"c\"'\\|\\*\\_\\`,x") != std::string::npos);
@@ -119,7 +120,8 @@ std::size_t occurrences(const std::string& text, const std::string& what) {
   return count;
 }
 
-TEST_CASE("HTML: escaped names, empty and infinite samples drawn without failing", "[report]") {
+TEST_CASE("report rendering: HTML: escaped names, empty and infinite samples drawn without failing",
+          "[report]") {
   const std::string html =
       rendered([](std::ostream& out,
                   const report_document& document) { metron::report::write_html(out, document); },
@@ -135,7 +137,8 @@ TEST_CASE("HTML: escaped names, empty and infinite samples drawn without failing
   CHECK(html.find("<title>FAIL suite &lt;i&gt;&amp;</title>") != std::string::npos);
 }
 
-TEST_CASE("HTML: rows beyond max_detailed_rows show their distribution only", "[report]") {
+TEST_CASE("report rendering: HTML: rows beyond max_detailed_rows show their distribution only",
+          "[report]") {
   report_document document = awkward_document();
   document.rows.push_back(document.rows.front());
   metron::report::html_options options;
@@ -151,7 +154,7 @@ TEST_CASE("HTML: rows beyond max_detailed_rows show their distribution only", "[
   CHECK(occurrences(first.str(), "<title>Box plots of") == 1);
 }
 
-TEST_CASE("formats by name", "[report]") {
+TEST_CASE("report rendering: formats by name", "[report]") {
   CHECK(metron::report::parse_report_format("md") == metron::report::report_format::markdown);
   CHECK(metron::report::parse_report_format("junit") == metron::report::report_format::junit);
   CHECK_FALSE(metron::report::parse_report_format("pdf").has_value());
