@@ -45,6 +45,8 @@ command register_ab(CLI::App& app);
 command register_kpi(CLI::App& app);
 /// `metron compare`: a candidate against a baseline, per metric or KPI, as a CI gate.
 command register_compare(CLI::App& app);
+/// `metron report`: KPIs, changes and history as HTML, Markdown, JUnit XML, CSV or JSON.
+command register_report(CLI::App& app);
 /// `metron serve`: a capture's aggregates over HTTP (Prometheus, JSON, dashboard).
 command register_serve(CLI::App& app);
 

@@ -25,6 +25,7 @@ constexpr metron::tool::command_registrar registrars[] = {
     metron::tool::register_postmortem,
     metron::tool::register_kpi,
     metron::tool::register_compare,
+    metron::tool::register_report,
     metron::tool::register_history,
     metron::tool::register_ab,
     metron::tool::register_serve,
@@ -38,6 +39,7 @@ constexpr std::string_view top_level_footer = R"(Examples:
   metron postmortem logs/
   metron kpi --spec specs/quickstart.yaml run.mtr
   metron compare --baseline base1.json base2.json --candidate head1.json head2.json
+  metron report --spec specs/probe-bench.yaml head.json --baseline base.json -o report.md
 
 Exit codes:
   0  success
