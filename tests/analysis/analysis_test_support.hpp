@@ -1,6 +1,8 @@
 // Helpers shared by the analysis tests: fixture files, scratch files, tolerances.
 #pragma once
 
+#include "support/scratch_dir.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -32,39 +34,6 @@ inline std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
-
-/// A fresh directory under the system's temporary directory, removed with everything in it.
-class scratch_dir {
- public:
-  scratch_dir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "metron-analysis-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("cannot create a scratch directory");
-    }
-    path_ = pattern;
-  }
-  ~scratch_dir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  scratch_dir(const scratch_dir&) = delete;
-  scratch_dir& operator=(const scratch_dir&) = delete;
-
-  /// The path of `name` inside the directory.
-  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-  /// Writes `text` to `name` inside the directory and returns its path.
-  std::string write(const std::string& name, const std::string& text) const {
-    const std::string path = file(name);
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    return path;
-  }
-
- private:
-  std::filesystem::path path_;
-};
 
 /// Whether `actual` is within `relative` of `expected` (or both are NaN).
 inline bool close(double actual, double expected, double relative) {

@@ -1,6 +1,8 @@
 // Helpers shared by the capture tests: scratch directories, file bytes, a sample capture.
 #pragma once
 
+#include "support/scratch_dir.hpp"
+
 #include <metron/capture.hpp>
 
 #include <bit>
@@ -14,31 +16,6 @@
 #include <vector>
 
 namespace metron::test {
-
-/// A fresh directory under the system's temporary directory, removed with everything in it.
-class scratch_dir {
- public:
-  scratch_dir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "metron-capture-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("cannot create a scratch directory");
-    }
-    path_ = pattern;
-  }
-  ~scratch_dir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  scratch_dir(const scratch_dir&) = delete;
-  scratch_dir& operator=(const scratch_dir&) = delete;
-
-  /// The path of `name` inside the directory.
-  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 /// The whole content of a file.
 inline std::vector<std::uint8_t> read_bytes(const std::string& path) {
