@@ -19,10 +19,13 @@ struct block_applied {
   std::chrono::microseconds elapsed{0};
 };
 
-/// Rendered with fewer fields at minimal verbosity, for busy namespaces.
-nlohmann::json to_object(const block_applied& event, metron::verbosity level) {
-  if (level == metron::verbosity::minimal) return {{"height", event.height}};
-  return {{"height", event.height}, {"hash", event.hash}, {"elapsed_us", event.elapsed.count()}};
+/// Many of these are logged, so the type declares to_fields: the logging thread writes the fields
+/// straight into the line. Fewer fields at minimal verbosity, for busy namespaces.
+void to_fields(const block_applied& event, metron::verbosity level, metron::field_writer& out) {
+  out.field("height", event.height);
+  if (level == metron::verbosity::minimal) return;
+  out.field("hash", event.hash);
+  out.field("elapsed_us", event.elapsed.count());
 }
 
 /// A transaction entering the mempool; the sender is confidential.

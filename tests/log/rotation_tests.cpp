@@ -88,6 +88,46 @@ TEST_CASE("size rotation spreads N lines over K files, each line exactly once", 
   CHECK(std::filesystem::read_symlink(path) == files.back().filename());
 }
 
+TEST_CASE("lines with rendered payloads rotate like the others, each exactly once", "[log]") {
+  const metron::test::scratch_folder folder;
+  const auto path = folder.path() / "node.json";
+  const manual_clock clock;
+  std::string one_line;
+  metron::append_json_line(one_line, numbered(1000));
+  const auto line_bytes = one_line.size() + 1;
+  constexpr int lines = 5000;
+  constexpr int lines_per_file = 700;  // 700 lines are beyond the sink's write buffer
+  {
+    auto sink = metron::make_file_sink(path, metron::sink_format::json,
+                                       {lines_per_file * line_bytes, 0s, 0}, clock.function());
+    REQUIRE(sink->takes_rendered_payload());
+    for (int i = 1000; i < 1000 + lines; ++i) {
+      if (i % 2 == 0) {
+        sink->write(numbered(i));
+      } else {
+        auto head = numbered(i);
+        head.payload = nlohmann::json::object();
+        sink->write_rendered(head, R"({"line":)" + std::to_string(i) + "}");
+      }
+      if (i % 1000 == 0) sink->flush();
+    }
+    sink->flush();
+  }
+  const auto files = rotated(folder.path());
+  CHECK(files.size() == (lines + lines_per_file - 1) / lines_per_file);
+  const auto seen = numbers_in(files);
+  CHECK(seen.size() == lines);
+  CHECK(std::all_of(seen.begin(), seen.end(), [](const auto& entry) { return entry.second == 1; }));
+  // In order within and across files.
+  int expected = 1000;
+  for (const auto& file : files) {
+    CHECK(std::filesystem::file_size(file) <= lines_per_file * line_bytes);
+    for (const auto& line : metron::test::read_lines(file)) {
+      CHECK(nlohmann::json::parse(line)["payload"]["line"].get<int>() == expected++);
+    }
+  }
+}
+
 TEST_CASE("the keep count removes the oldest files and the link follows the newest", "[log]") {
   const metron::test::scratch_folder folder;
   const auto path = folder.path() / "node.json";

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace metron {
 
@@ -24,14 +25,34 @@ class log_sink {
   /// Pushes buffered records out; called whenever the logging thread runs out of work and at
   /// shutdown.
   virtual void flush() = 0;
+
+  /// Whether the sink takes records whose payload comes already rendered as JSON text, through
+  /// write_rendered(). Sinks that only serialise records (the built-in stream and file sinks) say
+  /// yes, and the logging thread then renders values that declare `to_fields` straight to text.
+  /// The default says no: write() always receives the payload as a JSON value.
+  [[nodiscard]] virtual bool takes_rendered_payload() const noexcept { return false; }
+
+  /// Takes one record whose payload is `payload_json`, the text of a JSON object;
+  /// `record.payload` is left empty. Called only when takes_rendered_payload() says yes. The
+  /// default parses the text and calls write().
+  virtual void write_rendered(const log_object& record, std::string_view payload_json);
 };
 
 /// Appends `record` as one line of JSON (specs/log-record.schema.json) without the newline.
 void append_json_line(std::string& out, const log_object& record);
 
+/// Like append_json_line(), with the payload given as `payload_json`, the text of a JSON object,
+/// instead of `record.payload`.
+void append_json_line(std::string& out, const log_object& record, std::string_view payload_json);
+
 /// Appends `record` as one human-readable line without the newline: time, severity, namespace,
 /// thread and payload; with `colour`, the severity is coloured with ANSI escapes.
 void append_text_line(std::string& out, const log_object& record, bool colour);
+
+/// Like append_text_line(), with the payload given as `payload_json`, the text of a JSON object,
+/// instead of `record.payload`.
+void append_text_line(std::string& out, const log_object& record, std::string_view payload_json,
+                      bool colour);
 
 /// A sink writing lines to `stream` (stdout or stderr; not closed). Colours the severity when
 /// `format` is text and the stream is a terminal.

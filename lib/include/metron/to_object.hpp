@@ -1,4 +1,5 @@
-// The to_object customisation point: how a traced value becomes JSON, at a chosen verbosity.
+// The to_object and to_fields customisation points: how a traced value becomes JSON, at a chosen
+// verbosity.
 #pragma once
 
 #include <metron/log_object.hpp>
@@ -8,6 +9,7 @@
 #include <array>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <forward_list>
 #include <iterator>
@@ -26,6 +28,8 @@
 #include <vector>
 
 namespace metron {
+
+class field_writer;
 
 namespace detail {
 
@@ -54,14 +58,29 @@ nlohmann::json call_user_to_object(const T& value, verbosity level) {
   return to_object(value, level);
 }
 
+// Likewise for metron's to_fields, which does not exist: the user's overload is the only one.
+void to_fields() = delete;
+
+template <class T>
+concept has_user_to_fields = requires(const T& value, verbosity level, field_writer& out) {
+  to_fields(value, level, out);
+};
+
+template <class T>
+void call_user_to_fields(const T& value, verbosity level, field_writer& out) {
+  to_fields(value, level, out);
+}
+
 }  // namespace detail::adl
 
-/// A type `to_object` can render: one with a `to_object(const T&, metron::verbosity)` that
-/// argument-dependent lookup finds, or one metron renders itself (arithmetic types, strings,
+/// A type `to_object` can render: one with a `to_object(const T&, metron::verbosity)` or a
+/// `to_fields(const T&, metron::verbosity, metron::field_writer&)` that argument-dependent lookup
+/// finds, or one metron renders itself (arithmetic types, strings,
 /// `std::chrono::duration`, `std::optional`, `std::variant`, `std::pair`, `std::tuple`, the
 /// standard sequence, set and map containers of loggable elements, and `nlohmann::json`).
 template <class T>
 concept loggable = detail::adl::has_user_to_object<std::remove_cvref_t<T>> ||
+                   detail::adl::has_user_to_fields<std::remove_cvref_t<T>> ||
                    detail::builtin_object<std::remove_cvref_t<T>>::available;
 
 namespace detail {
@@ -69,17 +88,25 @@ namespace detail {
 template <class T>
 inline constexpr bool always_false = false;
 
+// The JSON object of the fields a type's to_fields writes; defined with field_writer below.
+template <class T>
+nlohmann::json object_of_fields(const T& value, verbosity level);
+
 struct to_object_fn {
   template <class T>
   nlohmann::json operator()(const T& value, verbosity level = verbosity::normal) const {
     if constexpr (adl::has_user_to_object<T>) {
       return adl::call_user_to_object(value, level);
+    } else if constexpr (adl::has_user_to_fields<T>) {
+      return object_of_fields(value, level);
     } else if constexpr (builtin_object<T>::available) {
       return builtin_object<T>::render(value, level);
     } else {
       static_assert(always_false<T>,
                     "metron::to_object: this type has no to_object; declare "
-                    "`nlohmann::json to_object(const T&, metron::verbosity)` in T's namespace "
+                    "`nlohmann::json to_object(const T&, metron::verbosity)` or "
+                    "`void to_fields(const T&, metron::verbosity, metron::field_writer&)` in T's "
+                    "namespace "
                     "(the note 'In instantiation of ... [with T = ...]' names T)");
       return {};
     }
@@ -89,7 +116,8 @@ struct to_object_fn {
 }  // namespace detail
 
 /// Renders `value` as JSON at verbosity `level`: the user's `to_object(const T&, verbosity)`
-/// found by argument-dependent lookup, else metron's built-in rendering. A type with neither does
+/// found by argument-dependent lookup, else the object of the fields the user's `to_fields`
+/// writes (see field_writer), else metron's built-in rendering. A type with neither does
 /// not compile, and the error says so. Runs on the calling thread; costs what the rendering
 /// costs (it allocates); throws what the user's overload throws.
 ///
@@ -125,6 +153,129 @@ nlohmann::json to_payload(const T& value, verbosity level = verbosity::normal) {
 }
 
 namespace detail {
+
+template <class T>
+inline constexpr bool is_duration = false;
+template <class Rep, class Period>
+inline constexpr bool is_duration<std::chrono::duration<Rep, Period>> = true;
+
+}  // namespace detail
+
+/// Receives the fields of a value, in order, from the value's `to_fields`. A type whose records
+/// are many (a ledger's "block applied", a mempool's "transaction added") declares `to_fields`
+/// instead of `to_object`: the logging thread then writes its fields straight into the line it
+/// renders, with no JSON value built in between — several times cheaper per record. Everywhere
+/// else (`to_object`, tracers, sinks defined in code) the fields make a JSON object.
+///
+///     namespace ledger {
+///     struct block_applied {
+///       std::uint64_t height;
+///       std::string hash;
+///       std::chrono::microseconds took;
+///     };
+///     void to_fields(const block_applied& b, metron::verbosity level,
+///                    metron::field_writer& out) {
+///       out.field("height", b.height);
+///       out.field("hash", b.hash);
+///       if (level != metron::verbosity::minimal) out.field("took", b.took);
+///     }
+///     }  // namespace ledger
+///
+/// A type should declare one of the two; when it declares both, `to_object` is used everywhere.
+class field_writer {
+ public:
+  field_writer(const field_writer&) = delete;
+  field_writer& operator=(const field_writer&) = delete;
+
+  /// Writes the field `key` (unique within the value; a repeated key is written twice to a log
+  /// line, and the later one wins in a JSON object) with `value` rendered as `to_object` renders
+  /// it: numbers, booleans, strings and durations (nanoseconds) directly, any other loggable
+  /// type through its `to_object`.
+  template <loggable T>
+  void field(std::string_view key, const T& value) {
+    using type = std::remove_cvref_t<T>;
+    if constexpr (std::is_same_v<type, bool>) {
+      put_bool(key, value);
+    } else if constexpr (std::is_same_v<type, char>) {
+      put_string(key, std::string_view(&value, 1));
+    } else if constexpr (std::is_integral_v<type> && std::is_signed_v<type>) {
+      put_signed(key, static_cast<std::int64_t>(value));
+    } else if constexpr (std::is_integral_v<type>) {
+      put_unsigned(key, static_cast<std::uint64_t>(value));
+    } else if constexpr (std::is_floating_point_v<type>) {
+      put_real(key, static_cast<double>(value));
+    } else if constexpr (std::is_convertible_v<const type&, std::string_view>) {
+      put_string(key, std::string_view(value));
+    } else if constexpr (detail::is_duration<type>) {
+      if constexpr (std::is_floating_point_v<typename type::rep>) {
+        put_real(key, std::chrono::duration<double, std::nano>(value).count());
+      } else {
+        put_signed(key, std::chrono::duration_cast<std::chrono::nanoseconds>(value).count());
+      }
+    } else {
+      put_json(key, to_object(value, level_));
+    }
+  }
+
+  /// The verbosity the value is being rendered at.
+  [[nodiscard]] verbosity level() const noexcept { return level_; }
+
+ protected:
+  /// A writer for a value rendered at `level`.
+  explicit field_writer(verbosity level) noexcept : level_(level) {}
+  ~field_writer() = default;
+
+  /// Writes a boolean field.
+  virtual void put_bool(std::string_view key, bool value) = 0;
+  /// Writes a signed integer field.
+  virtual void put_signed(std::string_view key, std::int64_t value) = 0;
+  /// Writes an unsigned integer field.
+  virtual void put_unsigned(std::string_view key, std::uint64_t value) = 0;
+  /// Writes a floating-point field (NaN and infinities become null).
+  virtual void put_real(std::string_view key, double value) = 0;
+  /// Writes a string field.
+  virtual void put_string(std::string_view key, std::string_view value) = 0;
+  /// Writes a field of any other JSON value.
+  virtual void put_json(std::string_view key, const nlohmann::json& value) = 0;
+
+ private:
+  verbosity level_;
+};
+
+namespace detail {
+
+// Collects fields into a JSON object, for to_object of a type that declares only to_fields.
+class object_field_writer final : public field_writer {
+ public:
+  object_field_writer(nlohmann::json& object, verbosity level) noexcept
+      : field_writer(level), object_(object) {}
+
+ private:
+  void put_bool(std::string_view key, bool value) override { object_[std::string(key)] = value; }
+  void put_signed(std::string_view key, std::int64_t value) override {
+    object_[std::string(key)] = value;
+  }
+  void put_unsigned(std::string_view key, std::uint64_t value) override {
+    object_[std::string(key)] = value;
+  }
+  void put_real(std::string_view key, double value) override { object_[std::string(key)] = value; }
+  void put_string(std::string_view key, std::string_view value) override {
+    object_[std::string(key)] = std::string(value);
+  }
+  void put_json(std::string_view key, const nlohmann::json& value) override {
+    object_[std::string(key)] = value;
+  }
+
+  nlohmann::json& object_;
+};
+
+template <class T>
+nlohmann::json object_of_fields(const T& value, verbosity level) {
+  nlohmann::json object(nlohmann::json::value_t::object);
+  object_field_writer out(object, level);
+  adl::call_user_to_fields(value, level, out);
+  return object;
+}
 
 template <class T>
 concept string_like = std::is_convertible_v<const T&, std::string_view>;

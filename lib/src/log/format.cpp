@@ -1,4 +1,6 @@
 // Renders a log record as a JSON line or a text line, without nlohmann's allocations around it.
+#include "format.hpp"
+
 #include <metron/log_sink.hpp>
 
 #include <array>
@@ -39,6 +41,16 @@ std::size_t utf8_sequence(std::string_view text, std::size_t at) {
   return overlong || surrogate || code > 0x10ffff ? 0 : length;
 }
 
+// The bytes a JSON string cannot hold as they are: control characters, the quote, the backslash,
+// and every byte of a multi-byte sequence, which is checked for valid UTF-8.
+constexpr std::array<bool, 256> needs_care = [] {
+  std::array<bool, 256> table{};
+  for (std::size_t code = 0; code < table.size(); ++code) {
+    table[code] = code < 0x20 || code >= 0x80 || code == '"' || code == '\\';
+  }
+  return table;
+}();
+
 // A JSON string; bytes that are not valid UTF-8 become U+FFFD, so every line stays valid JSON.
 void append_escaped(std::string& out, std::string_view text) {
   out += '"';
@@ -46,11 +58,7 @@ void append_escaped(std::string& out, std::string_view text) {
   while (at < text.size()) {
     // Most text needs no escaping: copy runs of plain ASCII at once.
     std::size_t plain = at;
-    while (plain < text.size()) {
-      const auto code = static_cast<unsigned char>(text[plain]);
-      if (code < 0x20 || code >= 0x80 || code == '"' || code == '\\') break;
-      ++plain;
-    }
+    while (plain < text.size() && !needs_care[static_cast<unsigned char>(text[plain])]) ++plain;
     out.append(text.substr(at, plain - at));
     at = plain;
     if (at == text.size()) break;
@@ -186,9 +194,8 @@ std::string_view colour_of(severity level) {
   }
 }
 
-}  // namespace
-
-void append_json_line(std::string& out, const log_object& record) {
+// Everything of a JSON line before the payload: `{"timestamp":…,"privacy":"…","payload":`.
+void append_json_head(std::string& out, const log_object& record) {
   out += R"({"timestamp":")";
   append_timestamp(out, record.timestamp_us);
   out += R"(","host":)";
@@ -202,17 +209,10 @@ void append_json_line(std::string& out, const log_object& record) {
   out += R"(","privacy":")";
   out += to_string(record.audience);
   out += R"(","payload":)";
-  if (record.payload.is_object()) {
-    append_json_value(out, record.payload);
-  } else {
-    out += "{\"value\":";
-    append_json_value(out, record.payload);
-    out += '}';
-  }
-  out += '}';
 }
 
-void append_text_line(std::string& out, const log_object& record, bool colour) {
+// Everything of a text line before the payload: time, severity, namespace, thread.
+void append_text_head(std::string& out, const log_object& record, bool colour) {
   append_timestamp(out, record.timestamp_us);
   out += ' ';
   if (colour) out += colour_of(record.level);
@@ -225,7 +225,98 @@ void append_text_line(std::string& out, const log_object& record, bool colour) {
   append_number(out, record.thread);
   out += "] ";
   if (record.audience == privacy::confidential) out += "(confidential) ";
+}
+
+// Writes fields as the members of a JSON object's text, straight into a line.
+class text_field_writer final : public field_writer {
+ public:
+  text_field_writer(std::string& out, verbosity level) noexcept : field_writer(level), out_(out) {}
+  text_field_writer(const text_field_writer&) = delete;
+  text_field_writer& operator=(const text_field_writer&) = delete;
+  ~text_field_writer() = default;
+
+ private:
+  void key(std::string_view name) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    append_escaped(out_, name);
+    out_ += ':';
+  }
+  void put_bool(std::string_view name, bool value) override {
+    key(name);
+    out_ += value ? "true" : "false";
+  }
+  void put_signed(std::string_view name, std::int64_t value) override {
+    key(name);
+    append_number(out_, value);
+  }
+  void put_unsigned(std::string_view name, std::uint64_t value) override {
+    key(name);
+    append_number(out_, value);
+  }
+  void put_real(std::string_view name, double value) override {
+    key(name);
+    append_real(out_, value);
+  }
+  void put_string(std::string_view name, std::string_view value) override {
+    key(name);
+    append_escaped(out_, value);
+  }
+  void put_json(std::string_view name, const nlohmann::json& value) override {
+    key(name);
+    append_json_value(out_, value);
+  }
+
+  std::string& out_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+namespace detail {
+
+void append_fields(std::string& out, const log_value_ops& ops, const void* value, verbosity level) {
+  out += '{';
+  text_field_writer writer(out, level);
+  ops.write_fields(value, level, writer);
+  out += '}';
+}
+
+}  // namespace detail
+
+void log_sink::write_rendered(const log_object& record, std::string_view payload_json) {
+  log_object parsed = record;
+  parsed.payload = nlohmann::json::parse(payload_json);
+  write(parsed);
+}
+
+void append_json_line(std::string& out, const log_object& record) {
+  append_json_head(out, record);
+  if (record.payload.is_object()) {
+    append_json_value(out, record.payload);
+  } else {
+    out += "{\"value\":";
+    append_json_value(out, record.payload);
+    out += '}';
+  }
+  out += '}';
+}
+
+void append_json_line(std::string& out, const log_object& record, std::string_view payload_json) {
+  append_json_head(out, record);
+  out += payload_json;
+  out += '}';
+}
+
+void append_text_line(std::string& out, const log_object& record, bool colour) {
+  append_text_head(out, record, colour);
   append_json_value(out, record.payload);
+}
+
+void append_text_line(std::string& out, const log_object& record, std::string_view payload_json,
+                      bool colour) {
+  append_text_head(out, record, colour);
+  out += payload_json;
 }
 
 }  // namespace metron

@@ -1,4 +1,5 @@
 // The logging thread: drains every thread's queue, renders values, routes records to sinks.
+#include "format.hpp"
 #include "registry.hpp"
 
 #include <metron/error.hpp>
@@ -145,6 +146,9 @@ class runtime {
     subtrace sub;
     std::optional<std::vector<std::string>> observables;
     verbosity detail = verbosity::normal;
+    // Whether a value that declares to_fields may be rendered straight to text here: every sink
+    // takes rendered payloads, and no setting needs to look inside the payload.
+    bool renders_text = false;
   };
 
   std::vector<sink_entry> build_sinks(const log_config& config, const std::vector<sink_entry>& old,
@@ -215,6 +219,11 @@ class runtime {
         if (sinks_[i].name == sink_name) made.sinks.push_back(i);
       }
     }
+    made.renders_text =
+        made.sub.mode != subtrace_mode::drop_opening && made.sub.mode != subtrace_mode::tee &&
+        !made.observables && std::all_of(made.sinks.begin(), made.sinks.end(), [&](auto index) {
+          return sinks_[index].disabled || sinks_[index].sink->takes_rendered_payload();
+        });
     return routes_.emplace(name, std::move(made)).first->second;
   }
 
@@ -303,13 +312,27 @@ class runtime {
       record_.thread = slot.thread != 0 ? slot.thread : queue_thread;
       record_.level = slot.level;
       record_.audience = slot.audience;
-      try {
-        record_.host = host_;
-        record_.name_space = slot.space->name;
-        record_.payload = slot.ops->render(static_cast<const void*>(slot.value), path.detail);
-      } catch (const std::exception& problem) {
-        record_.level = severity::error;
-        record_.payload = {{"message", std::string("to_object failed: ") + problem.what()}};
+      record_.host = host_;
+      record_.name_space = slot.space->name;
+      const void* value = static_cast<const void*>(slot.value);
+      if (slot.ops->write_fields != nullptr && path.renders_text) {
+        payload_text_.clear();
+        if (!record_.payload.empty()) record_.payload = nlohmann::json::object();
+        try {
+          detail::append_fields(payload_text_, *slot.ops, value, path.detail);
+          write_all(record_, path, &payload_text_);
+          return;
+        } catch (const std::exception& problem) {
+          record_.level = severity::error;
+          record_.payload = {{"message", std::string("to_fields failed: ") + problem.what()}};
+        }
+      } else {
+        try {
+          record_.payload = slot.ops->render(value, path.detail);
+        } catch (const std::exception& problem) {
+          record_.level = severity::error;
+          record_.payload = {{"message", std::string("to_object failed: ") + problem.what()}};
+        }
       }
       deliver(record_, path, true);
     } catch (...) {
@@ -334,15 +357,7 @@ class runtime {
         return;
       }
     }
-    if (path.sub.mode == subtrace_mode::set_severity) record.level = path.sub.level;
-    bool written = false;
-    for (const auto index : path.sinks) {
-      written = write_to(index, record) || written;
-    }
-    if (written) {
-      // Relaxed: a statistic.
-      total_written.fetch_add(1, std::memory_order_relaxed);
-    }
+    write_all(record, path, nullptr);
     if (tee && path.sub.mode == subtrace_mode::tee) {
       try {
         log_object copy = record;
@@ -355,7 +370,22 @@ class runtime {
     }
   }
 
-  bool write_to(std::size_t index, const log_object& record) noexcept {
+  // Hands `record` to every sink of `path`; with `rendered`, as that payload text.
+  void write_all(log_object& record, const route& path, const std::string* rendered) {
+    if (path.sub.mode == subtrace_mode::set_severity) record.level = path.sub.level;
+    bool written = false;
+    for (const auto index : path.sinks) {
+      written = write_to(index, record, rendered) || written;
+    }
+    if (written) {
+      // Relaxed: a statistic.
+      total_written.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
+  // Hands `record` to a sink when its limits let it through; with `rendered`, as that payload
+  // text (record.payload is then not the payload).
+  bool write_to(std::size_t index, const log_object& record, const std::string* rendered) noexcept {
     auto& entry = sinks_[index];
     if (entry.disabled) return false;
     if (record.audience == privacy::confidential && entry.audience != privacy::confidential) {
@@ -363,7 +393,11 @@ class runtime {
     }
     if (record.level < entry.min_severity || record.level > entry.max_severity) return false;
     try {
-      entry.sink->write(record);
+      if (rendered != nullptr) {
+        entry.sink->write_rendered(record, *rendered);
+      } else {
+        entry.sink->write(record);
+      }
       return true;
     } catch (const std::exception& problem) {
       disable(index, problem.what());
@@ -446,6 +480,7 @@ class runtime {
   std::vector<std::shared_ptr<detail::log_queue>> queues_;
   std::uint64_t queues_version_ = ~std::uint64_t{0};
   log_object record_;
+  std::string payload_text_;  // the payload of record_ when a value's fields were rendered to text
   const std::string host_;
 
   std::thread thread_;

@@ -26,6 +26,16 @@ void append_line(std::string& out, const log_object& record, sink_format format,
   out += '\n';
 }
 
+void append_rendered_line(std::string& out, const log_object& record, std::string_view payload,
+                          sink_format format, bool colour) {
+  if (format == sink_format::json) {
+    append_json_line(out, record, payload);
+  } else {
+    append_text_line(out, record, payload, colour);
+  }
+  out += '\n';
+}
+
 class stream_sink final : public log_sink {
  public:
   stream_sink(std::FILE* stream, sink_format format)
@@ -35,6 +45,13 @@ class stream_sink final : public log_sink {
 
   void write(const log_object& record) override {
     append_line(buffer_, record, format_, colour_);
+    if (buffer_.size() >= flush_bytes) flush();
+  }
+
+  [[nodiscard]] bool takes_rendered_payload() const noexcept override { return true; }
+
+  void write_rendered(const log_object& record, std::string_view payload_json) override {
+    append_rendered_line(buffer_, record, payload_json, format_, colour_);
     if (buffer_.size() >= flush_bytes) flush();
   }
 
@@ -136,22 +153,27 @@ class file_sink final : public log_sink {
   file_sink& operator=(const file_sink&) = delete;
 
   ~file_sink() override {
-    if (file_ != nullptr) std::fclose(file_);
+    if (file_ == nullptr) return;
+    std::fwrite(pending_.data(), 1, pending_.size(), file_);
+    std::fclose(file_);
   }
 
   void write(const log_object& record) override {
-    line_.clear();
-    append_line(line_, record, format_, false);
-    if (rotating_ && bytes_ != 0 && due_for_rotation(line_.size())) {
-      start_new_file();
-    }
-    if (std::fwrite(line_.data(), 1, line_.size(), file_) != line_.size()) {
-      throw resource_error(current_.string() + ": cannot write: " + system_reason());
-    }
-    bytes_ += line_.size();
+    const std::size_t start = pending_.size();
+    append_line(pending_, record, format_, false);
+    take_line(start);
+  }
+
+  [[nodiscard]] bool takes_rendered_payload() const noexcept override { return true; }
+
+  void write_rendered(const log_object& record, std::string_view payload_json) override {
+    const std::size_t start = pending_.size();
+    append_rendered_line(pending_, record, payload_json, format_, false);
+    take_line(start);
   }
 
   void flush() override {
+    write_pending(pending_.size());
     if (std::fflush(file_) != 0) {
       throw resource_error(current_.string() + ": cannot write: " + system_reason());
     }
@@ -162,6 +184,26 @@ class file_sink final : public log_sink {
     std::filesystem::path path;
     std::chrono::system_clock::time_point started;
   };
+
+  // Accounts for the line just appended to pending_ at `start`: the lines before it go to the
+  // current file first when it must rotate, and the buffer is written out once it is large.
+  void take_line(std::size_t start) {
+    const std::size_t line = pending_.size() - start;
+    if (rotating_ && bytes_ != 0 && due_for_rotation(line)) {
+      write_pending(start);
+      start_new_file();
+    }
+    bytes_ += line;
+    if (pending_.size() >= write_bytes) write_pending(pending_.size());
+  }
+
+  // Writes the first `count` bytes of pending_ to the current file and drops them.
+  void write_pending(std::size_t count) {
+    if (count == 0) return;
+    const bool whole = std::fwrite(pending_.data(), 1, count, file_) == count;
+    pending_.erase(0, count);
+    if (!whole) throw resource_error(current_.string() + ": cannot write: " + system_reason());
+  }
 
   bool due_for_rotation(std::size_t next_line) const {
     if (policy_.max_bytes != 0 && bytes_ + next_line > policy_.max_bytes) return true;
@@ -205,9 +247,9 @@ class file_sink final : public log_sink {
     }
     const auto next = file_named(started);
     if (file_ != nullptr) {
-      flush();
-      std::fclose(file_);
+      const bool closed = std::fclose(file_) == 0;
       file_ = nullptr;
+      if (!closed) throw resource_error(current_.string() + ": cannot write: " + system_reason());
     }
     started_ = started;
     open(next);
@@ -262,7 +304,9 @@ class file_sink final : public log_sink {
   std::FILE* file_ = nullptr;
   std::uint64_t bytes_ = 0;
   std::chrono::system_clock::time_point started_;
-  std::string line_;
+  // Whole lines not yet handed to the file; bytes_ counts them already.
+  std::string pending_;
+  static constexpr std::size_t write_bytes = 1 << 16;
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <metron/log_object.hpp>
+#include <metron/to_object.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +37,8 @@ struct log_namespace {
 /// What the logging thread does with a queued value of one type.
 struct log_value_ops {
   nlohmann::json (*render)(const void* value, verbosity level);
+  /// Writes the value's fields, for types that declare only to_fields; null for the others.
+  void (*write_fields)(const void* value, verbosity level, field_writer& out);
   void (*destroy)(void* value) noexcept;
 };
 
@@ -82,11 +85,18 @@ T* value_in(void* storage) noexcept {
   }
 }
 
+/// Whether the logging thread writes the fields of a `T` straight into its lines.
+template <class T>
+inline constexpr bool writes_fields = adl::has_user_to_fields<T> && !adl::has_user_to_object<T>;
+
 /// The operations for values stored as `T`; `Render` turns a `const T&` into a payload.
 template <class T, class Render>
 struct log_value_ops_for {
   static nlohmann::json render(const void* storage, verbosity level) {
     return Render{}(*value_in<T>(const_cast<void*>(storage)), level);
+  }
+  static void write_fields(const void* storage, verbosity level, field_writer& out) {
+    adl::call_user_to_fields(*value_in<T>(const_cast<void*>(storage)), level, out);
   }
   static void destroy(void* storage) noexcept {
     if constexpr (stored_inline<T>) {
@@ -95,7 +105,14 @@ struct log_value_ops_for {
       delete value_in<T>(storage);
     }
   }
-  static constexpr log_value_ops ops{&render, &destroy};
+  static constexpr log_value_ops make_ops() {
+    if constexpr (writes_fields<T>) {
+      return {&render, &write_fields, &destroy};
+    } else {
+      return {&render, nullptr, &destroy};
+    }
+  }
+  static constexpr log_value_ops ops = make_ops();
 };
 
 /// A bounded single-producer/single-consumer queue of log slots. Unlike spsc_ring it hands out
