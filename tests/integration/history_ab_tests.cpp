@@ -145,18 +145,19 @@ TEST_CASE("metron ab: identical programs are not flagged", "[integration][ab]") 
   CHECK(answer.at("verdict") != "improved");
 }
 
-TEST_CASE("metron ab: a 10 % slowdown is flagged, the same work is not", "[integration][ab]") {
+TEST_CASE("metron ab: a 25 % slowdown is flagged, the same work is not", "[integration][ab]") {
   // CPU time from the programs' own Google Benchmark output: steady on a busy machine, where
-  // wall time is not.
-  const std::string baseline = workload + " 6 0 {out}";
-  const std::string slower = workload + " 6 10 {out}";
+  // wall time is not. The slowdown is well clear of the 5 % tolerance, and each run long enough
+  // (tens of milliseconds, even under sanitizers) that scheduling noise cannot hide it.
+  const std::string baseline = workload + " 20 0 {out}";
+  const std::string slower = workload + " 20 25 {out}";
   const auto flagged = run_metron({"ab", "--baseline-cmd", baseline, "--candidate-cmd", slower,
                                    "--rounds", "8", "--metric", "workload:cpu_time", "--json"});
   INFO(flagged.err);
   CHECK(flagged.exit_code == 1);
   const json answer = json::parse(flagged.out);
   CHECK(answer.at("verdict") == "regressed");
-  CHECK(answer.at("ratio").get<double>() == Approx(1.10).margin(0.03));
+  CHECK(answer.at("ratio").get<double>() == Approx(1.25).margin(0.06));
   CHECK(answer.at("p_value").get<double>() <= 0.05);
 
   const auto same = run_metron({"ab", "--baseline-cmd", baseline, "--candidate-cmd", baseline,
