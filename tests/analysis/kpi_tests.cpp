@@ -120,6 +120,7 @@ TEST_CASE("each statistic of a metric has its known value", "[analysis][kpi]") {
   CHECK(stat("p75") == Approx(7750));
   CHECK(stat("p90") == Approx(9100));
   CHECK(stat("p95") == Approx(9550));
+  CHECK(stat("p96") == Approx(9640));
   CHECK(stat("p99") == Approx(9910));
   CHECK(stat("p99.9") == Approx(9991));
   CHECK(stat("min") == 1000);

@@ -211,8 +211,8 @@ TEST_CASE("units convert within their dimension", "[analysis][spec]") {
 }
 
 TEST_CASE("every statistic round-trips through its spelling", "[analysis][spec]") {
-  for (const char* name : {"count", "sum", "mean", "median", "p50", "p75", "p90", "p95", "p99",
-                           "p99.9", "min", "max", "stddev", "mad", "cv", "rate", "last"}) {
+  for (const char* name : {"count", "sum", "mean", "median", "p50", "p75", "p90", "p95", "p96",
+                           "p99", "p99.9", "min", "max", "stddev", "mad", "cv", "rate", "last"}) {
     const auto parsed = metron::analysis::parse_statistic(name);
     REQUIRE(parsed);
     CHECK(metron::analysis::to_string(*parsed) == name);
@@ -293,7 +293,7 @@ TEST_CASE("validation errors name the file, the line and the key", "[analysis][s
        "specs/test.yaml:4: kpis.k.metric: unknown metric 'm': the spec defines no metrics"},
       {"unknown statistic", with_kpi("    metric: m\n    statistic: p999\n"),
        "specs/test.yaml:10: kpis.k.statistic: unknown statistic 'p999'; expected one of count, "
-       "sum, mean, median, p50, p75, p90, p95, p99, p99.9, min, max, stddev, mad, cv, rate, last"},
+       "sum, mean, median, p50, p75, p90, p95, p96, p99, p99.9, min, max, stddev, mad, cv, rate, last"},
       {"statistic on a rate", with_kpi("    rate: e\n    statistic: mean\n"),
        "specs/test.yaml:10: kpis.k.statistic: a rate KPI reports events per unit of time"},
       {"rate of an interval", with_kpi("    interval: e\n    statistic: rate\n"),

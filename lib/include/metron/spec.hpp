@@ -50,6 +50,7 @@ enum class statistic {
   p75,
   p90,
   p95,
+  p96,  ///< the 96th centile: the tail a block-propagation KPI names
   p99,
   p99_9,
   min,

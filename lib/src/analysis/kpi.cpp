@@ -361,10 +361,12 @@ statistic_value compute(statistic stat, const std::vector<double>& values) {
     case statistic::sum: return {std::accumulate(values.begin(), values.end(), 0.0), {}};
     case statistic::last: return {values.back(), {}};
     case statistic::p75:
-    case statistic::p95: {
+    case statistic::p95:
+    case statistic::p96: {
       std::vector<double> sorted = values;
       std::sort(sorted.begin(), sorted.end());
-      return {quantile_sorted(sorted, stat == statistic::p75 ? 0.75 : 0.95), {}};
+      const double level = stat == statistic::p75 ? 0.75 : stat == statistic::p95 ? 0.95 : 0.96;
+      return {quantile_sorted(sorted, level), {}};
     }
     default: break;
   }

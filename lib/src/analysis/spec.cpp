@@ -32,7 +32,7 @@ struct statistic_name {
   std::string_view name;
 };
 
-constexpr std::array<statistic_name, 17> statistic_table = {{
+constexpr std::array<statistic_name, 18> statistic_table = {{
     {statistic::count, "count"},
     {statistic::sum, "sum"},
     {statistic::mean, "mean"},
@@ -41,6 +41,7 @@ constexpr std::array<statistic_name, 17> statistic_table = {{
     {statistic::p75, "p75"},
     {statistic::p90, "p90"},
     {statistic::p95, "p95"},
+    {statistic::p96, "p96"},
     {statistic::p99, "p99"},
     {statistic::p99_9, "p99.9"},
     {statistic::min, "min"},
