@@ -1,4 +1,5 @@
-// End-to-end tests of `metron stats` and `metron postmortem`: golden files, known answers, bad input.
+// End-to-end tests of `metron stats` and `metron postmortem`: golden files, known answers, bad
+// input.
 #include "fixture.hpp"
 #include "process.hpp"
 
@@ -125,10 +126,9 @@ TEST_CASE("stats --json over a capture, Google Benchmark JSON and a log gives kn
   metron::test::write_fixture_capture(directory.file("fixture.mtr"));
   copy_fixture("bench.json", directory);
   copy_fixture("postmortem", directory);
-  const process_result result =
-      run_metron({"stats", "--json", "fixture.mtr", "bench.json", "postmortem/node-a.jsonl",
-                  "-o", "stats.json"},
-                 directory);
+  const process_result result = run_metron({"stats", "--json", "fixture.mtr", "bench.json",
+                                            "postmortem/node-a.jsonl", "-o", "stats.json"},
+                                           directory);
   INFO("stderr: " << result.err);
   REQUIRE(result.exit_code == 0);
   CHECK(result.out.empty());
@@ -208,8 +208,8 @@ TEST_CASE("stats refuses bad input with the file and place, leaving no output fi
 
   SECTION("a truncated capture") {
     write_text(directory.path() / "cut.mtr", whole.substr(0, whole.size() - 20));
-    check_bad_input(run_metron({"stats", "cut.mtr", "-o", "out.txt"}, directory), "cut.mtr: ",
-                    "byte");
+    check_bad_input(run_metron({"stats", "cut.mtr", "-o", "out.txt"}, directory),
+                    "cut.mtr: ", "byte");
     CHECK_FALSE(fs::exists(directory.path() / "out.txt"));
     const process_result allowed =
         run_metron({"stats", "--json", "--allow-truncated", "cut.mtr"}, directory);
@@ -226,18 +226,18 @@ TEST_CASE("stats refuses bad input with the file and place, leaving no output fi
     check_bad_input(run_metron({"stats", "missing.mtr"}, directory), "missing.mtr: ", "");
   }
   SECTION("a NaN or an infinity in a capture") {
-    for (const double bad : {std::numeric_limits<double>::quiet_NaN(),
-                             std::numeric_limits<double>::infinity()}) {
+    for (const double bad :
+         {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
       write_known_capture(directory.file("nan.mtr"), 10, {1, bad});
-      check_bad_input(run_metron({"stats", "nan.mtr", "-o", "out.json"}, directory), "nan.mtr: ",
-                      "site 2 'known.level' has a non-finite value");
+      check_bad_input(run_metron({"stats", "nan.mtr", "-o", "out.json"}, directory),
+                      "nan.mtr: ", "site 2 'known.level' has a non-finite value");
       CHECK_FALSE(fs::exists(directory.path() / "out.json"));
     }
   }
   SECTION("the same metric in two inputs, unless pooled") {
     fs::copy(directory.path() / "fixture.mtr", directory.path() / "again.mtr");
-    check_bad_input(run_metron({"stats", "fixture.mtr", "again.mtr"}, directory), "again.mtr: ",
-                    "metric 'ledger.apply' is also in fixture.mtr");
+    check_bad_input(run_metron({"stats", "fixture.mtr", "again.mtr"}, directory),
+                    "again.mtr: ", "metric 'ledger.apply' is also in fixture.mtr");
     const process_result pooled =
         run_metron({"stats", "--json", "--pool", "fixture.mtr", "again.mtr"}, directory);
     REQUIRE(pooled.exit_code == 0);
@@ -257,8 +257,7 @@ TEST_CASE("stats refuses bad input with the file and place, leaving no output fi
                R"({"timestamp":"2026-01-01T00:00:00.000000Z","host":"h","namespace":"a",)"
                R"("payload":{"word":"hello"}})"
                "\n");
-    check_bad_input(run_metron({"stats", "quiet.jsonl"}, directory), "quiet.jsonl: ",
-                    "no metrics");
+    check_bad_input(run_metron({"stats", "quiet.jsonl"}, directory), "quiet.jsonl: ", "no metrics");
   }
 }
 
@@ -307,14 +306,44 @@ TEST_CASE("postmortem of three nodes matches the golden text and the answers wor
   CHECK(report.at("timeline").size() == 13);
 }
 
+TEST_CASE("postmortem names the node whose log ends early and keeps the others' data",
+          "[integration][postmortem]") {
+  const scratch_dir directory;
+  copy_fixture("postmortem", directory);
+  // The last records: node-a at 1.5 s, node-c at 1.4 s, node-b at 1.2 s.
+  const process_result text =
+      run_metron({"postmortem", "--summary", "--early-end", "0.2", "postmortem"}, directory);
+  INFO("stderr: " << text.err);
+  REQUIRE(text.exit_code == 0);
+  CHECK(text.out.find(
+            "node-b's log ends early: its last record is 300.0 ms before the last of all") !=
+        std::string::npos);
+  CHECK(text.out.find("node-a's log ends early") == std::string::npos);
+  CHECK(text.out.find("node-c's log ends early") == std::string::npos);
+  CHECK(text.out.find("timeline") == std::string::npos);
+
+  const process_result result =
+      run_metron({"postmortem", "--json", "--early-end", "0.2", "postmortem"}, directory);
+  REQUIRE(result.exit_code == 0);
+  const json report = json::parse(result.out);
+  CHECK(report.at("ends_early") == json::array({"node-b"}));
+  CHECK(report.at("nodes")[1].at("ends_early") == true);
+  CHECK(report.at("nodes")[2].at("ends_early") == false);
+  CHECK(report.at("spans")[0].at("keys").size() == 2);
+
+  const process_result bad =
+      run_metron({"postmortem", "--early-end", "0", "postmortem"}, directory);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--early-end") != std::string::npos);
+}
+
 TEST_CASE("postmortem names nodes by file when processes share a host; options rename namespaces",
           "[integration][postmortem]") {
   const scratch_dir directory;
   copy_fixture("postmortem-one-host", directory);
-  const process_result result =
-      run_metron({"postmortem", "--json", "postmortem-one-host/p1.jsonl",
-                  "postmortem-one-host/p2.jsonl"},
-                 directory);
+  const process_result result = run_metron(
+      {"postmortem", "--json", "postmortem-one-host/p1.jsonl", "postmortem-one-host/p2.jsonl"},
+      directory);
   REQUIRE(result.exit_code == 0);
   const json report = json::parse(result.out);
   REQUIRE(report.at("nodes").size() == 2);
@@ -328,10 +357,9 @@ TEST_CASE("postmortem names nodes by file when processes share a host; options r
 
   // The same logs with the namespaces swapped: each adoption opens a key and each forging,
   // logged before it, ends one that had not started.
-  const process_result swapped =
-      run_metron({"postmortem", "--json", "--forged", "block.adopted", "--adopted",
-                  "block.forged", "postmortem-one-host"},
-                 directory);
+  const process_result swapped = run_metron({"postmortem", "--json", "--forged", "block.adopted",
+                                             "--adopted", "block.forged", "postmortem-one-host"},
+                                            directory);
   REQUIRE(swapped.exit_code == 0);
   const json swapped_report = json::parse(swapped.out);
   const json& swapped_blocks = swapped_report.at("spans")[0];
@@ -348,9 +376,10 @@ TEST_CASE("postmortem refuses bad input with the file and place", "[integration]
   fs::create_directory(directory.path() / "empty");
   check_bad_input(run_metron({"postmortem", "empty"}, directory), "empty: ", "*.jsonl");
   check_bad_input(run_metron({"postmortem", "nowhere"}, directory), "nowhere: ", "no such");
-  write_text(directory.path() / "bad.jsonl",
-             R"({"timestamp":"2026-01-01T00:00:00.000000Z","host":"h","namespace":"a","payload":{}})"
-             "\n[1, 2]\n");
+  write_text(
+      directory.path() / "bad.jsonl",
+      R"({"timestamp":"2026-01-01T00:00:00.000000Z","host":"h","namespace":"a","payload":{}})"
+      "\n[1, 2]\n");
   check_bad_input(run_metron({"postmortem", "bad.jsonl", "-o", "out.json"}, directory),
                   "bad.jsonl:2", "");
   CHECK_FALSE(fs::exists(directory.path() / "out.json"));

@@ -1,4 +1,5 @@
-// `metron postmortem`: several processes' JSON-lines logs related: nodes, keyed spans, windows, timeline.
+// `metron postmortem`: several processes' JSON-lines logs related: nodes, keyed spans, windows,
+// timeline.
 #include "commands.hpp"
 #include "output_file.hpp"
 #include "text.hpp"
@@ -24,7 +25,9 @@ struct postmortem_cli_options {
   std::vector<std::string> inputs;
   std::string output;
   bool json = false;
+  bool summary_only = false;
   double window_s = 1.0;
+  double early_end_s = 2.0;
   analysis::postmortem_options library;
 };
 
@@ -32,11 +35,13 @@ constexpr std::string_view postmortem_details =
     "Reads the JSON-lines logs of several processes (a directory stands for its *.jsonl and *.log\n"
     "files) and relates their records by time, node and key. A record's node is its host; when\n"
     "two files share a host, each file is a node named after the file. The report has the nodes\n"
-    "(records, warnings, spans opened and reached, delays, mempool), the keyed spans with the time\n"
+    "(records, warnings, spans opened and reached, delays, mempool), the keyed spans with the "
+    "time\n"
     "until 50 %, 80 %, 96 % and 100 % of the nodes were reached (blocks: forged → adopted; \n"
     "transactions: submitted → included), records per time window, the mempool size over time\n"
-    "and the merged timeline. docs/postmortem.md lists the namespaces and payload fields read and\n"
-    "the JSON form (--json).\n";
+    "and the merged timeline. A node whose log stops more than --early-end seconds before the\n"
+    "others' (it crashed or was killed) is named first: its data ends there. docs/postmortem.md\n"
+    "lists the namespaces and payload fields read and the JSON form (--json).\n";
 
 constexpr std::string_view postmortem_examples =
     "  metron postmortem logs/\n"
@@ -69,8 +74,21 @@ std::string duration_or_dash(const std::optional<std::int64_t>& ns) {
 
 std::string percent(double fraction) { return fmt::format("{:g} %", fraction * 100); }
 
+// The nodes that stopped logging before the others, said first: their data is partial.
+void write_early_ends(const analysis::postmortem_report& report,
+                      const analysis::postmortem_options& options, std::ostream& out) {
+  for (const analysis::node_summary& node : report.nodes) {
+    if (node.ends_early) {
+      out << fmt::format(
+          "{}'s log ends early: its last record is {} before the last of all (more than {})\n",
+          node.node, format_duration(static_cast<double>(report.end_ns - node.last_ns)),
+          format_duration(static_cast<double>(options.early_end_ns)));
+    }
+  }
+}
+
 void write_text(const analysis::postmortem_report& report,
-                const analysis::postmortem_options& options, std::ostream& out) {
+                const analysis::postmortem_options& options, bool summary_only, std::ostream& out) {
   std::uint64_t records = 0;
   for (const analysis::postmortem_file& file : report.files) {
     records += file.records;
@@ -81,6 +99,7 @@ void write_text(const analysis::postmortem_report& report,
   for (const analysis::postmortem_file& file : report.files) {
     out << fmt::format("  {}: node {}, {} records\n", file.path, file.node, file.records);
   }
+  write_early_ends(report, options, out);
 
   out << "\nnodes\n";
   for (const analysis::node_summary& node : report.nodes) {
@@ -97,22 +116,21 @@ void write_text(const analysis::postmortem_report& report,
       out << fmt::format("  mempool last {} max {}", format_value(*node.mempool_last),
                          format_value(*node.mempool_max));
     }
-    out << '\n';
+    out << (node.ends_early ? "  ENDS EARLY\n" : "\n");
   }
 
   for (const analysis::span_report& span : report.spans) {
     const analysis::span_definition& definition = span.definition;
-    out << fmt::format("\n{}: {} → {} by '{}', {} keys, {} ends without a start\n",
-                       definition.name, definition.start, definition.end, definition.key_field,
-                       span.keys.size(), span.ends_without_start);
+    out << fmt::format("\n{}: {} → {} by '{}', {} keys, {} ends without a start\n", definition.name,
+                       definition.start, definition.end, definition.key_field, span.keys.size(),
+                       span.ends_without_start);
     if (span.keys.empty()) {
       continue;
     }
-    out << fmt::format("  {:<14} {:>5} {:>6} {:>10} {:>10} {:>10}\n", "time until", "keys",
-                       "never", "median", "p90", "max");
-    out << fmt::format("  {:<14} {:>5} {:>6} {:>10} {:>10} {:>10}\n", "first end",
-                       span.first_end.n, span.keys.size() - span.first_end.n,
-                       duration_or_dash(span.first_end.median),
+    out << fmt::format("  {:<14} {:>5} {:>6} {:>10} {:>10} {:>10}\n", "time until", "keys", "never",
+                       "median", "p90", "max");
+    out << fmt::format("  {:<14} {:>5} {:>6} {:>10} {:>10} {:>10}\n", "first end", span.first_end.n,
+                       span.keys.size() - span.first_end.n, duration_or_dash(span.first_end.median),
                        duration_or_dash(span.first_end.p90), duration_or_dash(span.first_end.max));
     for (std::size_t f = 0; f < span.until_fraction.size(); ++f) {
       const analysis::summary& s = span.until_fraction[f];
@@ -121,30 +139,35 @@ void write_text(const analysis::postmortem_report& report,
                          duration_or_dash(s.median), duration_or_dash(s.p90),
                          duration_or_dash(s.max));
     }
+    if (summary_only) {
+      continue;
+    }
     for (const analysis::keyed_span& key : span.keys) {
       std::string until;
       for (std::size_t f = 0; f < key.until_fraction_ns.size(); ++f) {
         until += fmt::format(", {} {}", percent(options.fractions[f]),
                              duration_or_dash(key.until_fraction_ns[f]));
       }
-      out << fmt::format("  {} from {} at {}: {} nodes, first end {}{}\n", key.key,
-                         key.origin_node, offset(key.start_ns, report.start_ns),
-                         key.nodes_reached, duration_or_dash(key.first_end_ns), until);
+      out << fmt::format("  {} from {} at {}: {} nodes, first end {}{}\n", key.key, key.origin_node,
+                         offset(key.start_ns, report.start_ns), key.nodes_reached,
+                         duration_or_dash(key.first_end_ns), until);
     }
   }
 
-  out << fmt::format("\nthroughput per {} window\n", format_duration(static_cast<double>(options.window_ns)));
+  if (summary_only) {
+    return;
+  }
+  out << fmt::format("\nthroughput per {} window\n",
+                     format_duration(static_cast<double>(options.window_ns)));
   for (const analysis::throughput_window& window : report.windows) {
     std::string spans;
     for (std::size_t s = 0; s < report.spans.size(); ++s) {
       spans += fmt::format("  {} {}/{}", report.spans[s].definition.name, window.started[s],
                            window.reached[s]);
     }
-    out << fmt::format("  {}  {} records{}{}\n", offset(window.start_ns, report.start_ns),
-                       window.records, spans,
-                       window.mempool_max
-                           ? "  mempool max " + format_value(*window.mempool_max)
-                           : std::string());
+    out << fmt::format(
+        "  {}  {} records{}{}\n", offset(window.start_ns, report.start_ns), window.records, spans,
+        window.mempool_max ? "  mempool max " + format_value(*window.mempool_max) : std::string());
   }
   out << "  (per span: keys opened / end events)\n";
 
@@ -166,16 +189,21 @@ void write_text(const analysis::postmortem_report& report,
 
 int run_postmortem(postmortem_cli_options& cli) {
   if (!(cli.window_s > 0) || !std::isfinite(cli.window_s)) {
-    throw input_error(fmt::format("--window {}: the window must be a positive number of seconds",
-                                  cli.window_s));
+    throw input_error(
+        fmt::format("--window {}: the window must be a positive number of seconds", cli.window_s));
   }
   cli.library.window_ns = static_cast<std::int64_t>(std::llround(cli.window_s * 1e9));
+  if (!(cli.early_end_s > 0) || !std::isfinite(cli.early_end_s)) {
+    throw input_error(fmt::format(
+        "--early-end {}: the allowance must be a positive number of seconds", cli.early_end_s));
+  }
+  cli.library.early_end_ns = static_cast<std::int64_t>(std::llround(cli.early_end_s * 1e9));
   output_file output(cli.output, cli.inputs.front());
   const analysis::postmortem_report report = analysis::analyse_logs(cli.inputs, cli.library);
   if (cli.json) {
     output.stream() << analysis::to_json(report, cli.library);
   } else {
-    write_text(report, cli.library, output.stream());
+    write_text(report, cli.library, cli.summary_only, output.stream());
   }
   output.commit();
   return exit_ok;
@@ -198,6 +226,13 @@ command register_postmortem(CLI::App& app) {
       ->type_name("FILE");
   sub->add_option("--window", options->window_s, "Throughput window in seconds (default 1)")
       ->type_name("SECONDS");
+  sub->add_option("--early-end", options->early_end_s,
+                  "A node whose last record is more than this many seconds before the last of "
+                  "all ends early (default 2)")
+      ->type_name("SECONDS");
+  sub->add_flag("--summary", options->summary_only,
+                "Text: only the files, nodes and span centiles (no per-key lines, windows, "
+                "mempool samples or timeline)");
   sub->add_option("--forged", block.start, "Namespace suffix of a block's forging")
       ->default_str(block.start);
   sub->add_option("--adopted", block.end, "Namespace suffix of a block's adoption")

@@ -31,9 +31,12 @@ struct postmortem_options {
                                         {"tx", "tx.submitted", "tx.included", "tx"}};
   /// Fractions of the nodes whose reach time each span reports, in (0, 1].
   std::vector<double> fractions = {0.5, 0.8, 0.96, 1.0};
-  std::string mempool = "mempool";     ///< namespace suffix of mempool size records
-  std::string mempool_field = "size";  ///< payload field holding the mempool size
+  std::string mempool = "mempool";         ///< namespace suffix of mempool size records
+  std::string mempool_field = "size";      ///< payload field holding the mempool size
   std::int64_t window_ns = 1'000'000'000;  ///< width of the throughput windows
+  /// A node whose last record comes more than this before the last record of all is said to
+  /// end early: it stopped (crashed, was killed, lost its log) while the others went on.
+  std::int64_t early_end_ns = 2'000'000'000;
 };
 
 /// One log file read, and the node its records were attributed to.
@@ -55,12 +58,12 @@ struct timeline_entry {
 
 /// One key of a span: when it opened and when it reached the nodes.
 struct keyed_span {
-  std::string key;                 ///< the key ("b17", a transaction id)
-  std::string origin_node;         ///< the node of the first start event
-  std::int64_t start_ns = 0;       ///< time of the first start event, ns since the Unix epoch
+  std::string key;            ///< the key ("b17", a transaction id)
+  std::string origin_node;    ///< the node of the first start event
+  std::int64_t start_ns = 0;  ///< time of the first start event, ns since the Unix epoch
   /// Time from the start to the first end event on any node; absent when there is none.
   std::optional<std::int64_t> first_end_ns;
-  std::size_t nodes_reached = 0;   ///< nodes with an end event, the origin node counted
+  std::size_t nodes_reached = 0;  ///< nodes with an end event, the origin node counted
   /// For each of postmortem_options::fractions, the time from the start until that fraction of
   /// all nodes had been reached (⌈f · nodes⌉ of them, the origin node reached at the start);
   /// absent when never.
@@ -69,10 +72,10 @@ struct keyed_span {
 
 /// Everything about one span definition.
 struct span_report {
-  span_definition definition;   ///< what was looked for
-  std::vector<keyed_span> keys;  ///< in order of their start
+  span_definition definition;          ///< what was looked for
+  std::vector<keyed_span> keys;        ///< in order of their start
   std::size_t ends_without_start = 0;  ///< end events whose key never started (logs cut short)
-  summary first_end;            ///< over the keys with an end: time to the first end, ns
+  summary first_end;                   ///< over the keys with an end: time to the first end, ns
   /// For each fraction, over the keys that reached it: the time until it was reached, ns.
   std::vector<summary> until_fraction;
   /// For each fraction, how many keys never reached it.
@@ -81,12 +84,12 @@ struct span_report {
 
 /// One node's totals.
 struct node_summary {
-  std::string node;               ///< the node
-  std::vector<std::string> files;  ///< its log files
-  std::uint64_t records = 0;      ///< records logged
-  std::uint64_t warnings = 0;     ///< records of severity warning or worse
-  std::int64_t first_ns = 0;      ///< its first record
-  std::int64_t last_ns = 0;       ///< its last record
+  std::string node;                    ///< the node
+  std::vector<std::string> files;      ///< its log files
+  std::uint64_t records = 0;           ///< records logged
+  std::uint64_t warnings = 0;          ///< records of severity warning or worse
+  std::int64_t first_ns = 0;           ///< its first record
+  std::int64_t last_ns = 0;            ///< its last record
   std::vector<std::uint64_t> started;  ///< per span definition: keys it opened (blocks forged)
   std::vector<std::uint64_t> reached;  ///< per span definition: end events it logged (adopted)
   /// Per span definition, over the keys it reached (not opened): time from the start to its
@@ -94,15 +97,17 @@ struct node_summary {
   std::vector<summary> delay;
   std::optional<double> mempool_last;  ///< its last mempool size, if it logged any
   std::optional<double> mempool_max;   ///< its largest mempool size
+  /// Whether its log ends more than postmortem_options::early_end_ns before the others'.
+  bool ends_early = false;
 };
 
 /// Activity in one window of postmortem_options::window_ns.
 struct throughput_window {
-  std::int64_t start_ns = 0;             ///< window start, ns since the Unix epoch
-  std::uint64_t records = 0;             ///< records of every node in the window
-  std::vector<std::uint64_t> started;    ///< per span definition: keys opened in the window
-  std::vector<std::uint64_t> reached;    ///< per span definition: end events in the window
-  std::optional<double> mempool_max;     ///< largest mempool size logged in the window
+  std::int64_t start_ns = 0;           ///< window start, ns since the Unix epoch
+  std::uint64_t records = 0;           ///< records of every node in the window
+  std::vector<std::uint64_t> started;  ///< per span definition: keys opened in the window
+  std::vector<std::uint64_t> reached;  ///< per span definition: end events in the window
+  std::optional<double> mempool_max;   ///< largest mempool size logged in the window
 };
 
 /// One mempool size record.
@@ -131,8 +136,9 @@ struct postmortem_report {
 /// machine): then every file is a node, named by its file name without the extension. Records
 /// are ordered by time, ties by node. The whole logs are held in memory. Any thread.
 /// @throws input_error for a missing path, a directory without logs, a malformed record (file and
-///         line), a fraction outside (0, 1], a window of 0 or less, an empty span definition
-///         field, or logs with no records at all; resource_error when a file cannot be read.
+///         line), a fraction outside (0, 1], a window or an early end of 0 or less, an empty span
+///         definition field, or logs with no records at all; resource_error when a file cannot be
+///         read.
 [[nodiscard]] postmortem_report analyse_logs(std::span<const std::string> paths,
                                              const postmortem_options& options = {});
 

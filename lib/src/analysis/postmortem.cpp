@@ -91,6 +91,9 @@ void check(const postmortem_options& options) {
   if (options.window_ns <= 0) {
     throw input_error("postmortem: the throughput window must be longer than 0");
   }
+  if (options.early_end_ns <= 0) {
+    throw input_error("postmortem: the early end allowance must be longer than 0");
+  }
   for (const span_definition& span : options.spans) {
     if (span.name.empty() || span.start.empty() || span.end.empty() || span.key_field.empty()) {
       throw input_error(fmt::format(
@@ -138,6 +141,9 @@ class analyser {
     }
     for (std::size_t s = 0; s < options_.spans.size(); ++s) {
       close_span(s);
+    }
+    for (node_summary& node : report_.nodes) {
+      node.ends_early = report_.end_ns - node.last_ns > options_.early_end_ns;
     }
   }
 
@@ -268,8 +274,8 @@ class analyser {
       opened.until_fraction_ns.clear();
       for (const double fraction : options_.fractions) {
         // The small allowance keeps 0.96 × 25 nodes at 24, not 25, despite rounding.
-        const auto needed = static_cast<std::size_t>(
-            std::ceil(fraction * static_cast<double>(node_count) - 1e-9));
+        const auto needed =
+            static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(node_count) - 1e-9));
         if (needed >= 1 && needed <= times.size()) {
           opened.until_fraction_ns.emplace_back(times[needed - 1] - opened.start_ns);
         } else {
@@ -322,8 +328,12 @@ ordered_json ms(const std::optional<std::int64_t>& ns) {
 /// A summary of times in ns, rendered in ms.
 ordered_json summary_ms(const summary& s) {
   const auto in_ms = [](double ns) { return nullable(ns / 1e6); };
-  return {{"n", s.n},           {"min_ms", in_ms(s.min)}, {"mean_ms", in_ms(s.mean)},
-          {"median_ms", in_ms(s.median)}, {"p90_ms", in_ms(s.p90)}, {"p99_ms", in_ms(s.p99)},
+  return {{"n", s.n},
+          {"min_ms", in_ms(s.min)},
+          {"mean_ms", in_ms(s.mean)},
+          {"median_ms", in_ms(s.median)},
+          {"p90_ms", in_ms(s.p90)},
+          {"p99_ms", in_ms(s.p99)},
           {"max_ms", in_ms(s.max)}};
 }
 
@@ -346,9 +356,8 @@ postmortem_report analyse_logs(std::span<const std::string> paths,
     report.files.push_back({path, {}, log.events.size()});
     logs.push_back(std::move(log));
   }
-  const bool hosts_coincide =
-      std::any_of(files_of_host.begin(), files_of_host.end(),
-                  [](const auto& host) { return host.second.size() > 1; });
+  const bool hosts_coincide = std::any_of(files_of_host.begin(), files_of_host.end(),
+                                          [](const auto& host) { return host.second.size() > 1; });
   std::vector<event> events;
   for (std::size_t i = 0; i < logs.size(); ++i) {
     const std::string file_node = fs::path(report.files[i].path).stem().string();
@@ -358,7 +367,7 @@ postmortem_report analyse_logs(std::span<const std::string> paths,
       }
       events.push_back(std::move(happening));
     }
-    report.files[i].node = hosts_coincide ? file_node
+    report.files[i].node = hosts_coincide           ? file_node
                            : logs[i].events.empty() ? ""
                                                     : events.back().node;
   }
@@ -391,6 +400,7 @@ std::string to_json(const postmortem_report& report, const postmortem_options& o
     files.push_back({{"path", file.path}, {"node", file.node}, {"records", file.records}});
   }
   ordered_json nodes = ordered_json::array();
+  ordered_json ends_early = ordered_json::array();
   for (const node_summary& node : report.nodes) {
     ordered_json per_span = ordered_json::object();
     for (std::size_t s = 0; s < report.spans.size(); ++s) {
@@ -406,7 +416,11 @@ std::string to_json(const postmortem_report& report, const postmortem_options& o
                      {"last_ms", offset_ms(node.last_ns)},
                      {"spans", std::move(per_span)},
                      {"mempool_last", nullable(node.mempool_last)},
-                     {"mempool_max", nullable(node.mempool_max)}});
+                     {"mempool_max", nullable(node.mempool_max)},
+                     {"ends_early", node.ends_early}});
+    if (node.ends_early) {
+      ends_early.push_back(node.node);
+    }
   }
   ordered_json spans = ordered_json::array();
   for (const span_report& span : report.spans) {
@@ -458,13 +472,14 @@ std::string to_json(const postmortem_report& report, const postmortem_options& o
   }
   ordered_json timeline = ordered_json::array();
   for (const timeline_entry& entry : report.timeline) {
-    timeline.push_back({{"ms", offset_ms(entry.time_ns)},
-                        {"node", entry.node},
-                        {"namespace", entry.name},
-                        {"severity", entry.severity},
-                        {"key", entry.key.empty() ? ordered_json(nullptr) : ordered_json(entry.key)},
-                        {"file", entry.where.file},
-                        {"place", entry.where.place}});
+    timeline.push_back(
+        {{"ms", offset_ms(entry.time_ns)},
+         {"node", entry.node},
+         {"namespace", entry.name},
+         {"severity", entry.severity},
+         {"key", entry.key.empty() ? ordered_json(nullptr) : ordered_json(entry.key)},
+         {"file", entry.where.file},
+         {"place", entry.where.place}});
   }
   const ordered_json document = {
       {"format", "metron-postmortem"},
@@ -472,8 +487,10 @@ std::string to_json(const postmortem_report& report, const postmortem_options& o
       {"start_ns", report.start_ns},
       {"end_ns", report.end_ns},
       {"window_ms", static_cast<double>(options.window_ns) / 1e6},
+      {"early_end_ms", static_cast<double>(options.early_end_ns) / 1e6},
       {"files", std::move(files)},
       {"nodes", std::move(nodes)},
+      {"ends_early", std::move(ends_early)},
       {"spans", std::move(spans)},
       {"windows", std::move(windows)},
       {"mempool", std::move(mempool)},
