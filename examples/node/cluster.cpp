@@ -488,7 +488,8 @@ int run_cluster(const cluster_options& options) {
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
   const auto slot_length = std::chrono::milliseconds(options.slot_ms);
   // Nodes take a grace period after their last slot; beyond this something hangs.
-  const auto deadline = start + slot_length * options.slots + std::chrono::seconds(30);
+  const auto deadline =
+      start + slot_length * static_cast<std::int64_t>(options.slots) + std::chrono::seconds(30);
   std::uint64_t shown = options.slots + 1;
   std::size_t running = children.size();
   while (running > 0) {
