@@ -149,6 +149,21 @@ void to_fields(const refused_record& r, metron::verbosity /*level*/, metron::fie
 
 std::vector<std::uint8_t> bytes_of(const hash256& h) { return {h.begin(), h.end()}; }
 
+/// `node.stopped`: the node's last record, after its last slot and the grace period.
+struct stopped_record {
+  std::uint64_t height = 0;
+  std::string tip;
+  std::uint64_t forged = 0;
+  std::uint64_t adopted = 0;
+};
+
+void to_fields(const stopped_record& r, metron::verbosity /*level*/, metron::field_writer& out) {
+  out.field("height", r.height);
+  out.field("tip", r.tip);
+  out.field("forged", r.forged);
+  out.field("adopted", r.adopted);
+}
+
 struct loggers {
   metron::logger forged{"node.block.forged"};
   metron::logger sent{"node.block.sent"};
@@ -160,6 +175,7 @@ struct loggers {
   metron::logger mempool{"node.mempool"};
   metron::logger refused{"node.block.refused"};
   metron::logger peer{"node.peer"};
+  metron::logger stopped{"node.stopped"};
 };
 
 /// A link to a neighbour: the lower index dials, the higher accepts, so each link is one
@@ -519,6 +535,7 @@ int node::run() {
     }
     poll_once(std::min(wake, end + grace));
   }
+  log_.stopped.info(stopped_record{chain_.height(), chain_.tip_key(), forged_, adopted_});
   write_summary();
   return 0;
 }

@@ -29,7 +29,8 @@ struct node_options {
 /// Logs JSON lines to `<out>/node-<i>.jsonl` in namespaces `node.block.forged`,
 /// `node.block.sent`, `node.block.received`, `node.block.adopted` (payload field `block`: the
 /// block's short key), `node.chain.switched`, `node.tx.submitted`, `node.tx.included` (field
-/// `tx`), `node.mempool` (field `size`) and `node.peer`; records a capture to
+/// `tx`), `node.mempool` (field `size`), `node.block.refused`, `node.peer` and `node.stopped`;
+/// records a capture to
 /// `<out>/node-<i>.mtr`; serves Prometheus /metrics (prefix `demo_`) on the node's metrics port,
 /// with gauges `ledger.utxo_size`, `mempool.size` and `chain.length`.
 /// @return the process exit code: 0, or 2 on bad input (topology, index, port in use).
