@@ -492,6 +492,7 @@ int run_cluster(const cluster_options& options) {
       start + slot_length * static_cast<std::int64_t>(options.slots) + std::chrono::seconds(30);
   std::uint64_t shown = options.slots + 1;
   std::size_t running = children.size();
+  bool killed = false;
   while (running > 0) {
     for (std::size_t i = 0; i < children.size(); ++i) {
       if (children[i].done) {
@@ -508,7 +509,8 @@ int run_cluster(const cluster_options& options) {
       }
     }
     const auto now = clock_type::now();
-    if (now > deadline) {
+    if (now > deadline && !killed) {
+      killed = true;
       for (child& c : children) {
         if (!c.done) {
           ::kill(c.pid, SIGKILL);

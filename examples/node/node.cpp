@@ -311,38 +311,36 @@ void node::poll_once(steady::time_point until) {
     }
     unknown_.emplace_back(fd);
   }
+  // A hello turns an accepted connection into its link; frames that came with it wait for the
+  // link's turn below.
+  std::vector<std::pair<link*, std::vector<frame>>> early;
   for (auto it = unknown_.begin(); it != unknown_.end();) {
-    std::optional<frame> hello;
-    std::vector<frame> rest;
     try {
-      rest = it->receive();
-      if (!rest.empty()) {
-        if (rest.front().kind != frame_kind::hello) {
-          throw net_error("first frame is " + std::string(kind_name(rest.front().kind)) +
-                          ", expected hello");
-        }
-        const std::uint32_t index = decode_hello(rest.front().payload);
-        const auto l = std::find_if(links_.begin(), links_.end(),
-                                    [&](const link& x) { return x.index == index; });
-        if (l == links_.end()) {
-          throw net_error("hello from node " + std::to_string(index) + ", not a neighbour");
-        }
-        l->conn.emplace(std::move(*it));
-        l->ready = true;
-        greet(*l->conn);
-        log_.peer.info(peer_record{peer_name(*l), "connected", {}});
-        it = unknown_.erase(it);
-        for (std::size_t i = 1; i < rest.size(); ++i) {
-          on_frame(*l, rest[i]);
-        }
+      std::vector<frame> frames = it->receive();
+      if (frames.empty()) {
+        it = it->closed() ? unknown_.erase(it) : it + 1;
         continue;
       }
+      if (frames.front().kind != frame_kind::hello) {
+        throw net_error("first frame is " + std::string(kind_name(frames.front().kind)) +
+                        ", expected hello");
+      }
+      const std::uint32_t index = decode_hello(frames.front().payload);
+      const auto l = std::find_if(links_.begin(), links_.end(),
+                                  [&](const link& x) { return x.index == index; });
+      if (l == links_.end()) {
+        throw net_error("hello from node " + std::to_string(index) + ", not a neighbour");
+      }
+      l->conn.emplace(std::move(*it));
+      l->ready = true;
+      greet(*l->conn);
+      log_.peer.info(peer_record{peer_name(*l), "connected", {}});
+      frames.erase(frames.begin());
+      early.emplace_back(&*l, std::move(frames));
     } catch (const net_error& problem) {
       log_.peer.warning(peer_record{"?", "refused", problem.what()});
-      it = unknown_.erase(it);
-      continue;
     }
-    it = it->closed() ? unknown_.erase(it) : it + 1;
+    it = unknown_.erase(it);
   }
   for (link& l : links_) {
     if (!l.conn) {
@@ -350,10 +348,18 @@ void node::poll_once(steady::time_point until) {
     }
     try {
       l.conn->flush();
-      for (const frame& f : l.conn->receive()) {
+      std::vector<frame> frames = l.conn->receive();
+      for (auto& [owner, waiting] : early) {
+        if (owner == &l) {
+          frames.insert(frames.begin(), waiting.begin(), waiting.end());
+        }
+      }
+      for (const frame& f : frames) {
         on_frame(l, f);
       }
-    } catch (const net_error& problem) {
+    } catch (const std::exception& problem) {
+      // A peer that breaks the protocol (or sends what the node cannot take) loses its link;
+      // the node goes on with the others.
       drop(l, problem.what());
       continue;
     }

@@ -2,6 +2,7 @@
 // a transaction generator, structured logs, a capture and a Prometheus exporter.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
