@@ -177,6 +177,17 @@ def prometheus(folder):
         stdout=subprocess.DEVNULL, stderr=open(os.path.join(folder, "prometheus.log"), "w"))
     api = f"http://127.0.0.1:{web_port}/api/v1"
     try:
+        # The cluster starts once Prometheus is ready, so a slow start misses no scrape.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/-/ready", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            check(False, "Prometheus became ready within 60 s")
+            return
         command = [DEMO, "cluster", "--topology", topology, "--slots", "60", "--slot-ms", "100",
                    "--out", os.path.join(folder, "out"), "--metron", METRON]
         cluster = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
