@@ -3,6 +3,7 @@
 #include <metron/bracket.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <set>
@@ -13,13 +14,52 @@ namespace demo {
 
 namespace {
 
-int read_slowdown() {
-  const char* text = std::getenv("METRON_DEMO_SLOWDOWN");
-  if (text == nullptr || *text == '\0') {
-    return 0;
-  }
-  return std::clamp(std::atoi(text), 0, 1000);
+struct slowdown_settings {
+  int percent = 0;
+  double ns_per_digest = 1.0;
+};
+
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
+
+// The fastest of a few rounds: a round the scheduler interrupted must not make digests look
+// dear, which would make the slowdown smaller than asked.
+double calibrate_digest_ns() {
+  constexpr int rounds = 5;
+  constexpr int digests_per_round = 256;
+  hash256 h{};
+  double best = 0;
+  for (int round = 0; round < rounds; ++round) {
+    const std::int64_t start = steady_ns();
+    for (int i = 0; i < digests_per_round; ++i) {
+      h = sha256(h);
+    }
+    const double each = static_cast<double>(steady_ns() - start) / digests_per_round;
+    best = round == 0 ? each : std::min(best, each);
+  }
+  return std::max(best, 1.0);
+}
+
+const slowdown_settings& slowdown() {
+  static const slowdown_settings settings = [] {
+    slowdown_settings read;
+    const char* text = std::getenv("METRON_DEMO_SLOWDOWN");
+    if (text != nullptr && *text != '\0') {
+      read.percent = std::clamp(std::atoi(text), 0, 1000);
+    }
+    if (read.percent > 0) {
+      read.ns_per_digest = calibrate_digest_ns();
+    }
+    return read;
+  }();
+  return settings;
+}
+
+// Where a validation starts, on the clock slow_down() reads; nothing is read without a slowdown.
+std::int64_t validation_start() { return slowdown().percent > 0 ? steady_ns() : 0; }
 
 std::string describe(const block_header& header) {
   return "block at height " + std::to_string(header.height) + " (slot " +
@@ -28,10 +68,7 @@ std::string describe(const block_header& header) {
 
 }  // namespace
 
-int injected_slowdown_percent() {
-  static const int percent = read_slowdown();
-  return percent;
-}
+int injected_slowdown_percent() { return slowdown().percent; }
 
 hash256 genesis_hash() {
   static constexpr std::string_view label = "metron demo genesis";
@@ -47,19 +84,22 @@ std::size_t ledger::outpoint_hash::operator()(const outpoint& at) const noexcept
 }
 
 ledger::ledger(std::span<const output> initial) : tip_(genesis_hash()) {
+  static_cast<void>(slowdown());  // calibrated here rather than inside a timed validation
   for (std::uint32_t i = 0; i < initial.size(); ++i) {
     utxo_.emplace(outpoint{tip_, i}, initial[i]);
   }
 }
 
-void ledger::slow_down(const hash256& seed, std::uint64_t computed) const {
-  const int percent = injected_slowdown_percent();
-  if (percent == 0) {
+void ledger::slow_down(std::int64_t started_ns) const {
+  const slowdown_settings& settings = slowdown();
+  if (settings.percent == 0) {
     return;
   }
-  // Each validation owes P % of the digests it computed; whole ones are paid at once.
-  owed_digests_ += static_cast<double>(computed) * static_cast<double>(percent) / 100.0;
-  hash256 h = seed;
+  // Counting digests rather than spinning on the clock until P % has passed keeps a preempted
+  // spin from cutting the work short; fractions carry over to the next validation.
+  const auto spent = static_cast<double>(steady_ns() - started_ns);
+  owed_digests_ += spent * settings.percent / 100.0 / settings.ns_per_digest;
+  hash256 h = tip_;
   while (owed_digests_ >= 1.0) {
     h = sha256(h);
     ++digests_;
@@ -107,12 +147,14 @@ std::optional<std::string> ledger::check_in(const utxo_set& utxo, const transact
   if (out > in) {
     return "outputs worth " + std::to_string(out) + " exceed inputs worth " + std::to_string(in);
   }
-  slow_down(id, 1 + 2 * tx.inputs.size());
   return std::nullopt;
 }
 
 std::optional<std::string> ledger::check(const transaction& tx) const {
-  return check_in(utxo_, tx);
+  const std::int64_t started = validation_start();
+  std::optional<std::string> why = check_in(utxo_, tx);
+  slow_down(started);
+  return why;
 }
 
 void ledger::spend(utxo_set& utxo, const transaction& tx, const hash256& id) {
@@ -126,16 +168,20 @@ void ledger::spend(utxo_set& utxo, const transaction& tx, const hash256& id) {
 
 void ledger::apply_block(const block& b) {
   METRON_BRACKET("ledger.apply_block");
+  const std::int64_t started = validation_start();
   const block_header& header = b.header;
+  const auto refuse = [&](const std::string& why) {
+    slow_down(started);
+    throw validation_error(describe(header) + ": " + why);
+  };
   if (header.parent != tip_) {
-    throw validation_error(describe(header) + ": its parent " + short_key(header.parent) +
-                           " is not the tip " + short_key(tip_));
+    refuse("its parent " + short_key(header.parent) + " is not the tip " + short_key(tip_));
   }
   if (header.height != height_ + 1) {
-    throw validation_error(describe(header) + ": expected height " + std::to_string(height_ + 1));
+    refuse("expected height " + std::to_string(height_ + 1));
   }
   if (body_hash(b.transactions) != header.body_hash) {
-    throw validation_error(describe(header) + ": the body does not match the header's hash");
+    refuse("the body does not match the header's hash");
   }
   // Transactions apply in order onto a scratch copy of the entries they touch, so a failure
   // leaves the ledger unchanged and a later transaction may spend an earlier one's output.
@@ -151,8 +197,7 @@ void ledger::apply_block(const block& b) {
       }
     }
     if (const std::optional<std::string> why = check_in(touched, tx)) {
-      throw validation_error(describe(header) + ": transaction " + std::to_string(t) + " (" +
-                             short_key(tx.id()) + "): " + *why);
+      refuse("transaction " + std::to_string(t) + " (" + short_key(tx.id()) + "): " + *why);
     }
     spent.insert(tx.inputs.begin(), tx.inputs.end());
     spend(touched, tx, tx.id());
@@ -165,6 +210,7 @@ void ledger::apply_block(const block& b) {
   }
   height_ = header.height;
   tip_ = b.hash();
+  slow_down(started);
   METRON_GAUGE("ledger.utxo_size", static_cast<double>(utxo_.size()));
 }
 
