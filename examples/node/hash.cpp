@@ -1,3 +1,4 @@
+// SHA-256 through OpenSSL's EVP interface (one context per thread) and the hex forms.
 #include "hash.hpp"
 
 #include <openssl/evp.h>

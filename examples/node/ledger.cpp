@@ -1,3 +1,4 @@
+// The UTxO ledger's rules, the epoch batch and the injected slowdown behind METRON_DEMO_SLOWDOWN.
 #include "ledger.hpp"
 
 #include <metron/bracket.hpp>

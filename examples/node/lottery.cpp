@@ -1,3 +1,4 @@
+// The leader lottery: per-node thresholds from stake, draws from SHA-256.
 #include "lottery.hpp"
 
 #include "hash.hpp"

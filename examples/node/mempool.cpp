@@ -1,3 +1,4 @@
+// Mempool admission (duplicates, conflicts, capacity, the ledger's rules) and revalidation.
 #include "mempool.hpp"
 
 #include <metron/bracket.hpp>

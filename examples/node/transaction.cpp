@@ -1,3 +1,4 @@
+// Transaction and block ids and the binary codec, which refuses malformed network input.
 #include "transaction.hpp"
 
 #include <metron/bracket.hpp>
@@ -12,6 +13,12 @@ namespace {
 
 // Limits on counts read from the wire, so a malformed length cannot ask for gigabytes.
 constexpr std::uint32_t max_list_length = 100'000;
+
+// The encoded sizes of the list elements; a transaction is at least its three list lengths.
+constexpr std::size_t outpoint_bytes = 32 + 4;
+constexpr std::size_t output_bytes = 32 + 8;
+constexpr std::size_t witness_bytes = 32 + 32;
+constexpr std::size_t min_transaction_bytes = 3 * 4;
 
 class writer {
  public:
@@ -42,11 +49,18 @@ class reader {
     position_ += h.size();
     return h;
   }
-  std::uint32_t count(const char* of) {
+  // A list's length, refused before anything is allocated when it is over the limit or when
+  // its elements, each at least `min_bytes` long, cannot fit in what is left.
+  std::uint32_t count(const char* of, std::size_t min_bytes) {
     const std::uint32_t n = u32();
     if (n > max_list_length) {
       fail("a list of " + std::to_string(n) + " " + of + " is longer than " +
            std::to_string(max_list_length));
+    }
+    if (n * min_bytes > bytes_.size() - position_) {
+      fail("truncated: a list of " + std::to_string(n) + " " + of + " needs at least " +
+           std::to_string(n * min_bytes) + " bytes, " + std::to_string(bytes_.size() - position_) +
+           " remain");
     }
     return n;
   }
@@ -106,17 +120,17 @@ void write_transaction(writer& out, const transaction& tx) {
 
 transaction read_transaction(reader& in) {
   transaction tx;
-  tx.inputs.resize(in.count("inputs"));
+  tx.inputs.resize(in.count("inputs", outpoint_bytes));
   for (outpoint& o : tx.inputs) {
     o.tx = in.digest();
     o.index = in.u32();
   }
-  tx.outputs.resize(in.count("outputs"));
+  tx.outputs.resize(in.count("outputs", output_bytes));
   for (output& o : tx.outputs) {
     o.address = in.digest();
     o.amount = in.u64();
   }
-  tx.witnesses.resize(in.count("witnesses"));
+  tx.witnesses.resize(in.count("witnesses", witness_bytes));
   for (witness& w : tx.witnesses) {
     w.secret = in.digest();
     w.tag = in.digest();
@@ -198,7 +212,7 @@ block decode_block(std::span<const std::uint8_t> bytes) {
   b.header.parent = in.digest();
   b.header.issuer = in.u32();
   b.header.body_hash = in.digest();
-  b.transactions.resize(in.count("transactions"));
+  b.transactions.resize(in.count("transactions", min_transaction_bytes));
   for (transaction& tx : b.transactions) {
     tx = read_transaction(in);
   }

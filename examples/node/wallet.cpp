@@ -1,3 +1,4 @@
+// The wallet: outputs learnt from blocks, payments with change, inputs held while in flight.
 #include "wallet.hpp"
 
 #include "ledger.hpp"

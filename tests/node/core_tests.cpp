@@ -72,6 +72,15 @@ TEST_CASE("transactions and blocks survive encoding; malformed bytes are refused
   CHECK_THROWS_WITH(decode_block(longer), Catch::Contains("1 bytes after the end"));
   std::vector<std::uint8_t> huge(4, 0xFF);
   CHECK_THROWS_WITH(decode_transaction(huge), Catch::Contains("longer than"));
+  // 1000 inputs announced, 36 bytes of them present.
+  std::vector<std::uint8_t> short_list = {0xE8, 0x03, 0, 0};
+  short_list.resize(short_list.size() + 36);
+  CHECK_THROWS_WITH(decode_transaction(short_list),
+                    Catch::Contains("1000 inputs needs at least 36000 bytes, 36 remain"));
+  // Every proper prefix of a block is refused, none read past its end.
+  for (std::size_t size = 0; size < encoded.size(); ++size) {
+    CHECK_THROWS_AS(decode_block(std::span(encoded.data(), size)), decode_error);
+  }
 }
 
 TEST_CASE("the ledger applies valid blocks and refuses broken ones unchanged", "[node][core]") {
