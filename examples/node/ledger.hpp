@@ -16,12 +16,12 @@ namespace demo {
 
 /// The percentage by which validation is made slower on purpose, read once from the
 /// environment variable METRON_DEMO_SLOWDOWN (0 when unset; at most 1000): the injected
-/// regression that proves a CI gate flags one. With P > 0 each validation (ledger::check(),
-/// ledger::apply_block()) is followed by extra SHA-256 digests worth P % of the time it took,
-/// counted against the cost of one digest measured at the first call (about a millisecond, so
-/// call this before timing anything), so the same build measures about P % slower wherever
-/// validation dominates. ledger::digests() counts the extra digests too. With P = 0 validation
-/// reads no clock.
+/// regression that proves a CI gate flags one. With P > 0 each transaction's validation (the
+/// ledger.validate_tx bracket, in check() and apply_block()) and the rest of apply_block() are
+/// each followed by extra SHA-256 digests worth P % of the time they took, counted against the
+/// cost of one digest measured at the first call (about a millisecond, so call this before timing
+/// anything): the same build measures about P % slower in both. ledger::digests() counts the
+/// extra digests too. With P = 0 validation reads no clock.
 [[nodiscard]] int injected_slowdown_percent();
 
 /// A block or transaction the ledger refuses, and why.
@@ -71,6 +71,7 @@ class ledger {
   using utxo_set = std::unordered_map<outpoint, output, outpoint_hash>;
 
   std::optional<std::string> check_in(const utxo_set& utxo, const transaction& tx) const;
+  std::optional<std::string> check_rules(const utxo_set& utxo, const transaction& tx) const;
   static void spend(utxo_set& utxo, const transaction& tx, const hash256& id);
   void slow_down(std::int64_t started_ns) const;
 
