@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <optional>
+#include <random>
 #include <string_view>
 #include <vector>
 
@@ -81,6 +83,28 @@ TEST_CASE("transactions and blocks survive encoding; malformed bytes are refused
   for (std::size_t size = 0; size < encoded.size(); ++size) {
     CHECK_THROWS_AS(decode_block(std::span(encoded.data(), size)), decode_error);
   }
+  // Corrupted bytes either decode to a block that encodes back to exactly them (the encoding is
+  // canonical) or are refused with a decode_error, never anything else.
+  std::mt19937 random(7);
+  std::uniform_int_distribution<std::size_t> position(0, encoded.size() - 1);
+  std::uniform_int_distribution<int> value(0, 255);
+  int refused = 0;
+  for (int round = 0; round < 2000; ++round) {
+    std::vector<std::uint8_t> corrupt = encoded;
+    for (int flips = 0; flips < 1 + round % 3; ++flips) {
+      corrupt[position(random)] = static_cast<std::uint8_t>(value(random));
+    }
+    std::optional<block> decoded;
+    try {
+      decoded = decode_block(corrupt);
+    } catch (const decode_error&) {
+      ++refused;
+    }
+    if (decoded) {
+      CHECK(encode(*decoded) == corrupt);
+    }
+  }
+  CHECK(refused > 0);
 }
 
 TEST_CASE("the ledger applies valid blocks and refuses broken ones unchanged", "[node][core]") {
