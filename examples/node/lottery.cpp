@@ -27,17 +27,17 @@ lottery::lottery(std::uint64_t seed, std::vector<std::uint64_t> stakes, double a
 
 bool lottery::is_leader(std::uint64_t slot, std::uint32_t node) const {
   std::array<std::uint8_t, 20> input{};
-  for (int i = 0; i < 8; ++i) {
-    input[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(seed_ >> (8 * i));
-    input[static_cast<std::size_t>(8 + i)] = static_cast<std::uint8_t>(slot >> (8 * i));
+  for (std::size_t i = 0; i < 8; ++i) {
+    input[i] = static_cast<std::uint8_t>(seed_ >> (8 * i));
+    input[8 + i] = static_cast<std::uint8_t>(slot >> (8 * i));
   }
-  for (int i = 0; i < 4; ++i) {
-    input[static_cast<std::size_t>(16 + i)] = static_cast<std::uint8_t>(node >> (8 * i));
+  for (std::size_t i = 0; i < 4; ++i) {
+    input[16 + i] = static_cast<std::uint8_t>(node >> (8 * i));
   }
   const hash256 draw = sha256(input);
   std::uint64_t value = 0;
-  for (int i = 0; i < 8; ++i) {
-    value = (value << 8U) | draw[static_cast<std::size_t>(i)];
+  for (std::size_t i = 0; i < 8; ++i) {
+    value = (value << 8U) | draw[i];
   }
   return static_cast<double>(value) / 18446744073709551616.0 < probability(node);
 }

@@ -18,7 +18,7 @@ constexpr std::uint32_t max_list_length = 100'000;
 constexpr std::size_t outpoint_bytes = 32 + 4;
 constexpr std::size_t output_bytes = 32 + 8;
 constexpr std::size_t witness_bytes = 32 + 32;
-constexpr std::size_t min_transaction_bytes = 3 * 4;
+constexpr std::size_t min_transaction_bytes = std::size_t{3} * 4;
 
 class writer {
  public:
