@@ -92,10 +92,11 @@ ledger::ledger(std::span<const output> initial) : tip_(genesis_hash()) {
   }
 }
 
-void ledger::slow_down(std::int64_t started_ns) const {
+// Returns the clock's reading when it is done, so a caller can subtract what it took.
+std::int64_t ledger::slow_down(std::int64_t started_ns) const {
   const slowdown_settings& settings = slowdown();
   if (settings.percent == 0) {
-    return;
+    return 0;
   }
   // What a digest costs now, as the last payments found it: a busy sibling hyperthread or a
   // clock change moves it, and the validation's own cost with it. Each payment moves it a tenth
@@ -113,18 +114,25 @@ void ledger::slow_down(std::int64_t started_ns) const {
     h = sha256(h);
     ++paid;
   }
-  if (paid > 0) {
-    const double each = static_cast<double>(steady_ns() - paying) / static_cast<double>(paid);
-    ns_per_digest = 0.9 * ns_per_digest + 0.1 * std::min(each, 2 * ns_per_digest);
-    digests_ += paid;
+  if (paid == 0) {
+    return paying;
   }
+  const std::int64_t done = steady_ns();
+  const double each = static_cast<double>(done - paying) / static_cast<double>(paid);
+  ns_per_digest = 0.9 * ns_per_digest + 0.1 * std::min(each, 2 * ns_per_digest);
+  digests_ += paid;
+  return done;
 }
 
-std::optional<std::string> ledger::check_in(const utxo_set& utxo, const transaction& tx) const {
+std::optional<std::string> ledger::check_in(const utxo_set& utxo, const transaction& tx,
+                                            std::int64_t* took_ns) const {
   METRON_BRACKET("ledger.validate_tx");
   const std::int64_t started = validation_start();
   std::optional<std::string> why = check_rules(utxo, tx);
-  slow_down(started);
+  const std::int64_t done = slow_down(started);
+  if (took_ns != nullptr) {
+    *took_ns += done - started;
+  }
   return why;
 }
 
@@ -216,10 +224,7 @@ void ledger::apply_block(const block& b) {
         }
       }
     }
-    const std::int64_t checking = validation_start();
-    const std::optional<std::string> why = check_in(touched, tx);
-    in_transactions += validation_start() - checking;
-    if (why) {
+    if (const std::optional<std::string> why = check_in(touched, tx, &in_transactions)) {
       refuse("transaction " + std::to_string(t) + " (" + short_key(tx.id()) + "): " + *why);
     }
     spent.insert(tx.inputs.begin(), tx.inputs.end());

@@ -70,10 +70,11 @@ class ledger {
   };
   using utxo_set = std::unordered_map<outpoint, output, outpoint_hash>;
 
-  std::optional<std::string> check_in(const utxo_set& utxo, const transaction& tx) const;
+  std::optional<std::string> check_in(const utxo_set& utxo, const transaction& tx,
+                                      std::int64_t* took_ns = nullptr) const;
   std::optional<std::string> check_rules(const utxo_set& utxo, const transaction& tx) const;
   static void spend(utxo_set& utxo, const transaction& tx, const hash256& id);
-  void slow_down(std::int64_t started_ns) const;
+  std::int64_t slow_down(std::int64_t started_ns) const;
 
   utxo_set utxo_;
   std::uint64_t height_ = 0;
