@@ -240,7 +240,7 @@ kpis:
 )");
   check_bad_input(run_metron({"kpi", "--spec", "bad.yaml", "fixture.mtr"}, space.directory),
                   "bad.yaml:8: kpis.apply_tail.statistic: unknown statistic 'p999'; expected one "
-                  "of count, sum, mean, median, p50, p75, p90, p95, p99, p99.9,");
+                  "of count, sum, mean, median, p50, p75, p90, p95, p96, p99, p99.9,");
 
   write_text(space.directory.file("unknown_key.yaml"),
              "suite: bad\nkpis:\n  r:\n    rate: chain.block.forged\n    treshold: 1\n");
