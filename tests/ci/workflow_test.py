@@ -11,8 +11,15 @@ runs them in a scratch workspace with the variables the service would set, three
      history;
   2. another push to main: the baseline is run 1's results, fetched as the service would fetch
      them, and the history then holds two runs;
-  3. a pull (merge) request built with METRON_DEMO_SLOWDOWN=60: the job must fail at the gate,
+  3. a pull (merge) request built with METRON_DEMO_SLOWDOWN=400: the job must fail at the gate,
      with the regression in the Markdown summary, and leave the history alone.
+
+Two runs of the same build on a shared machine can differ by more than specs/demo.yaml's 10 %
+tolerances (consecutive runs here have moved the block fetch by half and the throughput by a
+fifth), so the runs check against a copy of that spec whose tolerances are wider than such noise
+(PERF_SPEC): run 2 must pass whatever the machine does between runs, and run 3's validation,
+five times slower, must still stand out. This test is about the workflow carrying the verdict
+through; the comparator's power is tested by its own tests and by the demo.gate_* tests.
 
 What exists only on the hosted service is stood in, and each stand-in says so as it runs:
   - checkout (GitHub's actions/checkout, GitLab's clone): a copy of the source tree's files;
@@ -48,9 +55,18 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "support"))
+from checkout import copy_source  # noqa: E402
+
 PROJECT_ID = "42"
 MERGE_REQUEST = "7"
 FEATURE_BRANCH = "feature/slower-ledger"
+# The slowed run's extra validation work, in percent: throughput falls to about a fifth.
+SLOWDOWN_PERCENT = 400
+# Per KPI of specs/demo.yaml: wider than two runs of one build differ by on a busy shared machine,
+# narrower than SLOWDOWN_PERCENT moves the validation throughput (about -80 %).
+NOISE_TOLERANCES = {"validation_throughput": "50%", "mempool_add_median": "150%",
+                    "block_fetch_median": "300%"}
 
 
 class check_failed(Exception):
@@ -64,18 +80,6 @@ def expect(condition, message):
 
 def say(message):
     print(f"workflow_test: {message}", flush=True)
-
-
-def copy_source(source, target):
-    """The checkout's stand-in: every file git knows of or would add, as the working tree has it."""
-    listed = subprocess.run(["git", "-C", str(source), "ls-files", "-co", "--exclude-standard",
-                             "-z"], check=True, capture_output=True).stdout.decode()
-    for name in filter(None, listed.split("\0")):
-        origin = source / name
-        if origin.is_file():
-            destination = target / name
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(origin, destination)
 
 
 class run_context:
@@ -101,7 +105,19 @@ class workflow_runner:
         self.suite = Path(options.suite).resolve()
         self.template = scratch / "checkout"
         copy_source(self.source, self.template)
+        self.spec = self.write_noise_tolerant_spec()
         self.measure_committed_baseline()
+
+    def write_noise_tolerant_spec(self):
+        """specs/demo.yaml with each KPI's tolerance wider than a shared machine's drift."""
+        spec = yaml.safe_load((self.source / "specs" / "demo.yaml").read_text())
+        for name, kpi in spec["kpis"].items():
+            kpi["tolerance"] = NOISE_TOLERANCES[name]
+        path = self.scratch / "demo-noise-tolerant.yaml"
+        path.write_text(yaml.safe_dump(spec, sort_keys=False))
+        say(f"the spec: specs/demo.yaml with tolerances "
+            f"{', '.join(f'{k} {v}' for k, v in NOISE_TOLERANCES.items())} ({path})")
+        return path
 
     def measure_committed_baseline(self):
         """The committed baseline comes from another machine and build; a team commits its own.
@@ -113,6 +129,11 @@ class workflow_runner:
         baseline.parent.mkdir(parents=True, exist_ok=True)
         command = [str(self.suite), f"--benchmark_repetitions={self.options.repetitions}",
                    f"--benchmark_out={baseline}", "--benchmark_out_format=json"]
+        # As ci/refresh-baseline and ci/perf-gate's suite record it: the suite's build type.
+        cache = self.suite.parent.parent / "CMakeCache.txt"
+        types = re.findall(r"^CMAKE_BUILD_TYPE:\w+=(.*)$", cache.read_text(), re.MULTILINE)
+        if types and types[0]:
+            command.append(f"--benchmark_context=build_type={types[0]}")
         if self.options.filter:
             command.append(f"--benchmark_filter={self.options.filter}")
         if self.options.min_time:
@@ -137,7 +158,8 @@ class workflow_runner:
 
     def test_overrides(self, context):
         overrides = {"PERF_METRON": str(self.metron), "PERF_SUITE": str(self.suite),
-                     "PERF_REPETITIONS": str(self.options.repetitions)}
+                     "PERF_REPETITIONS": str(self.options.repetitions),
+                     "PERF_SPEC": str(self.spec)}
         if self.options.filter:
             overrides["PERF_FILTER"] = self.options.filter
         if self.options.min_time:
@@ -470,7 +492,8 @@ def describe(result):
 
 
 def run_passes(runner, metron):
-    passes = [run_context(1, True, 0), run_context(2, True, 0), run_context(3, False, 60)]
+    passes = [run_context(1, True, 0), run_context(2, True, 0),
+              run_context(3, False, SLOWDOWN_PERCENT)]
     results = []
     for context in passes:
         kind = "a push to main" if context.on_main else (
@@ -513,6 +536,9 @@ def run_passes(runner, metron):
                    "run 3, not of main, should leave the history alone")
         if context.number < 3:
             expect(result["summary"].strip(), f"run {context.number} published no summary")
+        expect("build type differs" not in result["summary"],
+               f"run {context.number} compared results of different build types:\n"
+               f"{result['summary']}")
         expect((result["artifact"] / "report.html").is_file(),
                f"run {context.number}'s artifact has no HTML report")
     return results
