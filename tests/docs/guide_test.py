@@ -8,9 +8,9 @@ commands one after another in one bash session (so `export`, `cd` and background
 one block to the next) in a scratch copy of the source tree, committed as a fresh repository on
 main, whose build/default is the --build tree. A command must exit 0, unless it ends with a
 comment `# exits N` (then it must exit N) or `# exits N or M` (a verdict that depends on the
-machine's timing: either is right, any other status is not). A command ending in `&` runs in the background;
-whatever is still running at the end is stopped. Exit status 0 when every command did as the
-guide says, 1 with the command and its output otherwise.
+machine's timing: either is right, any other status is not). A command ending in `&` runs in
+the background; whatever is still running at the end is stopped. Exit status 0 when every command
+did as the guide says, 1 with the command and its output otherwise.
 """
 
 import argparse
