@@ -7,6 +7,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+
 namespace {
 
 metron::monitor_config http_config(std::uint16_t port = 0) {
@@ -100,4 +107,45 @@ TEST_CASE("an exporter that cannot bind is reported and disabled", "[monitor][ht
   CHECK(second.problems()[0] == "HTTP exporter: cannot listen on 192.0.2.1:0; it is disabled");
   CHECK(second.snapshot().metrics.size() == 1);
   second.stop();
+}
+
+TEST_CASE("a port another exporter holds is refused, not shared", "[monitor][http]") {
+  metron::monitoring first(http_config());
+  first.start();
+  REQUIRE(first.http_port());
+  metron::monitoring second(http_config(*first.http_port()));
+  second.start();
+  CHECK_FALSE(second.http_port());
+  REQUIRE(second.problems().size() == 1);
+  CHECK(second.problems()[0] ==
+        "HTTP exporter: cannot listen on 127.0.0.1:" + std::to_string(*first.http_port()) +
+            "; it is disabled");
+}
+
+TEST_CASE("a port whose connections linger in TIME_WAIT can be bound again at once",
+          "[monitor][http]") {
+  std::uint16_t port = 0;
+  {
+    metron::monitoring hub(http_config());
+    hub.start();
+    REQUIRE(hub.http_port());
+    port = *hub.http_port();
+    httplib::Client client("127.0.0.1", port);
+    // The server closes first, so its side of the connection waits in TIME_WAIT.
+    const auto scraped = client.Get("/metrics", {{"Connection", "close"}});
+    REQUIRE(scraped);
+    CHECK(scraped->status == 200);
+    hub.stop();
+  }
+  // What a restarted program's listener does (SO_REUSEADDR) must succeed on that port.
+  const int socket = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(socket >= 0);
+  const int yes = 1;
+  ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  CHECK(::bind(socket, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
+  ::close(socket);
 }

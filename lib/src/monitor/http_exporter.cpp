@@ -29,6 +29,13 @@ std::optional<std::uint16_t> http_exporter::start(const http_exporter_config& co
   server->set_read_timeout(5, 0);
   server->set_write_timeout(5, 0);
   server->set_keep_alive_max_count(100);
+  // SO_REUSEADDR alone, not cpp-httplib's default SO_REUSEPORT: a port another live server of
+  // this user holds is refused (and reported), while one whose last connections linger in
+  // TIME_WAIT, as after a restart, is taken again at once.
+  server->set_socket_options([](socket_t socket) {
+    const int yes = 1;
+    ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
 
   server->Get("/metrics", [render = content.metrics](const httplib::Request&, httplib::Response& response) {
     response.set_content(render(), "text/plain; version=0.0.4; charset=utf-8");
