@@ -54,11 +54,17 @@ def write_topology(folder, nodes, extra_peer=None):
     return path, pairs
 
 
-def run_cluster(folder, topology, *extra, slots=50, slot_ms=80):
+def run_cluster(folder, topology, *extra, slots=50, slot_ms=80, while_running=None):
+    """Runs the launcher to its end; `while_running()` is called once it has been started."""
     command = [DEMO, "cluster", "--topology", topology, "--slots", str(slots), "--slot-ms",
                str(slot_ms), "--tx-rate", "5", "--seed", "7", "--out",
                os.path.join(folder, "out"), "--metron", METRON, *extra]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    launcher = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+    if while_running:
+        while_running()
+    stdout, stderr = launcher.communicate(timeout=300)
+    done = subprocess.CompletedProcess(command, launcher.returncode, stdout, stderr)
     print("$", " ".join(command), "→", done.returncode)
     print(done.stdout)
     print(done.stderr[-4000:])
@@ -84,10 +90,26 @@ def block_span(report):
     return next(span for span in report["spans"] if span["name"] == "block")
 
 
+def first_scrape(port):
+    """The first page /metrics serves on `port`, polled every millisecond; None after 30 s."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as page:
+                return page.read().decode()
+        except OSError:
+            time.sleep(0.001)
+    return None
+
+
 def healthy(folder):
-    topology, _ = write_topology(folder, 4)
-    done = run_cluster(folder, topology)
+    topology, pairs = write_topology(folder, 4)
+    pages = []
+    done = run_cluster(folder, topology,
+                       while_running=lambda: pages.append(first_scrape(pairs[0][1])))
     check(done.returncode == 0, f"a healthy run exits 0, not {done.returncode}")
+    check(pages[0] is not None and re.search(r"^demo_chain_length 0$", pages[0], re.M),
+          f"the first scrape, as soon as node-1 listens, shows its starting state: {pages[0]!r}")
     nodes = summaries(folder, 4)
     check(len(nodes) == 4, "every node writes its summary")
     heights = [s["height"] for s in nodes.values()]
@@ -112,6 +134,10 @@ def healthy(folder):
     for i in range(1, 5):
         check(os.path.getsize(os.path.join(folder, "out", f"node-{i}.mtr")) > 0,
               f"node-{i} wrote a capture")
+    # The scrape left node-1's side of its connection in TIME_WAIT; the ports are free again.
+    again = run_cluster(os.path.join(folder, "again"), topology, slots=5)
+    check(again.returncode == 0,
+          f"a second run on the same ports at once exits 0, not {again.returncode}")
 
 
 def crash(folder):
