@@ -56,12 +56,8 @@ struct epoch_fixture {
 // iteration count; the fixtures are deterministic, so each is built once per process and only
 // the timed work runs again.
 const epoch_fixture& epoch_of(std::size_t block_count) {
-  static std::map<std::size_t, std::unique_ptr<const epoch_fixture>> built;
-  auto& fixture = built[block_count];
-  if (!fixture) {
-    fixture = std::make_unique<const epoch_fixture>(block_count);
-  }
-  return *fixture;
+  static std::map<std::size_t, const epoch_fixture> built;
+  return built.try_emplace(block_count, block_count).first->second;
 }
 
 void BM_ledger_apply_epoch(benchmark::State& state) {

@@ -34,7 +34,8 @@ What exists only on the hosted service is stood in, and each stand-in says so as
     from the build tree this test runs in, which ctest's build keeps current; building that
     tree again from inside a test of it would race the other builds of the tree.
 The suite runs with --repetitions, --min-time and --filter instead of the workflow's own
-settings, so that a pass takes seconds. Exit status 0 when every check holds, 1 with the reason otherwise.
+settings, so that a pass takes seconds. Exit status 0 when every check holds, 1 with the reason
+otherwise.
 """
 
 import argparse
