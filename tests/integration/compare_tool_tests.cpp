@@ -64,10 +64,6 @@ json verdicts_of(const process_result& result) {
   return verdicts;
 }
 
-bool is_cpu_time(const std::string& metric) {
-  return metric.ends_with(":cpu_time");
-}
-
 void write_text(const std::string& path, const std::string& text) {
   std::ofstream(path) << text;
 }
@@ -108,7 +104,7 @@ TEST_CASE("compare: identical work is not flagged", "[integration][compare]") {
   for (const auto& [name, verdict] : verdicts.items()) {
     INFO(name);
     any_regressed = any_regressed || verdict == "regressed";
-    if (is_cpu_time(name)) {
+    if (name.ends_with(":cpu_time")) {
       CHECK((verdict == "unchanged" || verdict == "inconclusive"));
     }
   }
