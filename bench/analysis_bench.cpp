@@ -1,8 +1,8 @@
 // The post-processor's own costs: a streaming summary's add() against a bare sum of the same
 // values, an exact summary, and reading a capture's samples.
-#include <metron/capture.hpp>
-#include <metron/readers.hpp>
-#include <metron/statistics.hpp>
+#include <metron/capture/capture.hpp>
+#include <metron/readers/readers.hpp>
+#include <metron/statistics/statistics.hpp>
 
 #include <benchmark/benchmark.h>
 

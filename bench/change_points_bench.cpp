@@ -1,5 +1,5 @@
 // Change-point detection over 100 metrics of 10 000 points each, the history's whole series.
-#include <metron/change_points.hpp>
+#include <metron/history/change_points.hpp>
 
 #include <benchmark/benchmark.h>
 

@@ -4,7 +4,7 @@
 // with --bimodal every third site mixes two lognormal modes, a slow one 4 times the fast one's
 // median taking 40 % of calls, the shape `metron stats` must flag. The same arguments always give
 // the same bytes.
-#include <metron/capture.hpp>
+#include <metron/capture/capture.hpp>
 #include <metron/error.hpp>
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 // The monitor's costs: aggregation of probe records on the collector's side, the same with monitor
 // evaluation after every batch, and a /metrics scrape over HTTP with 10 000 series.
-#include <metron/monitor.hpp>
+#include <metron/monitor/monitor.hpp>
 
 #include <benchmark/benchmark.h>
 #include <httplib.h>

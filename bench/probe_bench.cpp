@@ -1,7 +1,7 @@
 // The probe's costs: a bracket against the bare clock reads and store it makes, a bracket while
 // off, a bracket around real work, and the collector's sustained rate into a capture file.
 #include <metron/bracket.hpp>
-#include <metron/session.hpp>
+#include <metron/probe/session.hpp>
 
 #include <benchmark/benchmark.h>
 

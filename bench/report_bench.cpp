@@ -1,5 +1,5 @@
 // The cost of rendering a report of 1000 metrics (issue target: HTML in ≤ 2 s and ≤ 5 MB).
-#include <metron/report.hpp>
+#include <metron/report/report.hpp>
 
 #include <benchmark/benchmark.h>
 

@@ -1,6 +1,6 @@
 // The trace point API's own costs: a null tracer against no tracing at all, a tracer call against
 // a direct call doing the same work, a chain of combinators, and copying a tracer.
-#include <metron/trace.hpp>
+#include <metron/trace/trace.hpp>
 
 #include <benchmark/benchmark.h>
 

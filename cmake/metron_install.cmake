@@ -6,7 +6,8 @@ include(CMakePackageConfigHelpers)
 
 set(metron_config_dir "${CMAKE_INSTALL_LIBDIR}/cmake/metron")
 
-# Public headers including detail/, which the inline probe code needs; nothing from lib/src.
+# The entry points of lib/include; each part installs its own public headers (lib/CMakeLists.txt),
+# detail/ included, which the inline probe code needs; nothing from a part's src/.
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/lib/include/metron"
         DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
         FILES_MATCHING PATTERN "*.hpp")

@@ -8,9 +8,9 @@
 
 #include <metron/bracket.hpp>
 #include <metron/log.hpp>
-#include <metron/log_config.hpp>
-#include <metron/monitor.hpp>
-#include <metron/session.hpp>
+#include <metron/log/config.hpp>
+#include <metron/monitor/monitor.hpp>
+#include <metron/probe/session.hpp>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>

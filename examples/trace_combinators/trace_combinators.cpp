@@ -1,9 +1,9 @@
 // The trace point combinators at work in a toy payment processor, traced to standard output.
 //
-// Each section builds a tracer from the combinators of <metron/trace.hpp> and feeds it the same
+// Each section builds a tracer from the combinators of <metron/trace/trace.hpp> and feeds it the same
 // payments, so that the output shows what each combinator passes on. ctest compares the output
 // with trace_combinators.expected.
-#include <metron/trace.hpp>
+#include <metron/trace/trace.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -4,7 +4,7 @@
 // The workers trace into memory; once they are done, the program prints what was traced in a
 // fixed order, so that ctest can check each line's shape with trace_threads.expected (the
 // timestamps and thread ids differ from run to run).
-#include <metron/trace.hpp>
+#include <metron/trace/trace.hpp>
 
 #include <algorithm>
 #include <atomic>

@@ -3,8 +3,8 @@
 // Usage: capture_dump_sample <capture.mtr>
 // The capture is left at the given path (it also seeds the reader's fuzz corpus); the dump goes
 // to standard output for tests/capture/validate_dump.py to check against the schema.
-#include <metron/capture.hpp>
-#include <metron/capture_render.hpp>
+#include <metron/capture/capture.hpp>
+#include <metron/capture/render.hpp>
 #include <metron/error.hpp>
 
 #include <cmath>

@@ -3,7 +3,7 @@
 
 #include "support/scratch_dir.hpp"
 
-#include <metron/capture.hpp>
+#include <metron/capture/capture.hpp>
 
 #include <bit>
 #include <cstdint>

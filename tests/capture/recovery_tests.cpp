@@ -1,10 +1,10 @@
 // Reading damaged captures: cut at every byte, corrupt headers, flipped bytes, forged chunks.
 #include "capture_test_support.hpp"
 
-#include "capture/crc32.hpp"
-#include "capture/format.hpp"
+#include "capture/src/crc32.hpp"
+#include "capture/src/format.hpp"
 
-#include <metron/capture.hpp>
+#include <metron/capture/capture.hpp>
 #include <metron/error.hpp>
 
 #include <catch2/catch.hpp>

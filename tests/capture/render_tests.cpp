@@ -1,8 +1,8 @@
 // The JSON-lines dump and the Chrome trace: valid JSON whatever the names hold, expected content.
 #include "capture_test_support.hpp"
 
-#include <metron/capture.hpp>
-#include <metron/capture_render.hpp>
+#include <metron/capture/capture.hpp>
+#include <metron/capture/render.hpp>
 #include <metron/error.hpp>
 
 #include <catch2/catch.hpp>

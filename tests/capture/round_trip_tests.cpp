@@ -1,8 +1,8 @@
 // Writing a capture and reading it back: every field, every record form, chunking, writer errors.
 #include "capture_test_support.hpp"
 
-#include <metron/capture.hpp>
-#include <metron/capture_render.hpp>
+#include <metron/capture/capture.hpp>
+#include <metron/capture/render.hpp>
 #include <metron/error.hpp>
 
 #include <catch2/catch.hpp>

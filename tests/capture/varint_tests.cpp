@@ -1,5 +1,5 @@
 // The byte cursor's varint decoding: every length, at the end of a payload and inside it.
-#include "capture/format.hpp"
+#include "capture/src/format.hpp"
 
 #include <catch2/catch.hpp>
 

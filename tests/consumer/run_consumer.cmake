@@ -38,7 +38,8 @@ endif()
 run_step("install ${BUILD_DIR} into ${prefix}"
          "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}" ${config_args})
 
-foreach(installed include/metron/bracket.hpp include/metron/detail/probe.hpp)
+foreach(installed include/metron/bracket.hpp include/metron/probe/bracket.hpp
+                  include/metron/probe/detail/probe.hpp include/metron/capture/detail/kinds.hpp)
   if(NOT EXISTS "${prefix}/${installed}")
     message(FATAL_ERROR "consumer: the installation lacks ${installed}")
   endif()

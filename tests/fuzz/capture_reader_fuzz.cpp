@@ -3,10 +3,10 @@
 // The input goes into an in-memory file that the reader opens by path, exactly as it opens a
 // capture on disk. Only input_error may escape the library; every rendering must be valid JSON
 // and the read status must be consistent, or the target aborts.
-#include <metron/detail/json_text.hpp>
+#include <metron/capture/detail/json_text.hpp>
 
-#include <metron/capture.hpp>
-#include <metron/capture_render.hpp>
+#include <metron/capture/capture.hpp>
+#include <metron/capture/render.hpp>
 #include <metron/error.hpp>
 
 #include <cstdint>

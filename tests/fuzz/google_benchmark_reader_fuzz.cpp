@@ -3,7 +3,7 @@
 // Only input_error may escape the reader, and what it accepts must hold to the model's promises:
 // unique metric names, finite values, times in ns. Anything else aborts the target.
 #include <metron/error.hpp>
-#include <metron/readers.hpp>
+#include <metron/readers/readers.hpp>
 
 #include <cmath>
 #include <cstdint>

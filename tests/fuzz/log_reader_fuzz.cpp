@@ -3,7 +3,7 @@
 // Only input_error may escape the reader; every event it accepts names its line, and every
 // message names the file and the line. Anything else aborts the target.
 #include <metron/error.hpp>
-#include <metron/readers.hpp>
+#include <metron/readers/readers.hpp>
 
 #include <cstdint>
 #include <cstdio>

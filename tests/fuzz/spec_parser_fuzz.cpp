@@ -5,8 +5,8 @@
 // spec accepted is consistent (each KPI names metrics the spec defines, each entry its line).
 // Anything else aborts the target.
 #include <metron/error.hpp>
-#include <metron/kpi.hpp>
-#include <metron/spec.hpp>
+#include <metron/spec/kpi.hpp>
+#include <metron/spec/spec.hpp>
 
 #include <cstdint>
 #include <cstdio>

@@ -1,11 +1,11 @@
-# Fails unless HEADER, and every metron/detail header it pulls in, includes only ALLOWED system headers.
+# Fails unless HEADER, and every metron header it pulls in, includes only ALLOWED system headers.
 #
-# cmake -DHEADER=<file> -DINCLUDE_DIR=<dir holding metron/> -DALLOWED=atomic;cstdint;cstddef
-#       [-DFOLLOW_PREFIX=metron/detail/] -P check_includes.cmake
+# cmake -DHEADER=<file> -DINCLUDE_DIR=<dir holding metron/>[:<dir>…] -DALLOWED=atomic;cstdint;cstddef
+#       [-DFOLLOW_PREFIX=metron/detail/[:<prefix>…]] -P check_includes.cmake
 #
 # Every #include line counts, even one under #if: a header that is light only in some
-# configurations is not light. Headers under FOLLOW_PREFIX are resolved in INCLUDE_DIR and walked
-# in turn; anything else is a violation. All violations are listed, each with the chain of
+# configurations is not light. Headers under a FOLLOW_PREFIX are resolved in the first INCLUDE_DIR
+# that holds them and walked in turn; anything else is a violation. Lists are separated by ':'. All violations are listed, each with the chain of
 # includes that led to it.
 cmake_minimum_required(VERSION 3.25)
 
@@ -17,6 +17,10 @@ endforeach()
 if(NOT DEFINED FOLLOW_PREFIX)
   set(FOLLOW_PREFIX "metron/detail/")
 endif()
+string(REPLACE ":" ";" include_dirs "${INCLUDE_DIR}")
+string(REPLACE ":" ";" follow_prefixes "${FOLLOW_PREFIX}")
+string(REPLACE ":" ", " include_dirs_text "${INCLUDE_DIR}")
+string(REPLACE ":" " or " follow_text "${FOLLOW_PREFIX}")
 if(NOT EXISTS "${HEADER}")
   message(FATAL_ERROR "check_includes.cmake: ${HEADER} does not exist")
 endif()
@@ -54,11 +58,22 @@ while(pending)
     if(name IN_LIST ALLOWED)
       continue()
     endif()
-    string(FIND "${name}" "${FOLLOW_PREFIX}" prefix_at)
-    if(prefix_at EQUAL 0)
-      set(target "${INCLUDE_DIR}/${name}")
-      if(NOT EXISTS "${target}")
-        list(APPEND violations "${chain} includes ${spelled}, which is not in ${INCLUDE_DIR}")
+    set(followed FALSE)
+    foreach(prefix IN LISTS follow_prefixes)
+      string(FIND "${name}" "${prefix}" prefix_at)
+      if(prefix_at EQUAL 0)
+        set(followed TRUE)
+      endif()
+    endforeach()
+    if(followed)
+      set(target "")
+      foreach(directory IN LISTS include_dirs)
+        if(NOT target AND EXISTS "${directory}/${name}")
+          set(target "${directory}/${name}")
+        endif()
+      endforeach()
+      if(NOT target)
+        list(APPEND violations "${chain} includes ${spelled}, which is not in ${include_dirs_text}")
       else()
         get_filename_component(target "${target}" REALPATH)
         list(APPEND pending "${target}|${chain} -> ${name}")
@@ -77,7 +92,7 @@ if(violations)
   list(JOIN allowed_list ", " allowed_text)
   list(JOIN violations "\n  " violation_text)
   message(FATAL_ERROR
-    "${root_name} must include only ${allowed_text} and ${FOLLOW_PREFIX} headers that do the same, "
+    "${root_name} must include only ${allowed_text} and ${follow_text} headers that do the same, "
     "but:\n  ${violation_text}\n"
     "Move the heavy code into a .cpp file of the library, or into a header the probe macros do not need.")
 endif()

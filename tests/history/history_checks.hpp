@@ -1,7 +1,7 @@
 // Checks every history back end must pass, shared by the SQLite and PostgreSQL tests.
 #pragma once
 
-#include <metron/history.hpp>
+#include <metron/history/history.hpp>
 
 #include <string>
 

@@ -2,7 +2,7 @@
 #include "history_checks.hpp"
 
 #include <metron/error.hpp>
-#include <metron/history.hpp>
+#include <metron/history/history.hpp>
 
 #include <catch2/catch.hpp>
 #include <libpq-fe.h>

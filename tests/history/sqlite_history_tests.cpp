@@ -1,12 +1,12 @@
 // The SQLite history: the shared checks, migrations, and refusal of corrupt or foreign files.
 #include "history_checks.hpp"
 
-#include <metron/dataset.hpp>
 #include <metron/error.hpp>
-#include <metron/history.hpp>
+#include <metron/history/history.hpp>
+#include <metron/readers/dataset.hpp>
 
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
+#include <catch2/catch.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -23,7 +23,8 @@ using metron::analysis::open_history;
 class scratch {
  public:
   scratch() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "metron-history-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "metron-history-XXXXXX").string();
     REQUIRE(mkdtemp(pattern.data()) != nullptr);
     path_ = pattern;
   }
@@ -66,7 +67,8 @@ std::int64_t integer_of(const std::string& path, const char* sql) {
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
   sqlite3_stmt* query = nullptr;
   std::int64_t value = -1;
-  if (sqlite3_prepare_v2(db, sql, -1, &query, nullptr) == SQLITE_OK && sqlite3_step(query) == SQLITE_ROW) {
+  if (sqlite3_prepare_v2(db, sql, -1, &query, nullptr) == SQLITE_OK &&
+      sqlite3_step(query) == SQLITE_ROW) {
     value = sqlite3_column_int64(query, 0);
   }
   sqlite3_finalize(query);
@@ -94,16 +96,17 @@ TEST_CASE("SQLite history: two processes adding at once both land", "[history][s
 TEST_CASE("SQLite history: a version 1 store is migrated and keeps its runs", "[history][sqlite]") {
   const scratch dir;
   const std::string path = dir.file("old.sqlite");
-  run_sql(path,
-          "CREATE TABLE metron_schema (version INTEGER NOT NULL);"
-          "INSERT INTO metron_schema (version) VALUES (1);"
-          "CREATE TABLE runs (id INTEGER PRIMARY KEY, commit_id TEXT NOT NULL, branch TEXT NOT NULL,"
-          "  machine TEXT NOT NULL, time TEXT NOT NULL);"
-          "CREATE TABLE measurements (run_id INTEGER NOT NULL REFERENCES runs (id),"
-          "  metric TEXT NOT NULL, unit TEXT NOT NULL, direction TEXT NOT NULL, value REAL NOT NULL,"
-          "  samples INTEGER NOT NULL, PRIMARY KEY (run_id, metric));"
-          "INSERT INTO runs VALUES (1, 'abc', 'main', 'm', '2026-01-01T00:00:00Z');"
-          "INSERT INTO measurements VALUES (1, 'BM_x', 'ns', 'lower', 42.5, 3);");
+  run_sql(
+      path,
+      "CREATE TABLE metron_schema (version INTEGER NOT NULL);"
+      "INSERT INTO metron_schema (version) VALUES (1);"
+      "CREATE TABLE runs (id INTEGER PRIMARY KEY, commit_id TEXT NOT NULL, branch TEXT NOT NULL,"
+      "  machine TEXT NOT NULL, time TEXT NOT NULL);"
+      "CREATE TABLE measurements (run_id INTEGER NOT NULL REFERENCES runs (id),"
+      "  metric TEXT NOT NULL, unit TEXT NOT NULL, direction TEXT NOT NULL, value REAL NOT NULL,"
+      "  samples INTEGER NOT NULL, PRIMARY KEY (run_id, metric));"
+      "INSERT INTO runs VALUES (1, 'abc', 'main', 'm', '2026-01-01T00:00:00Z');"
+      "INSERT INTO measurements VALUES (1, 'BM_x', 'ns', 'lower', 42.5, 3);");
   const auto store = open_history(path, history_open::existing);
   CHECK(store->schema_version() == 2);
   const auto series = store->series("BM_x", {});
@@ -111,8 +114,9 @@ TEST_CASE("SQLite history: a version 1 store is migrated and keeps its runs", "[
   CHECK(series[0].value == 42.5);
   CHECK(series[0].commit == "abc");
   // The migration's indexes are there.
-  CHECK(integer_of(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
-                         "('measurements_by_metric', 'runs_by_time')") == 2);
+  CHECK(integer_of(path,
+                   "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                   "('measurements_by_metric', 'runs_by_time')") == 2);
 }
 
 TEST_CASE("SQLite history: corrupt and foreign files are refused and left unchanged",
@@ -132,8 +136,8 @@ TEST_CASE("SQLite history: corrupt and foreign files are refused and left unchan
       const auto store = open_history(path, history_open::create_if_missing);
       for (int i = 0; i < 200; ++i) {
         const std::vector<metron::analysis::history_value> values{
-            {"metric_with_a_long_name_" + std::to_string(i), "ns",
-             metron::analysis::better::lower, i * 1.5, 1}};
+            {"metric_with_a_long_name_" + std::to_string(i), "ns", metron::analysis::better::lower,
+             i * 1.5, 1}};
         store->add_run({"commit" + std::to_string(i), "main", "m", ""}, values);
       }
     }
@@ -144,9 +148,9 @@ TEST_CASE("SQLite history: corrupt and foreign files are refused and left unchan
       bytes[i] = static_cast<char>(i * 7 % 251);
     }
     write_bytes(path, bytes);
-    CHECK_THROWS_WITH(open_history(path, history_open::create_if_missing),
-                      Catch::Contains(path) && Catch::Contains("corrupt") &&
-                          Catch::Contains("not changed"));
+    CHECK_THROWS_WITH(
+        open_history(path, history_open::create_if_missing),
+        Catch::Contains(path) && Catch::Contains("corrupt") && Catch::Contains("not changed"));
     CHECK(bytes_of(path) == bytes);
   }
   SECTION("another program's database") {
@@ -176,9 +180,19 @@ TEST_CASE("SQLite history: corrupt and foreign files are refused and left unchan
 
 TEST_CASE("a dataset's metrics become history values by their medians", "[history]") {
   metron::analysis::dataset data;
-  data.metrics.push_back({"BM_a", "BM_a", "real_time", "ns", metron::analysis::better::lower, {}, "", {}, {5, 1, 3, 100}});
-  data.metrics.push_back({"empty", "empty", "value", "", metron::analysis::better::lower, {}, "", {}, {}});
-  data.metrics.push_back({"BM_a:rate", "BM_a", "rate", "1/s", metron::analysis::better::higher, {}, "", {}, {7}});
+  data.metrics.push_back({"BM_a",
+                          "BM_a",
+                          "real_time",
+                          "ns",
+                          metron::analysis::better::lower,
+                          {},
+                          "",
+                          {},
+                          {5, 1, 3, 100}});
+  data.metrics.push_back(
+      {"empty", "empty", "value", "", metron::analysis::better::lower, {}, "", {}, {}});
+  data.metrics.push_back(
+      {"BM_a:rate", "BM_a", "rate", "1/s", metron::analysis::better::higher, {}, "", {}, {7}});
   const auto values = metron::analysis::history_values(data);
   REQUIRE(values.size() == 2);
   CHECK(values[0].metric == "BM_a");

@@ -3,7 +3,7 @@
 #include "fixture.hpp"
 #include "process.hpp"
 
-#include <metron/capture.hpp>
+#include <metron/capture/capture.hpp>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

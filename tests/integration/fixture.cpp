@@ -1,7 +1,7 @@
 // A small capture with fixed content for the golden-file tests of `metron info`.
 #include "fixture.hpp"
 
-#include <metron/capture.hpp>
+#include <metron/capture/capture.hpp>
 
 #include <cstdint>
 #include <vector>

@@ -2,7 +2,7 @@
 #include "log_test_support.hpp"
 
 #include <metron/error.hpp>
-#include <metron/log_config.hpp>
+#include <metron/log/config.hpp>
 
 #include <catch2/catch.hpp>
 

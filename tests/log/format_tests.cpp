@@ -1,5 +1,5 @@
 // Tests of the line renderings: JSON escaping, invalid UTF-8, numbers, the text form.
-#include <metron/log_sink.hpp>
+#include <metron/log/sink.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -2,8 +2,8 @@
 #include "log_test_support.hpp"
 
 #include <metron/bracket.hpp>
-#include <metron/log_probe.hpp>
-#include <metron/session.hpp>
+#include <metron/log/probe_sink.hpp>
+#include <metron/probe/session.hpp>
 
 #include <catch2/catch.hpp>
 

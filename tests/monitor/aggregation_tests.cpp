@@ -1,6 +1,6 @@
 // Tests of the aggregator: moments and extremes against known answers, quantile error of the
 // extended P² estimator against exact quantiles, EWMA, differences and inter-arrival times.
-#include <metron/aggregation.hpp>
+#include <metron/monitor/aggregation.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // Tests of the monitoring configuration: its keys, rule lookup, and errors naming line and column.
 #include <metron/error.hpp>
-#include <metron/monitor.hpp>
+#include <metron/monitor/monitor.hpp>
 
 #include <catch2/catch.hpp>
 

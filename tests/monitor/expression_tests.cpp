@@ -1,5 +1,5 @@
 // Tests of monitor expressions: precedence, units, metric references, three-valued logic, errors.
-#include "monitor/expression.hpp"
+#include "monitor/src/expression.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // Tests of the HTTP exporter against a real client: what it serves, and what it refuses while
 // going on serving.
-#include <metron/monitor.hpp>
+#include <metron/monitor/monitor.hpp>
 
 #include <catch2/catch.hpp>
 #include <httplib.h>

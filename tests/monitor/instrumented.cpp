@@ -3,8 +3,8 @@
 // "ready <http port>" and serves until its standard input closes.
 #include <metron/bracket.hpp>
 #include <metron/log.hpp>
-#include <metron/monitor.hpp>
-#include <metron/session.hpp>
+#include <metron/monitor/monitor.hpp>
+#include <metron/probe/session.hpp>
 
 #include <chrono>
 #include <cstdio>

@@ -3,8 +3,8 @@
 #include <metron/bracket.hpp>
 #include <metron/error.hpp>
 #include <metron/log.hpp>
-#include <metron/monitor.hpp>
-#include <metron/session.hpp>
+#include <metron/monitor/monitor.hpp>
+#include <metron/probe/session.hpp>
 
 #include <catch2/catch.hpp>
 

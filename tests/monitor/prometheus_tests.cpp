@@ -1,6 +1,6 @@
 // Tests of the Prometheus text exposition: types, names, units, quantile labels, and that every
 // sample line has the shape the format requires.
-#include <metron/monitor.hpp>
+#include <metron/monitor/monitor.hpp>
 
 #include <catch2/catch.hpp>
 

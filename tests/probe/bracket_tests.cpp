@@ -2,7 +2,7 @@
 #include "session_helpers.hpp"
 
 #include <metron/bracket.hpp>
-#include <probe/registry.hpp>
+#include "probe/src/registry.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // A sink for tests that keeps everything the collector delivers.
 #pragma once
 
-#include <metron/session.hpp>
+#include <metron/probe/session.hpp>
 
 #include <cstdint>
 #include <map>

@@ -1,5 +1,5 @@
 // Tests of the SPSC ring: edges, wrap-around with a small index type, groups, real threads.
-#include <metron/detail/spsc_ring.hpp>
+#include <metron/probe/detail/spsc_ring.hpp>
 
 #include <catch2/catch.hpp>
 

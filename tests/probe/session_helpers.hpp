@@ -3,7 +3,7 @@
 
 #include "recording_sink.hpp"
 
-#include <metron/session.hpp>
+#include <metron/probe/session.hpp>
 
 #include <memory>
 #include <utility>

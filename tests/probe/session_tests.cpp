@@ -2,7 +2,7 @@
 #include "session_helpers.hpp"
 
 #include <metron/bracket.hpp>
-#include <metron/capture.hpp>
+#include <metron/capture/capture.hpp>
 #include <metron/error.hpp>
 
 #include <catch2/catch.hpp>

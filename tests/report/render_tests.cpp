@@ -1,5 +1,5 @@
 // The report's renderings of hand-built documents: states, escaping, empty and infinite samples.
-#include <metron/report.hpp>
+#include <metron/report/report.hpp>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 // The tracer combinators: null tracers, laziness, and the laws each combinator keeps.
 #include "recorder.hpp"
 
-#include <metron/trace.hpp>
+#include <metron/trace/trace.hpp>
 
 #include <catch2/catch.hpp>
 

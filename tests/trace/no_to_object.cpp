@@ -1,5 +1,5 @@
 // Traces a type that has no to_object: compiling this file must fail with to_object's message.
-#include <metron/trace.hpp>
+#include <metron/trace/trace.hpp>
 
 namespace inventory {
 

@@ -1,7 +1,7 @@
 // A tracer for the tests that keeps what it was given, safely from any thread.
 #pragma once
 
-#include <metron/trace.hpp>
+#include <metron/trace/trace.hpp>
 
 #include <memory>
 #include <mutex>

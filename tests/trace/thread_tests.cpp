@@ -1,7 +1,7 @@
 // Tracers shared by real threads: counting, folding and eliding keep their contracts under load.
 #include "recorder.hpp"
 
-#include <metron/trace.hpp>
+#include <metron/trace/trace.hpp>
 
 #include <catch2/catch.hpp>
 

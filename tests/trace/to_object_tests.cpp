@@ -1,7 +1,7 @@
 // to_object: the built-in renderings at each verbosity, user overloads found by ADL, and names.
-#include <metron/log_object.hpp>
-#include <metron/to_object.hpp>
-#include <metron/trace.hpp>
+#include <metron/trace/log_object.hpp>
+#include <metron/trace/to_object.hpp>
+#include <metron/trace/trace.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -2,8 +2,8 @@
 #include "commands.hpp"
 #include "text.hpp"
 
-#include <metron/ab.hpp>
-#include <metron/statistics.hpp>
+#include <metron/compare/ab.hpp>
+#include <metron/statistics/statistics.hpp>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 // The metron tool's subcommands as main.cpp sees them, and the few helpers they share.
 #pragma once
 
-#include <metron/capture.hpp>
+#include <metron/capture/capture.hpp>
 
 #include <CLI/CLI.hpp>
 

@@ -3,9 +3,9 @@
 #include "compare_output.hpp"
 #include "output_file.hpp"
 
-#include <metron/compare.hpp>
+#include <metron/compare/compare.hpp>
 #include <metron/error.hpp>
-#include <metron/spec.hpp>
+#include <metron/spec/spec.hpp>
 
 #include <fmt/core.h>
 

@@ -1,7 +1,7 @@
 // Renderings of a comparison report: terminal table, Markdown, JUnit XML and JSON.
 #pragma once
 
-#include <metron/compare.hpp>
+#include <metron/compare/compare.hpp>
 
 #include <ostream>
 #include <string>

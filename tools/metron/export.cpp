@@ -2,7 +2,7 @@
 #include "commands.hpp"
 #include "output_file.hpp"
 
-#include <metron/capture_render.hpp>
+#include <metron/capture/render.hpp>
 
 #include <memory>
 #include <string>

@@ -2,9 +2,9 @@
 #include "commands.hpp"
 #include "text.hpp"
 
-#include <metron/change_points.hpp>
-#include <metron/history.hpp>
-#include <metron/readers.hpp>
+#include <metron/history/change_points.hpp>
+#include <metron/history/history.hpp>
+#include <metron/readers/readers.hpp>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>

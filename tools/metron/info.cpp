@@ -2,7 +2,7 @@
 #include "commands.hpp"
 #include "text.hpp"
 
-#include <metron/capture_render.hpp>
+#include <metron/capture/render.hpp>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>

@@ -2,9 +2,9 @@
 #include "commands.hpp"
 #include "text.hpp"
 
-#include <metron/kpi.hpp>
-#include <metron/readers.hpp>
-#include <metron/spec.hpp>
+#include <metron/readers/readers.hpp>
+#include <metron/spec/kpi.hpp>
+#include <metron/spec/spec.hpp>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -110,19 +110,18 @@ nlohmann::ordered_json to_json(const analysis::kpi_report& report,
                                const std::vector<std::string>& inputs) {
   nlohmann::ordered_json kpis = nlohmann::ordered_json::array();
   for (const analysis::kpi_result& result : report.results) {
-    kpis.push_back(
-        {{"name", result.name},
-         {"source", result.source},
-         {"statistic", analysis::to_string(result.stat)},
-         {"value", number_or_null(result.value)},
-         {"unit", result.unit},
-         {"threshold", result.threshold ? number_or_null(*result.threshold) : nullptr},
-         {"better", analysis::to_string(result.direction)},
-         {"status", analysis::to_string(result.status)},
-         {"samples", result.samples},
-         {"min_samples", result.min_samples},
-         {"note", result.note},
-         {"line", result.where.line}});
+    kpis.push_back({{"name", result.name},
+                    {"source", result.source},
+                    {"statistic", analysis::to_string(result.stat)},
+                    {"value", number_or_null(result.value)},
+                    {"unit", result.unit},
+                    {"threshold", result.threshold ? number_or_null(*result.threshold) : nullptr},
+                    {"better", analysis::to_string(result.direction)},
+                    {"status", analysis::to_string(result.status)},
+                    {"samples", result.samples},
+                    {"min_samples", result.min_samples},
+                    {"note", result.note},
+                    {"line", result.where.line}});
   }
   return {{"suite", report.suite},
           {"spec", report.spec_file},
@@ -141,9 +140,9 @@ int run_kpi(const kpi_options& options) {
   const analysis::benchmark_spec spec = analysis::load_spec(options.spec);
   analysis::dataset data;
   for (const std::string& input : options.inputs) {
-    analysis::merge(data, analysis::read_input(input),
-                    options.pool ? analysis::duplicate_policy::pool
-                                 : analysis::duplicate_policy::reject);
+    analysis::merge(
+        data, analysis::read_input(input),
+        options.pool ? analysis::duplicate_policy::pool : analysis::duplicate_policy::reject);
   }
   const analysis::kpi_report report = analysis::evaluate_kpis(spec, data);
   if (options.json) {
@@ -165,8 +164,8 @@ int run_kpi(const kpi_options& options) {
 
 command register_kpi(CLI::App& app) {
   auto options = std::make_shared<kpi_options>();
-  CLI::App* sub = app.add_subcommand(
-      "kpi", "Evaluate a spec's KPIs over captures, benchmark results and logs");
+  CLI::App* sub =
+      app.add_subcommand("kpi", "Evaluate a spec's KPIs over captures, benchmark results and logs");
   sub->footer(help_footer(kpi_details, kpi_examples, kpi_exit_codes));
   sub->add_option("--spec", options->spec, "The benchmark specification (YAML)")
       ->required()

@@ -5,7 +5,7 @@
 #include "text.hpp"
 
 #include <metron/error.hpp>
-#include <metron/postmortem.hpp>
+#include <metron/postmortem/postmortem.hpp>
 
 #include <fmt/core.h>
 

@@ -3,7 +3,7 @@
 #include "output_file.hpp"
 #include "text.hpp"
 
-#include <metron/capture_render.hpp>
+#include <metron/capture/render.hpp>
 #include <metron/error.hpp>
 
 #include <fmt/core.h>

@@ -3,7 +3,7 @@
 #include "output_file.hpp"
 
 #include <metron/error.hpp>
-#include <metron/report.hpp>
+#include <metron/report/report.hpp>
 
 #include <fmt/core.h>
 

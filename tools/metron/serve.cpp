@@ -1,7 +1,7 @@
 // `metron serve`: replays a finished capture through the monitoring hub and serves the result.
 #include "commands.hpp"
 
-#include <metron/monitor.hpp>
+#include <metron/monitor/monitor.hpp>
 
 #include <csignal>
 #include <cstdio>

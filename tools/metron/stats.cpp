@@ -4,7 +4,7 @@
 #include "progress.hpp"
 #include "text.hpp"
 
-#include <metron/stats_report.hpp>
+#include <metron/spec/stats_report.hpp>
 
 #include <fmt/core.h>
 

@@ -1,10 +1,10 @@
 // Records brackets through the installed metron package, reads the capture back and counts them
 // through a tracer.
 #include <metron/bracket.hpp>
-#include <metron/capture.hpp>
+#include <metron/capture/capture.hpp>
 #include <metron/error.hpp>
-#include <metron/session.hpp>
-#include <metron/trace.hpp>
+#include <metron/probe/session.hpp>
+#include <metron/trace/trace.hpp>
 
 #include <cstdint>
 #include <cstdio>

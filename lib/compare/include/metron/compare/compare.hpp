@@ -1,0 +1,209 @@
+// The comparator: each metric's baseline and candidate samples tested, estimated and judged.
+#pragma once
+
+#include <metron/readers/dataset.hpp>
+#include <metron/spec/kpi.hpp>
+#include <metron/spec/spec.hpp>
+#include <metron/statistics/statistics.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace metron::analysis {
+
+/// What a comparison concludes about one metric.
+enum class verdict : std::uint8_t {
+  improved,      ///< significantly better, by more than the tolerance
+  unchanged,     ///< any change is within the tolerance (the interval says so)
+  regressed,     ///< significantly worse, by more than the tolerance
+  inconclusive,  ///< too few or too noisy samples to tell a change of the tolerance's size
+};
+
+/// "improved", "unchanged", "regressed" or "inconclusive".
+[[nodiscard]] std::string_view to_string(verdict result) noexcept;
+
+/// How the interval of the relative change is computed.
+enum class interval_method : std::uint8_t {
+  hodges_lehmann,  ///< the Hodges–Lehmann shift's distribution-free interval, over the baseline median
+  bootstrap,       ///< a seeded percentile bootstrap of the ratio of medians
+};
+
+/// "hodges-lehmann" or "bootstrap".
+[[nodiscard]] std::string_view to_string(interval_method method) noexcept;
+
+/// How compare() tests and judges. The defaults are those `metron compare` states in --help.
+struct compare_options {
+  /// The relative change that matters, as a fraction (0.05 = 5 %): smaller changes are noise.
+  double tolerance = 0.05;
+  /// When set, the tolerance in the metric's unit instead; divided by the baseline median.
+  std::optional<double> absolute_tolerance;
+  /// Significance level of the test, in (0, 0.5).
+  double alpha = 0.05;
+  /// The test whose p-value decides significance.
+  test_kind test = test_kind::mann_whitney;
+  /// The interval's method; nothing: bootstrap for the bootstrap test, Hodges–Lehmann otherwise.
+  std::optional<interval_method> interval;
+  /// Equivalence mode: the verdict rests on two one-sided tests against ± the tolerance, so that
+  /// "unchanged" is a positive claim that no change exceeds it.
+  bool equivalence = false;
+  /// The power the repetitions needed are computed for, in (0, 1).
+  double power = 0.8;
+  /// Resamples of the bootstrap interval and test.
+  std::size_t bootstrap_resamples = 2000;
+  /// Seed of the bootstrap: same seed, same intervals.
+  std::uint64_t seed = 0x636f6d70617265ULL;
+};
+
+/// The comparison of one metric.
+struct comparison {
+  std::string name;   ///< the metric's or KPI's name
+  std::string unit;   ///< the unit of the summaries; empty for plain numbers
+  better direction = better::lower;  ///< which way is better
+  std::string kind;   ///< "time", "counter" or "kpi": what the row measures
+  /// The baseline's sample, as summarize() gives it but without bootstrap intervals (NaN),
+  /// bimodality coefficient (NaN) and modes (empty).
+  summary baseline;
+  summary candidate;  ///< the candidate's sample, likewise
+  /// Candidate median over baseline median, less one: +0.1 is 10 % larger. NaN when the baseline
+  /// median is 0 or a side is empty.
+  double change = 0;
+  /// The interval method's own point estimate of the relative change, which the verdict weighs
+  /// against the tolerance: the Hodges–Lehmann shift over the baseline median, or (bootstrap) the
+  /// change of medians. It can differ from `change` when the medians fall apart from the bulk.
+  double estimate = 0;
+  /// The relative change's interval at level 1 − alpha (1 − 2·alpha in equivalence mode,
+  /// matching the two one-sided tests). NaN bounds when it cannot be computed.
+  interval change_interval;
+  interval_method method = interval_method::hodges_lehmann;  ///< how the interval was computed
+  test_kind test = test_kind::mann_whitney;                  ///< the test that gave p_value
+  double p_value = 1;     ///< the two-sided test of no change; NaN when it could not run
+  /// p_value adjusted for the other rows of the same report (Benjamini–Hochberg); equal to p_value
+  /// for a row compared alone.
+  double p_adjusted = 1;
+  /// Equivalence mode: the larger p of the two one-sided tests against ± the tolerance; NaN
+  /// otherwise.
+  double equivalence_p = 0;
+  double tolerance = 0;   ///< the relative tolerance applied, as a fraction
+  double alpha = 0;       ///< the significance level applied
+  bool equivalence = false;  ///< whether the row was judged in equivalence mode
+  verdict result = verdict::inconclusive;  ///< the verdict
+  /// Per-call samples of one run against one run: calls within a run are not independent, so the
+  /// test only indicates.
+  bool indicative = false;
+  /// When inconclusive: the repetitions per side that would decide, with the requested power,
+  /// whether the change exceeds the tolerance — repetitions_needed() for the observed variation
+  /// and the estimate's distance from the tolerance (at least a tenth of it). With one value on
+  /// a side, the fewest the test needs at all.
+  std::optional<std::size_t> repetitions_needed;
+  std::string note;  ///< why it is inconclusive, or what else a reader should know
+};
+
+/// Compares two samples of one metric: summaries, relative change of the medians with its
+/// interval, the test's p-value, and the verdict.
+///
+/// The verdict (with `p` the row's p_adjusted, equal to p_value here): fewer than two values on a
+/// side, a zero baseline median, or samples too small for any p below alpha give inconclusive.
+/// Otherwise a change is regressed (improved) when p < alpha and the estimate is worse
+/// (better) than the tolerance — significance and size, both required; unchanged when the whole
+/// interval lies within ± the tolerance; inconclusive otherwise, with the repetitions needed.
+/// In equivalence mode the interval is at 1 − 2·alpha, so each bound is a one-sided test at
+/// alpha: regressed (improved) when the whole interval is worse (better) than the tolerance,
+/// unchanged when both one-sided tests against ± the tolerance reject (equivalence_p < alpha),
+/// inconclusive otherwise.
+///
+/// Any thread. Cost: O(n log n) for summaries and the U test, O(n_a · n_b log(n_a · n_b)) for the
+/// Hodges–Lehmann interval, O(resamples · n) for the bootstrap.
+/// @throws input_error for a NaN or infinity in a sample, or options out of range.
+[[nodiscard]] comparison compare(std::span<const double> baseline,
+                                 std::span<const double> candidate, better direction,
+                                 const compare_options& options = {});
+
+/// Adjusts the p-values of `rows` together (Benjamini–Hochberg; rows whose p_value is NaN are
+/// left out) and judges each row again on its adjusted p, with its own tolerance and alpha.
+void control_false_discoveries(std::span<comparison> rows);
+
+/// The verdict of `row` from its p_adjusted (or equivalence_p), change, interval, tolerance and
+/// alpha, as compare() describes. Pure; any thread.
+[[nodiscard]] verdict judge(const comparison& row);
+
+/// The repetitions per side a two-sided test at `alpha` needs to detect a relative change of
+/// `tolerance` with `power`, when the per-run values vary with coefficient of variation `cv`:
+/// the normal approximation 2·(z₁₋α/₂ + z_power)²·cv²/tolerance², raised to the smallest size at
+/// which the U test can reach p < alpha at all. @throws input_error for arguments out of range.
+[[nodiscard]] std::size_t repetitions_needed(double cv, double tolerance, double alpha,
+                                             double power);
+
+/// One input file of a comparison's side: a run, or Google Benchmark's repetitions of one.
+struct run_input {
+  std::string file;  ///< the path as given
+  dataset data;      ///< what was read
+  /// Whether the values are per-call samples of a single run (a capture) rather than one value
+  /// per run or repetition (Google Benchmark, `metron stats --json`).
+  bool per_call = false;
+};
+
+/// Reads one file of a side: a capture, Google Benchmark JSON, or `metron stats --json` output
+/// (its medians become one value per metric). Any thread.
+/// @throws input_error naming the file and place for anything unreadable; resource_error when it
+///         cannot be read.
+[[nodiscard]] run_input read_run(const std::string& path);
+
+/// A fact that differs between the sides and makes their numbers hard to compare.
+struct comparability_issue {
+  std::string what;       ///< "CPU model", "build type", "compiler", "frequency scaling", …
+  std::string baseline;   ///< the baseline's value
+  std::string candidate;  ///< the candidate's value
+};
+
+/// The facts of two runs' metadata that differ: CPU model, build type, compiler, frequency
+/// scaling. Facts unknown on either side are not compared.
+[[nodiscard]] std::vector<comparability_issue> check_comparability(const run_metadata& baseline,
+                                                                   const run_metadata& candidate);
+
+/// A whole comparison: every metric (or KPI) of both sides.
+struct comparison_report {
+  std::vector<comparison> rows;        ///< metrics on both sides, in the baseline's order
+  std::vector<std::string> added;      ///< metrics only the candidate has
+  std::vector<std::string> removed;    ///< metrics only the baseline has
+  std::vector<comparability_issue> issues;  ///< differences between the sides' runs
+  /// KPIs whose candidate value is on the worse side of the spec's threshold.
+  std::vector<kpi_result> breaches;
+  std::size_t baseline_runs = 0;   ///< files on the baseline side
+  std::size_t candidate_runs = 0;  ///< files on the candidate side
+  std::string spec_file;           ///< the spec compared by, or empty
+
+  /// The number of rows with verdict `result`.
+  [[nodiscard]] std::size_t count(verdict result) const noexcept;
+};
+
+/// Compares every metric of the baseline runs with the candidate's.
+///
+/// The run is the unit of replication: a metric's sample on a side is one value per run —
+/// Google Benchmark repetitions and `metron stats` medians pooled over the side's files, and the
+/// median of each capture's per-call values when a side has several captures. With one capture
+/// on each side the per-call values are compared and the row is marked indicative. The p-values
+/// of all rows are adjusted together (control_false_discoveries()).
+/// Any thread; cost is compare()'s per metric.
+/// @throws input_error when a side is empty, the sides share no metric, a metric's unit differs
+///         between files or sides (naming both), or runs of one side mix captures with other
+///         inputs.
+[[nodiscard]] comparison_report compare_runs(std::span<const run_input> baseline,
+                                             std::span<const run_input> candidate,
+                                             const compare_options& options = {});
+
+/// Compares every KPI of `spec` between the sides: each KPI's sample is its value per run (its
+/// per-call values with one capture a side, marked indicative), and the spec's tolerance, test,
+/// alpha and direction override `defaults`. Candidate runs whose KPI breaches its threshold are
+/// listed in breaches.
+/// @throws input_error as compare_runs() does, and as evaluate_kpis() does for each run.
+[[nodiscard]] comparison_report compare_kpis(const benchmark_spec& spec,
+                                             std::span<const run_input> baseline,
+                                             std::span<const run_input> candidate,
+                                             const compare_options& defaults = {});
+
+}  // namespace metron::analysis

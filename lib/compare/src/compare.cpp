@@ -1,0 +1,432 @@
+// The comparison of one metric's two samples: change, interval, test, verdict and power analysis.
+#include <metron/compare/compare.hpp>
+#include <metron/error.hpp>
+#include <metron/statistics/significance.hpp>
+
+#include <fmt/core.h>
+#include <boost/math/distributions/normal.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <random>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace metron::analysis {
+
+namespace {
+
+constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
+
+/// Above this many values a side is thinned for the Hodges–Lehmann interval, whose cost is the
+/// product of the sizes: 2000 × 2000 differences take 32 MB and a fraction of a second.
+constexpr std::size_t hodges_lehmann_max_values = 2000;
+
+double median_of(std::vector<double>& values) {
+  const std::size_t middle = values.size() / 2;
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(middle),
+                   values.end());
+  const double upper = values[middle];
+  if (values.size() % 2 == 1) {
+    return upper;
+  }
+  const double lower = *std::max_element(values.begin(),
+                                         values.begin() + static_cast<std::ptrdiff_t>(middle));
+  return (lower + upper) / 2.0;
+}
+
+/// `count` evenly spaced order statistics of `values` (all of them when there are fewer).
+std::vector<double> thinned(std::span<const double> values, std::size_t count) {
+  std::vector<double> sorted(values.begin(), values.end());
+  std::sort(sorted.begin(), sorted.end());
+  if (sorted.size() <= count) {
+    return sorted;
+  }
+  std::vector<double> kept;
+  kept.reserve(count);
+  const double step = static_cast<double>(sorted.size() - 1) / static_cast<double>(count - 1);
+  for (std::size_t i = 0; i < count; ++i) {
+    kept.push_back(sorted[static_cast<std::size_t>(std::lround(step * static_cast<double>(i)))]);
+  }
+  return kept;
+}
+
+/// The bootstrap distribution of the relative change of medians, resampling each side with
+/// replacement; seeded, so the same inputs give the same distribution.
+std::vector<double> bootstrap_changes(std::span<const double> baseline,
+                                      std::span<const double> candidate,
+                                      const compare_options& options) {
+  std::mt19937_64 generator(options.seed);
+  std::uniform_int_distribution<std::size_t> pick_baseline(0, baseline.size() - 1);
+  std::uniform_int_distribution<std::size_t> pick_candidate(0, candidate.size() - 1);
+  std::vector<double> resample_baseline(baseline.size());
+  std::vector<double> resample_candidate(candidate.size());
+  std::vector<double> changes;
+  changes.reserve(options.bootstrap_resamples);
+  for (std::size_t r = 0; r < options.bootstrap_resamples; ++r) {
+    for (double& value : resample_baseline) {
+      value = baseline[pick_baseline(generator)];
+    }
+    for (double& value : resample_candidate) {
+      value = candidate[pick_candidate(generator)];
+    }
+    const double base = median_of(resample_baseline);
+    if (base != 0) {
+      changes.push_back(median_of(resample_candidate) / base - 1.0);
+    }
+  }
+  std::sort(changes.begin(), changes.end());
+  return changes;
+}
+
+/// The fraction of `sorted` at or beyond `threshold` on the side `hypothesis` names (greater:
+/// values ≤ threshold count against "change > threshold"), as a bootstrap p-value with the
+/// customary +1 in numerator and denominator.
+double bootstrap_tail(const std::vector<double>& sorted, double threshold, alternative hypothesis) {
+  const auto total = static_cast<double>(sorted.size());
+  const auto at_or_below = static_cast<double>(
+      std::upper_bound(sorted.begin(), sorted.end(), threshold) - sorted.begin());
+  const auto at_or_above = static_cast<double>(
+      sorted.end() - std::lower_bound(sorted.begin(), sorted.end(), threshold));
+  const double below = (at_or_below + 1.0) / (total + 1.0);
+  const double above = (at_or_above + 1.0) / (total + 1.0);
+  switch (hypothesis) {
+    case alternative::greater:
+      return std::min(1.0, below);
+    case alternative::less:
+      return std::min(1.0, above);
+    case alternative::two_sided:
+      break;
+  }
+  return std::min(1.0, 2.0 * std::min(below, above));
+}
+
+/// The p-value of `test` for the alternative that the candidate, divided by 1 + margin, lies
+/// `hypothesis` of the baseline: margin 0 tests no change, ± the tolerance the one-sided tests of
+/// equivalence mode.
+double test_p(test_kind test, std::span<const double> baseline, std::span<const double> candidate,
+              double margin, alternative hypothesis, const std::vector<double>& bootstrap) {
+  if (test == test_kind::bootstrap) {
+    return bootstrap_tail(bootstrap, margin, hypothesis);
+  }
+  std::vector<double> scaled(candidate.begin(), candidate.end());
+  if (margin != 0) {
+    for (double& value : scaled) {
+      value /= 1.0 + margin;
+    }
+  }
+  // The tests take (a, b) and "greater" means a above b: the candidate goes first.
+  if (test == test_kind::welch) {
+    return welch_t(scaled, baseline, hypothesis).p_value;
+  }
+  return mann_whitney_u(scaled, baseline, hypothesis).p_value;
+}
+
+/// The smallest two-sided p-value a rank test can give for samples of these sizes: 2 / C(m+n, m).
+double smallest_rank_p(std::size_t m, std::size_t n) {
+  double arrangements = 1;
+  for (std::size_t i = 1; i <= std::min(m, n); ++i) {
+    arrangements = arrangements * static_cast<double>(m + n - std::min(m, n) + i) /
+                   static_cast<double>(i);
+  }
+  return std::min(1.0, 2.0 / arrangements);
+}
+
+/// Whether no outcome of the row's test could be significant at its alpha: too few values.
+bool too_small(const comparison& row) {
+  if (row.baseline.n < 2 || row.candidate.n < 2) {
+    return true;
+  }
+  if (row.test == test_kind::welch) {
+    return false;
+  }
+  return smallest_rank_p(row.baseline.n, row.candidate.n) >= row.alpha;
+}
+
+/// A relative change turned so that positive means worse.
+double worsening(double change, better direction) {
+  return direction == better::lower ? change : -change;
+}
+
+void check_options(const compare_options& options) {
+  if (!(options.tolerance >= 0) || !std::isfinite(options.tolerance)) {
+    throw input_error(fmt::format("tolerance {} is not a non-negative fraction", options.tolerance));
+  }
+  if (options.absolute_tolerance &&
+      (!(*options.absolute_tolerance >= 0) || !std::isfinite(*options.absolute_tolerance))) {
+    throw input_error(
+        fmt::format("absolute tolerance {} is not a non-negative amount", *options.absolute_tolerance));
+  }
+  if (!(options.alpha > 0 && options.alpha < 0.5)) {
+    throw input_error(fmt::format("alpha {} is outside (0, 0.5)", options.alpha));
+  }
+  if (!(options.power > 0 && options.power < 1)) {
+    throw input_error(fmt::format("power {} is outside (0, 1)", options.power));
+  }
+  if (options.bootstrap_resamples < 100) {
+    throw input_error(fmt::format("{} bootstrap resamples; at least 100 are needed",
+                                  options.bootstrap_resamples));
+  }
+}
+
+/// What the comparison reports of a side's sample: summarize()'s fields without its bootstrap
+/// intervals and modes (NaN and empty), which would cost more than the whole comparison.
+summary describe(std::span<const double> values) {
+  summary result;
+  result.n = values.size();
+  result.median_ci = {not_a_number, not_a_number, 0};
+  result.mean_ci = result.median_ci;
+  result.bimodality_coefficient = not_a_number;
+  if (values.empty()) {
+    result.mean = result.stddev = result.min = result.max = result.median = result.mad =
+        result.p90 = result.p99 = result.p999 = result.cv = not_a_number;
+    return result;
+  }
+  for (const double value : values) {
+    if (!std::isfinite(value)) {
+      throw input_error(fmt::format("a sample holds {}; compare finite values only", value));
+    }
+  }
+  std::vector<double> sorted(values.begin(), values.end());
+  std::sort(sorted.begin(), sorted.end());
+  const auto count = static_cast<double>(sorted.size());
+  double sum = 0;
+  for (const double value : sorted) {
+    sum += value;
+  }
+  result.mean = sum / count;
+  double squares = 0;
+  for (const double value : sorted) {
+    squares += (value - result.mean) * (value - result.mean);
+  }
+  result.stddev = sorted.size() < 2 ? not_a_number : std::sqrt(squares / (count - 1));
+  result.cv = result.mean == 0 ? not_a_number : result.stddev / result.mean;
+  result.min = sorted.front();
+  result.max = sorted.back();
+  result.median = quantile_sorted(sorted, 0.5);
+  result.p90 = quantile_sorted(sorted, 0.9);
+  result.p99 = quantile_sorted(sorted, 0.99);
+  result.p999 = quantile_sorted(sorted, 0.999);
+  const double q1 = quantile_sorted(sorted, 0.25);
+  const double q3 = quantile_sorted(sorted, 0.75);
+  std::vector<double> deviations;
+  deviations.reserve(sorted.size());
+  for (const double value : sorted) {
+    deviations.push_back(std::abs(value - result.median));
+    const double beyond = std::max(q1 - value, value - q3);
+    if (beyond > 3 * (q3 - q1)) {
+      ++result.severe_outliers;
+    } else if (beyond > 1.5 * (q3 - q1)) {
+      ++result.mild_outliers;
+    }
+  }
+  std::sort(deviations.begin(), deviations.end());
+  result.mad = quantile_sorted(deviations, 0.5);
+  return result;
+}
+
+/// The pooled coefficient of variation of two summaries, for the power analysis.
+double pooled_cv(const summary& baseline, const summary& candidate) {
+  const double cv_baseline = baseline.stddev / baseline.mean;
+  const double cv_candidate = candidate.stddev / candidate.mean;
+  return std::sqrt((cv_baseline * cv_baseline + cv_candidate * cv_candidate) / 2.0);
+}
+
+}  // namespace
+
+std::string_view to_string(verdict result) noexcept {
+  switch (result) {
+    case verdict::improved:
+      return "improved";
+    case verdict::unchanged:
+      return "unchanged";
+    case verdict::regressed:
+      return "regressed";
+    case verdict::inconclusive:
+      break;
+  }
+  return "inconclusive";
+}
+
+std::string_view to_string(interval_method method) noexcept {
+  return method == interval_method::bootstrap ? "bootstrap" : "hodges-lehmann";
+}
+
+std::size_t repetitions_needed(double cv, double tolerance, double alpha, double power) {
+  if (!(cv >= 0) || !std::isfinite(cv) || !(tolerance > 0) || !(alpha > 0 && alpha < 1) ||
+      !(power > 0 && power < 1)) {
+    throw input_error(fmt::format(
+        "power analysis: cv {}, tolerance {}, alpha {} and power {} are not all in range", cv,
+        tolerance, alpha, power));
+  }
+  const boost::math::normal standard;
+  const double z_alpha = boost::math::quantile(standard, 1.0 - alpha / 2.0);
+  const double z_power = boost::math::quantile(standard, power);
+  const double ratio = cv / tolerance;
+  const double normal_size = 2.0 * (z_alpha + z_power) * (z_alpha + z_power) * ratio * ratio;
+  std::size_t needed = 2;
+  while (smallest_rank_p(needed, needed) >= alpha) {
+    ++needed;
+  }
+  if (normal_size > static_cast<double>(needed)) {
+    needed = static_cast<std::size_t>(std::ceil(normal_size));
+  }
+  return needed;
+}
+
+verdict judge(const comparison& row) {
+  if (too_small(row) || std::isnan(row.estimate) || std::isnan(row.p_adjusted)) {
+    return verdict::inconclusive;
+  }
+  const double estimate = worsening(row.estimate, row.direction);
+  if (row.equivalence) {
+    // The interval is at 1 − 2·alpha: its bounds are the two one-sided tests at alpha.
+    const double low = worsening(row.change_interval.low, row.direction);
+    const double high = worsening(row.change_interval.high, row.direction);
+    const double best = std::min(low, high);
+    const double worst = std::max(low, high);
+    if (best > row.tolerance) {
+      return verdict::regressed;
+    }
+    if (worst < -row.tolerance) {
+      return verdict::improved;
+    }
+    return row.equivalence_p < row.alpha ? verdict::unchanged : verdict::inconclusive;
+  }
+  const bool significant = row.p_adjusted < row.alpha;
+  if (significant && estimate > row.tolerance) {
+    return verdict::regressed;
+  }
+  if (significant && estimate < -row.tolerance) {
+    return verdict::improved;
+  }
+  if (row.change_interval.low >= -row.tolerance && row.change_interval.high <= row.tolerance) {
+    return verdict::unchanged;
+  }
+  return verdict::inconclusive;
+}
+
+comparison compare(std::span<const double> baseline, std::span<const double> candidate,
+                   better direction, const compare_options& options) {
+  check_options(options);
+  comparison row;
+  row.direction = direction;
+  row.baseline = describe(baseline);
+  row.candidate = describe(candidate);
+  row.test = options.test;
+  row.alpha = options.alpha;
+  row.equivalence = options.equivalence;
+  row.method = options.interval.value_or(options.test == test_kind::bootstrap
+                                             ? interval_method::bootstrap
+                                             : interval_method::hodges_lehmann);
+  const double level = options.equivalence ? 1.0 - 2.0 * options.alpha : 1.0 - options.alpha;
+  row.change_interval = {not_a_number, not_a_number, level};
+  row.change = not_a_number;
+  row.estimate = not_a_number;
+  row.p_value = not_a_number;
+  row.p_adjusted = not_a_number;
+  row.equivalence_p = not_a_number;
+  row.tolerance = options.tolerance;
+
+  const double base = row.baseline.median;
+  if (baseline.empty() || candidate.empty()) {
+    row.note = baseline.empty() ? "the baseline has no values" : "the candidate has no values";
+    row.result = verdict::inconclusive;
+    return row;
+  }
+  if (base == 0) {
+    row.note = "the baseline median is 0: a relative change is undefined";
+    row.result = verdict::inconclusive;
+    return row;
+  }
+  if (options.absolute_tolerance) {
+    row.tolerance = *options.absolute_tolerance / std::abs(base);
+  }
+  row.change = row.candidate.median / base - 1.0;
+
+  if (baseline.size() >= 2 && candidate.size() >= 2) {
+    const bool need_bootstrap =
+        row.method == interval_method::bootstrap || options.test == test_kind::bootstrap;
+    const std::vector<double> changes =
+        need_bootstrap ? bootstrap_changes(baseline, candidate, options) : std::vector<double>{};
+    if (row.method == interval_method::bootstrap) {
+      if (!changes.empty()) {
+        row.change_interval.low = quantile_sorted(changes, (1.0 - level) / 2.0);
+        row.change_interval.high = quantile_sorted(changes, 1.0 - (1.0 - level) / 2.0);
+        row.estimate = row.change;
+      }
+    } else {
+      const shift_estimate shift =
+          hodges_lehmann(thinned(baseline, hodges_lehmann_max_values),
+                         thinned(candidate, hodges_lehmann_max_values), level);
+      row.change_interval.low = shift.low / std::abs(base);
+      row.change_interval.high = shift.high / std::abs(base);
+      row.estimate = shift.estimate / std::abs(base);
+    }
+    if (options.test != test_kind::bootstrap || !changes.empty()) {
+      row.p_value = test_p(options.test, baseline, candidate, 0, alternative::two_sided, changes);
+      if (options.equivalence) {
+        const double below_upper =
+            test_p(options.test, baseline, candidate, row.tolerance, alternative::less, changes);
+        const double above_lower =
+            test_p(options.test, baseline, candidate, -row.tolerance, alternative::greater, changes);
+        row.equivalence_p = std::max(below_upper, above_lower);
+      }
+    }
+  }
+  row.p_adjusted = row.p_value;
+  row.result = judge(row);
+
+  if (row.result == verdict::inconclusive) {
+    const double cv = pooled_cv(row.baseline, row.candidate);
+    if (row.tolerance > 0 && std::isfinite(cv) && std::isfinite(row.estimate)) {
+      // What is left to decide is whether the change lies beyond the tolerance: the difference
+      // to resolve is the estimate's distance from it (the tolerance itself for no change),
+      // floored at a tenth of the tolerance so a change sitting on it asks for a finite number.
+      const double distance =
+          std::max(std::abs(std::abs(row.estimate) - row.tolerance), row.tolerance / 10.0);
+      row.repetitions_needed = repetitions_needed(cv, distance, row.alpha, options.power);
+      row.note = fmt::format(
+          "{} vs {} values at {:.1f} % variation cannot tell whether the {:+.1f} % change exceeds "
+          "the {:.1f} % tolerance; about {} per side would (power {:.0f} %)",
+          baseline.size(), candidate.size(), 100.0 * cv, 100.0 * row.estimate,
+          100.0 * row.tolerance, *row.repetitions_needed, 100.0 * options.power);
+    } else if (row.tolerance > 0) {
+      // No variance to go by: the fewest values with which the test can reach alpha at all.
+      row.repetitions_needed = repetitions_needed(0, row.tolerance, row.alpha, options.power);
+      row.note = fmt::format(
+          "{} vs {} values: too few to estimate the noise; a test at alpha {} needs at least {} "
+          "per side, noisy metrics more",
+          baseline.size(), candidate.size(), row.alpha, *row.repetitions_needed);
+    }
+  }
+  return row;
+}
+
+void control_false_discoveries(std::span<comparison> rows) {
+  std::vector<double> raw;
+  std::vector<comparison*> tested;
+  for (comparison& row : rows) {
+    if (!std::isnan(row.p_value)) {
+      raw.push_back(row.p_value);
+      tested.push_back(&row);
+    }
+  }
+  const std::vector<double> adjusted = benjamini_hochberg(raw);
+  for (std::size_t i = 0; i < tested.size(); ++i) {
+    tested[i]->p_adjusted = adjusted[i];
+    const verdict before = tested[i]->result;
+    tested[i]->result = judge(*tested[i]);
+    if (before != verdict::inconclusive && tested[i]->result == verdict::inconclusive &&
+        tested[i]->note.empty()) {
+      tested[i]->note = fmt::format("significant alone (p = {:.3g}) but not after adjusting for "
+                                    "{} comparisons",
+                                    tested[i]->p_value, tested.size());
+    }
+  }
+}
+
+}  // namespace metron::analysis

@@ -1,0 +1,370 @@
+// Comparisons of whole runs: samples per run, KPIs by spec, added and removed metrics, comparability.
+#include <metron/readers/detail/stats_input.hpp>
+
+#include <metron/compare/compare.hpp>
+#include <metron/error.hpp>
+#include <metron/readers/readers.hpp>
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace metron::analysis {
+
+namespace {
+
+/// How a side's runs turn into one sample per metric.
+enum class replication : std::uint8_t {
+  pooled,          ///< values are per run already: pool them over the side's files
+  median_per_run,  ///< per-call values of several captures: each capture's median
+  per_call,        ///< per-call values of one capture: compared as they are, indicative
+};
+
+bool side_is_per_call(std::span<const run_input> side, std::string_view which) {
+  const bool first = side.front().per_call;
+  for (const run_input& run : side) {
+    if (run.per_call != first) {
+      throw input_error(fmt::format(
+          "{}: {} mixes captures ({}) with per-run results ({}); give one kind per side", which,
+          run.file, first ? side.front().file : run.file, first ? run.file : side.front().file));
+    }
+  }
+  return first;
+}
+
+double median_of(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return quantile_sorted(values, 0.5);
+}
+
+/// One metric's sample on one side, and the unit and file it was first seen with.
+struct side_sample {
+  std::vector<double> values;
+  std::string unit;
+  std::string file;
+  better direction = better::lower;
+  std::string quantity;
+};
+
+/// Every metric of a side, keyed by name, with the names in order of first appearance.
+struct side_samples {
+  std::map<std::string, side_sample, std::less<>> by_name;
+  std::vector<std::string> order;
+};
+
+void add_values(side_sample& sample, std::span<const double> values, replication mode) {
+  if (mode == replication::median_per_run) {
+    sample.values.push_back(median_of({values.begin(), values.end()}));
+  } else {
+    sample.values.insert(sample.values.end(), values.begin(), values.end());
+  }
+}
+
+side_samples collect(std::span<const run_input> side, replication mode) {
+  side_samples samples;
+  for (const run_input& run : side) {
+    for (const metric& m : run.data.metrics) {
+      auto [found, fresh] = samples.by_name.try_emplace(m.name);
+      side_sample& sample = found->second;
+      if (fresh) {
+        samples.order.push_back(m.name);
+        sample.unit = m.unit;
+        sample.file = run.file;
+        sample.direction = m.direction;
+        sample.quantity = m.quantity;
+      } else if (sample.unit != m.unit) {
+        throw input_error(fmt::format("{}: metric '{}' is in '{}' here but in '{}' in {}",
+                                      run.file, m.name, m.unit, sample.unit, sample.file));
+      }
+      if (!m.values.empty()) {
+        add_values(sample, m.values, mode);
+      }
+    }
+  }
+  if (samples.order.empty()) {
+    throw input_error(fmt::format("{}: no metric to compare (no benchmark rows or probe samples)",
+                                  side.front().file));
+  }
+  return samples;
+}
+
+replication replication_of(bool per_call, std::size_t runs_here, std::size_t runs_there) {
+  if (!per_call) {
+    return replication::pooled;
+  }
+  return runs_here == 1 && runs_there == 1 ? replication::per_call : replication::median_per_run;
+}
+
+std::string kind_of(std::string_view quantity) {
+  if (quantity == "duration" || quantity == "real_time" || quantity == "cpu_time") {
+    return "time";
+  }
+  return "counter";
+}
+
+std::string names_list(const std::vector<std::string>& names) {
+  constexpr std::size_t shown = 5;
+  std::string text;
+  for (std::size_t i = 0; i < names.size() && i < shown; ++i) {
+    text += (i == 0 ? "" : ", ") + names[i];
+  }
+  if (names.size() > shown) {
+    text += fmt::format(" and {} more", names.size() - shown);
+  }
+  return text.empty() ? "none" : text;
+}
+
+void check_sides(std::span<const run_input> baseline, std::span<const run_input> candidate) {
+  if (baseline.empty() || candidate.empty()) {
+    throw input_error(baseline.empty() ? "the baseline side has no input files"
+                                       : "the candidate side has no input files");
+  }
+}
+
+const std::string& fact(const run_metadata& metadata, std::string_view key) {
+  static const std::string none;
+  const auto found = metadata.extra.find(key);
+  return found == metadata.extra.end() ? none : found->second;
+}
+
+void add_issue(std::vector<comparability_issue>& issues, std::string_view what,
+               const std::string& baseline, const std::string& candidate) {
+  if (!baseline.empty() && !candidate.empty() && baseline != candidate) {
+    issues.push_back({std::string(what), baseline, candidate});
+  }
+}
+
+}  // namespace
+
+std::vector<comparability_issue> check_comparability(const run_metadata& baseline,
+                                                     const run_metadata& candidate) {
+  std::vector<comparability_issue> issues;
+  add_issue(issues, "CPU model", baseline.cpu, candidate.cpu);
+  add_issue(issues, "build type", baseline.build_type, candidate.build_type);
+  add_issue(issues, "compiler", fact(baseline, "compiler"), fact(candidate, "compiler"));
+  add_issue(issues, "frequency scaling", fact(baseline, "cpu_scaling_enabled"),
+            fact(candidate, "cpu_scaling_enabled"));
+  add_issue(issues, "frequency governor", fact(baseline, "scaling_governor"),
+            fact(candidate, "scaling_governor"));
+  return issues;
+}
+
+std::size_t comparison_report::count(verdict result) const noexcept {
+  return static_cast<std::size_t>(std::count_if(
+      rows.begin(), rows.end(), [result](const comparison& row) { return row.result == result; }));
+}
+
+comparison_report compare_runs(std::span<const run_input> baseline,
+                               std::span<const run_input> candidate,
+                               const compare_options& options) {
+  check_sides(baseline, candidate);
+  const bool baseline_per_call = side_is_per_call(baseline, "baseline");
+  const bool candidate_per_call = side_is_per_call(candidate, "candidate");
+  const side_samples before = collect(
+      baseline, replication_of(baseline_per_call, baseline.size(), candidate.size()));
+  const side_samples after = collect(
+      candidate, replication_of(candidate_per_call, candidate.size(), baseline.size()));
+  const bool indicative = baseline_per_call && candidate_per_call && baseline.size() == 1 &&
+                          candidate.size() == 1;
+
+  comparison_report report;
+  report.baseline_runs = baseline.size();
+  report.candidate_runs = candidate.size();
+  for (const std::string& name : before.order) {
+    const auto match = after.by_name.find(name);
+    if (match == after.by_name.end()) {
+      report.removed.push_back(name);
+      continue;
+    }
+    const side_sample& old_sample = before.by_name.find(name)->second;
+    const side_sample& new_sample = match->second;
+    if (old_sample.unit != new_sample.unit) {
+      throw input_error(fmt::format(
+          "metric '{}' is in '{}' in the baseline ({}) but in '{}' in the candidate ({})", name,
+          old_sample.unit, old_sample.file, new_sample.unit, new_sample.file));
+    }
+    comparison row = compare(old_sample.values, new_sample.values, old_sample.direction, options);
+    row.name = name;
+    row.unit = old_sample.unit;
+    row.kind = kind_of(old_sample.quantity);
+    row.indicative = indicative;
+    report.rows.push_back(std::move(row));
+  }
+  for (const std::string& name : after.order) {
+    if (!before.by_name.contains(name)) {
+      report.added.push_back(name);
+    }
+  }
+  if (report.rows.empty()) {
+    throw input_error(fmt::format(
+        "the sides share no metric: the baseline ({}) has {}; the candidate ({}) has {}",
+        baseline.front().file, names_list(report.removed), candidate.front().file,
+        names_list(report.added)));
+  }
+  control_false_discoveries(report.rows);
+  report.issues = check_comparability(baseline.front().data.metadata, candidate.front().data.metadata);
+  return report;
+}
+
+namespace {
+
+/// The comparator options for one KPI: the spec's settings over the defaults.
+compare_options options_for(const kpi_spec& kpi, const compare_options& defaults) {
+  compare_options options = defaults;
+  if (kpi.tolerance) {
+    if (kpi.tolerance->percent) {
+      options.tolerance = kpi.tolerance->value / 100.0;
+      options.absolute_tolerance.reset();
+    } else {
+      options.absolute_tolerance = kpi.tolerance->value;
+    }
+  }
+  if (kpi.test) {
+    options.test = *kpi.test;
+  }
+  if (kpi.alpha) {
+    options.alpha = *kpi.alpha;
+  }
+  return options;
+}
+
+/// One KPI result's sample on one side, with the KPI it came from.
+struct kpi_sample {
+  std::vector<double> values;
+  std::string unit;
+  better direction = better::lower;
+  const kpi_spec* spec = nullptr;
+  std::string file;
+};
+
+struct kpi_samples {
+  std::map<std::string, kpi_sample, std::less<>> by_name;
+  std::vector<std::string> order;
+};
+
+const kpi_spec* find_kpi(const benchmark_spec& spec, std::string_view result_name) {
+  const std::string_view base = result_name.substr(0, result_name.find('['));
+  for (const kpi_spec& kpi : spec.kpis) {
+    if (kpi.name == base) {
+      return &kpi;
+    }
+  }
+  return nullptr;
+}
+
+kpi_samples collect_kpis(const benchmark_spec& spec, std::span<const run_input> side,
+                         replication mode, std::vector<kpi_result>* breaches) {
+  kpi_samples samples;
+  for (const run_input& run : side) {
+    kpi_report evaluated = evaluate_kpis(spec, run.data);
+    for (kpi_result& result : evaluated.results) {
+      auto [found, fresh] = samples.by_name.try_emplace(result.name);
+      kpi_sample& sample = found->second;
+      if (fresh) {
+        samples.order.push_back(result.name);
+        sample.unit = result.unit;
+        sample.direction = result.direction;
+        sample.spec = find_kpi(spec, result.name);
+        sample.file = run.file;
+      } else if (sample.unit != result.unit) {
+        throw input_error(fmt::format("{}: KPI '{}' is in '{}' here but in '{}' in {}", run.file,
+                                      result.name, result.unit, sample.unit, sample.file));
+      }
+      // A per-run statistic of per-call values is the run's replicate; rates and ratios are one
+      // value per run already.
+      if (mode == replication::median_per_run && !std::isnan(result.value)) {
+        sample.values.push_back(result.value);
+      } else if (mode != replication::median_per_run) {
+        sample.values.insert(sample.values.end(), result.values.begin(), result.values.end());
+      }
+      if (breaches != nullptr && result.status == kpi_status::breach) {
+        result.note = result.note.empty() ? run.file : run.file + ": " + result.note;
+        breaches->push_back(std::move(result));
+      }
+    }
+  }
+  return samples;
+}
+
+}  // namespace
+
+comparison_report compare_kpis(const benchmark_spec& spec, std::span<const run_input> baseline,
+                               std::span<const run_input> candidate,
+                               const compare_options& defaults) {
+  check_sides(baseline, candidate);
+  const bool baseline_per_call = side_is_per_call(baseline, "baseline");
+  const bool candidate_per_call = side_is_per_call(candidate, "candidate");
+  comparison_report report;
+  report.spec_file = spec.file;
+  report.baseline_runs = baseline.size();
+  report.candidate_runs = candidate.size();
+  const kpi_samples before = collect_kpis(
+      spec, baseline, replication_of(baseline_per_call, baseline.size(), candidate.size()),
+      nullptr);
+  const kpi_samples after = collect_kpis(
+      spec, candidate, replication_of(candidate_per_call, candidate.size(), baseline.size()),
+      &report.breaches);
+  const bool indicative = baseline_per_call && candidate_per_call && baseline.size() == 1 &&
+                          candidate.size() == 1;
+  for (const std::string& name : before.order) {
+    const auto match = after.by_name.find(name);
+    if (match == after.by_name.end()) {
+      report.removed.push_back(name);
+      continue;
+    }
+    const kpi_sample& old_sample = before.by_name.find(name)->second;
+    const kpi_sample& new_sample = match->second;
+    if (old_sample.unit != new_sample.unit) {
+      throw input_error(fmt::format(
+          "KPI '{}' is in '{}' in the baseline ({}) but in '{}' in the candidate ({})", name,
+          old_sample.unit, old_sample.file, new_sample.unit, new_sample.file));
+    }
+    const compare_options options =
+        old_sample.spec != nullptr ? options_for(*old_sample.spec, defaults) : defaults;
+    comparison row = compare(old_sample.values, new_sample.values, old_sample.direction, options);
+    row.name = name;
+    row.unit = old_sample.unit;
+    row.kind = "kpi";
+    row.indicative = indicative;
+    report.rows.push_back(std::move(row));
+  }
+  for (const std::string& name : after.order) {
+    if (!before.by_name.contains(name)) {
+      report.added.push_back(name);
+    }
+  }
+  if (report.rows.empty()) {
+    throw input_error(fmt::format("{}: no KPI was computed on both sides", spec.file));
+  }
+  control_false_discoveries(report.rows);
+  report.issues = check_comparability(baseline.front().data.metadata, candidate.front().data.metadata);
+  return report;
+}
+
+run_input read_run(const std::string& path) {
+  run_input run;
+  run.file = path;
+  if (detail::is_stats_json(path)) {
+    run.data = detail::read_stats_json(path);
+    return run;
+  }
+  const input_format format = detect_format(path);
+  if (format == input_format::log_lines) {
+    throw input_error(fmt::format(
+        "{}: a JSON-lines log holds events, not samples to compare; compare captures, Google "
+        "Benchmark JSON or 'metron stats --json' output",
+        path));
+  }
+  run.data = read_input(path);
+  run.per_call = format == input_format::capture;
+  return run;
+}
+
+}  // namespace metron::analysis

@@ -1,0 +1,415 @@
+// Tests of the comparator: verdicts, intervals, power analysis, FDR control, runs, and seeded A/A and shift trials.
+#include <metron/compare/compare.hpp>
+#include <metron/error.hpp>
+#include <metron/spec/spec.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+using metron::analysis::better;
+using metron::analysis::compare;
+using metron::analysis::compare_options;
+using metron::analysis::comparison;
+using metron::analysis::verdict;
+
+/// Per-run timings as benchmarks produce them: log-normal around `median` with coefficient of
+/// variation about `cv`, and with probability `outlier_rate` a run slowed by 30–100 % (a
+/// preempted run). `bimodal` moves half the runs to a second mode 25 % higher (two code paths,
+/// two cache states).
+struct noise_model {
+  double median = 1000;
+  double cv = 0.03;
+  double outlier_rate = 0.03;
+  bool bimodal = false;
+};
+
+std::vector<double> draw(std::mt19937_64& generator, const noise_model& model, std::size_t n) {
+  std::normal_distribution<double> normal(0.0, model.cv);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  std::vector<double> values;
+  for (std::size_t i = 0; i < n; ++i) {
+    double value = model.median * std::exp(normal(generator));
+    if (model.bimodal && uniform(generator) < 0.5) {
+      value *= 1.25;
+    }
+    if (uniform(generator) < model.outlier_rate) {
+      value *= 1.3 + 0.7 * uniform(generator);
+    }
+    values.push_back(value);
+  }
+  return values;
+}
+
+std::vector<double> scaled(std::vector<double> values, double factor) {
+  for (double& value : values) {
+    value *= factor;
+  }
+  return values;
+}
+
+/// The share of `trials` comparisons of two draws (the candidate's median scaled by `shift`)
+/// that end with `wanted`.
+double rate_of(verdict wanted, const noise_model& model, double shift, std::size_t repetitions,
+               const compare_options& options, std::size_t trials, std::uint64_t seed) {
+  std::mt19937_64 generator(seed);
+  std::size_t hits = 0;
+  for (std::size_t trial = 0; trial < trials; ++trial) {
+    const std::vector<double> baseline = draw(generator, model, repetitions);
+    const std::vector<double> candidate = scaled(draw(generator, model, repetitions), shift);
+    if (compare(baseline, candidate, better::lower, options).result == wanted) {
+      ++hits;
+    }
+  }
+  return static_cast<double>(hits) / static_cast<double>(trials);
+}
+
+}  // namespace
+
+TEST_CASE("a clear slowdown regresses a lower-is-better metric and improves a higher-is-better one",
+          "[compare]") {
+  std::mt19937_64 generator(7);
+  const noise_model model;
+  const std::vector<double> baseline = draw(generator, model, 20);
+  const std::vector<double> candidate = scaled(draw(generator, model, 20), 1.2);
+
+  const comparison slower = compare(baseline, candidate, better::lower);
+  CHECK(slower.result == verdict::regressed);
+  CHECK(slower.change == Approx(slower.candidate.median / slower.baseline.median - 1.0));
+  CHECK(slower.change > 0.1);
+  CHECK(slower.change_interval.low > 0.05);
+  CHECK(slower.change_interval.low < 0.2);
+  CHECK(slower.change_interval.high > 0.2);
+  CHECK(slower.change_interval.level == Approx(0.95));
+  CHECK(slower.p_value < 1e-6);
+  CHECK(slower.p_adjusted == slower.p_value);
+  CHECK_FALSE(slower.repetitions_needed);
+
+  CHECK(compare(baseline, candidate, better::higher).result == verdict::improved);
+  CHECK(compare(candidate, baseline, better::lower).result == verdict::improved);
+}
+
+TEST_CASE("a significant change within the tolerance is unchanged, one straddling it inconclusive",
+          "[compare]") {
+  std::mt19937_64 generator(11);
+  noise_model quiet;
+  quiet.cv = 0.002;
+  quiet.outlier_rate = 0;
+  const std::vector<double> baseline = draw(generator, quiet, 30);
+  const comparison small = compare(baseline, scaled(draw(generator, quiet, 30), 1.01),
+                                   better::lower);
+  CHECK(small.p_value < 0.05);
+  CHECK(small.result == verdict::unchanged);
+
+  noise_model noisy;
+  noisy.cv = 0.10;
+  noisy.outlier_rate = 0;
+  const comparison unsure = compare(draw(generator, noisy, 6), draw(generator, noisy, 6),
+                                    better::lower);
+  CHECK(unsure.result == verdict::inconclusive);
+  REQUIRE(unsure.repetitions_needed);
+  CHECK(*unsure.repetitions_needed > 6);
+  CHECK_FALSE(unsure.note.empty());
+}
+
+TEST_CASE("too few repetitions for the U test to reach alpha are inconclusive", "[compare]") {
+  const std::vector<double> baseline = {100, 101, 102};
+  const std::vector<double> candidate = {200, 201, 202};
+  const comparison row = compare(baseline, candidate, better::lower);
+  CHECK(row.result == verdict::inconclusive);
+  CHECK(row.change == Approx(201.0 / 101.0 - 1.0));
+  REQUIRE(row.repetitions_needed);
+  CHECK(*row.repetitions_needed >= 4);
+
+  const std::vector<double> one = {100};
+  const comparison single = compare(one, one, better::lower);
+  CHECK(single.result == verdict::inconclusive);
+  CHECK(std::isnan(single.p_value));
+  CHECK(compare({}, one, better::lower).result == verdict::inconclusive);
+}
+
+TEST_CASE("repetitions needed follow the normal approximation, floored by the U test's reach",
+          "[compare]") {
+  // 2 (1.959964 + 0.841621)² (0.03 / 0.02)² = 35.3
+  CHECK(metron::analysis::repetitions_needed(0.03, 0.02, 0.05, 0.8) == 36);
+  // Four a side are the fewest for which the U test can give p < 0.05: 2 / C(8, 4) = 0.029.
+  CHECK(metron::analysis::repetitions_needed(0.0001, 0.05, 0.05, 0.8) == 4);
+  CHECK(metron::analysis::repetitions_needed(0.0001, 0.05, 0.01, 0.8) == 5);
+  CHECK_THROWS_AS(metron::analysis::repetitions_needed(0.03, 0, 0.05, 0.8), metron::input_error);
+}
+
+TEST_CASE("adjusting for many metrics can take away a lone significance", "[compare]") {
+  std::mt19937_64 generator(3);
+  noise_model model;
+  model.outlier_rate = 0;
+  std::vector<comparison> rows;
+  const std::vector<double> baseline = draw(generator, model, 10);
+  compare_options options;
+  options.tolerance = 0;
+  // One modest shift among nineteen null comparisons.
+  rows.push_back(compare(baseline, scaled(draw(generator, model, 10), 1.03), better::lower, options));
+  for (int i = 0; i < 19; ++i) {
+    rows.push_back(compare(draw(generator, model, 10), draw(generator, model, 10), better::lower,
+                           options));
+  }
+  const double alone = rows.front().p_value;
+  metron::analysis::control_false_discoveries(rows);
+  for (const comparison& row : rows) {
+    CHECK(row.p_adjusted >= row.p_value - 1e-12);
+  }
+  CHECK(rows.front().p_adjusted > alone);
+}
+
+TEST_CASE("equivalence mode claims no change beyond the tolerance only with evidence",
+          "[compare]") {
+  std::mt19937_64 generator(5);
+  compare_options options;
+  options.equivalence = true;
+  options.tolerance = 0.05;
+  noise_model quiet;
+  quiet.cv = 0.01;
+  quiet.outlier_rate = 0;
+  const comparison same = compare(draw(generator, quiet, 20), draw(generator, quiet, 20),
+                                  better::lower, options);
+  CHECK(same.result == verdict::unchanged);
+  CHECK(same.equivalence_p < 0.05);
+  CHECK(same.change_interval.level == Approx(0.9));
+
+  noise_model noisy;
+  noisy.cv = 0.2;
+  noisy.outlier_rate = 0;
+  const comparison unsure = compare(draw(generator, noisy, 5), draw(generator, noisy, 5),
+                                    better::lower, options);
+  CHECK(unsure.result == verdict::inconclusive);
+  CHECK(unsure.equivalence_p >= 0.05);
+
+  const comparison worse = compare(draw(generator, quiet, 20), scaled(draw(generator, quiet, 20), 1.2),
+                                   better::lower, options);
+  CHECK(worse.result == verdict::regressed);
+}
+
+TEST_CASE("the bootstrap interval of the ratio of medians is seeded and covers the shift",
+          "[compare]") {
+  std::mt19937_64 generator(13);
+  const noise_model model;
+  const std::vector<double> baseline = draw(generator, model, 25);
+  const std::vector<double> candidate = scaled(draw(generator, model, 25), 1.1);
+  compare_options options;
+  options.test = metron::analysis::test_kind::bootstrap;
+  const comparison first = compare(baseline, candidate, better::lower, options);
+  const comparison again = compare(baseline, candidate, better::lower, options);
+  CHECK(first.method == metron::analysis::interval_method::bootstrap);
+  CHECK(first.change_interval.low == again.change_interval.low);
+  CHECK(first.change_interval.high == again.change_interval.high);
+  CHECK(first.change_interval.low < first.change);
+  CHECK(first.change_interval.high > first.change);
+  CHECK(first.change_interval.low < 0.1);
+  CHECK(first.change_interval.high > 0.1);
+  CHECK(first.p_value < 0.01);
+  CHECK(first.result == verdict::regressed);
+  options.seed = 99;
+  CHECK(compare(baseline, candidate, better::lower, options).change_interval.low !=
+        first.change_interval.low);
+}
+
+TEST_CASE("bad options and non-finite values are refused", "[compare]") {
+  const std::vector<double> values = {1, 2, 3, 4, 5};
+  compare_options options;
+  options.alpha = 0.7;
+  CHECK_THROWS_AS(compare(values, values, better::lower, options), metron::input_error);
+  options = {};
+  options.tolerance = -0.1;
+  CHECK_THROWS_AS(compare(values, values, better::lower, options), metron::input_error);
+  const std::vector<double> bad = {1, std::nan(""), 3};
+  CHECK_THROWS_AS(compare(values, bad, better::lower), metron::input_error);
+}
+
+namespace {
+
+metron::analysis::metric make_metric(const std::string& name, const std::string& unit,
+                                     std::vector<double> values) {
+  metron::analysis::metric m;
+  m.name = name;
+  m.unit = unit;
+  m.quantity = "real_time";
+  m.values = std::move(values);
+  return m;
+}
+
+metron::analysis::run_input make_run(const std::string& file,
+                                     std::vector<metron::analysis::metric> metrics,
+                                     bool per_call = false) {
+  metron::analysis::run_input run;
+  run.file = file;
+  run.data.metrics = std::move(metrics);
+  run.per_call = per_call;
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("compare_runs pairs metrics by name and lists the ones on one side only", "[compare]") {
+  std::mt19937_64 generator(17);
+  const noise_model model;
+  const std::vector<metron::analysis::run_input> baseline = {
+      make_run("base.json", {make_metric("BM_a", "ns", draw(generator, model, 12)),
+                             make_metric("BM_gone", "ns", draw(generator, model, 12))})};
+  const std::vector<metron::analysis::run_input> candidate = {
+      make_run("head.json", {make_metric("BM_a", "ns", scaled(draw(generator, model, 12), 1.3)),
+                             make_metric("BM_new", "ns", draw(generator, model, 12))})};
+  const auto report = metron::analysis::compare_runs(baseline, candidate);
+  REQUIRE(report.rows.size() == 1);
+  CHECK(report.rows[0].name == "BM_a");
+  CHECK(report.rows[0].kind == "time");
+  CHECK(report.rows[0].result == verdict::regressed);
+  CHECK_FALSE(report.rows[0].indicative);
+  CHECK(report.added == std::vector<std::string>{"BM_new"});
+  CHECK(report.removed == std::vector<std::string>{"BM_gone"});
+  CHECK(report.count(verdict::regressed) == 1);
+}
+
+TEST_CASE("compare_runs refuses disjoint metrics, mismatched units and empty sides", "[compare]") {
+  const std::vector<double> values = {1, 2, 3, 4, 5};
+  const std::vector<metron::analysis::run_input> baseline = {
+      make_run("base.json", {make_metric("BM_a", "ns", values)})};
+  const std::vector<metron::analysis::run_input> disjoint = {
+      make_run("head.json", {make_metric("BM_b", "ns", values)})};
+  CHECK_THROWS_WITH(metron::analysis::compare_runs(baseline, disjoint),
+                    Catch::Contains("share no metric") && Catch::Contains("BM_a") &&
+                        Catch::Contains("BM_b"));
+  const std::vector<metron::analysis::run_input> other_unit = {
+      make_run("head.json", {make_metric("BM_a", "bytes", values)})};
+  CHECK_THROWS_WITH(metron::analysis::compare_runs(baseline, other_unit),
+                    Catch::Contains("BM_a") && Catch::Contains("head.json") &&
+                        Catch::Contains("base.json"));
+  CHECK_THROWS_AS(metron::analysis::compare_runs(baseline, {}), metron::input_error);
+  const std::vector<metron::analysis::run_input> mixed = {
+      make_run("a.mtr", {make_metric("BM_a", "ns", values)}, true),
+      make_run("b.json", {make_metric("BM_a", "ns", values)}, false)};
+  CHECK_THROWS_WITH(metron::analysis::compare_runs(mixed, baseline), Catch::Contains("mixes"));
+}
+
+TEST_CASE("captures: one a side is indicative, several a side compare per-run medians",
+          "[compare]") {
+  const std::vector<double> calls_a = {10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+  const std::vector<double> calls_b = {20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30};
+  const auto one_a = make_run("a.mtr", {make_metric("site", "ns", calls_a)}, true);
+  const auto one_b = make_run("b.mtr", {make_metric("site", "ns", calls_b)}, true);
+  const auto single = metron::analysis::compare_runs(std::vector{one_a}, std::vector{one_b});
+  REQUIRE(single.rows.size() == 1);
+  CHECK(single.rows[0].indicative);
+  CHECK(single.rows[0].baseline.n == calls_a.size());
+
+  const std::vector<metron::analysis::run_input> three_a = {one_a, one_a, one_a};
+  const std::vector<metron::analysis::run_input> three_b = {one_b, one_b, one_b};
+  const auto runs = metron::analysis::compare_runs(three_a, three_b);
+  REQUIRE(runs.rows.size() == 1);
+  CHECK_FALSE(runs.rows[0].indicative);
+  CHECK(runs.rows[0].baseline.n == 3);
+  CHECK(runs.rows[0].baseline.median == 15);
+  CHECK(runs.rows[0].candidate.median == 25);
+  // Three runs a side cannot reach p < 0.05 with a rank test: honest, not "regressed".
+  CHECK(runs.rows[0].result == verdict::inconclusive);
+}
+
+TEST_CASE("compare_kpis compares each KPI's per-run values with the spec's own settings",
+          "[compare]") {
+  const auto spec = metron::analysis::parse_spec(R"(suite: test
+metrics:
+  sort:
+    probe: sort
+kpis:
+  sort_median:
+    metric: sort
+    statistic: median
+    unit: ns
+    better: lower
+    threshold: 1300 ns
+    tolerance: 50%
+  sort_tail:
+    metric: sort
+    statistic: max
+    unit: ns
+    better: lower
+    tolerance: 5%
+)",
+                                                 "specs/test.yaml");
+  std::vector<metron::analysis::run_input> baseline;
+  std::vector<metron::analysis::run_input> candidate;
+  for (int run = 0; run < 6; ++run) {
+    const double jitter = run;
+    std::vector<double> calls = {1000 + jitter, 1010 + jitter, 1020 + jitter, 1030 + jitter};
+    baseline.push_back(make_run("base.mtr", {make_metric("sort", "ns", calls)}, true));
+    candidate.push_back(
+        make_run("head.mtr", {make_metric("sort", "ns", scaled(calls, 1.3))}, true));
+  }
+  const auto report = metron::analysis::compare_kpis(spec, baseline, candidate);
+  REQUIRE(report.rows.size() == 2);
+  CHECK(report.rows[0].name == "sort_median");
+  CHECK(report.rows[0].kind == "kpi");
+  CHECK(report.rows[0].baseline.n == 6);  // one value a run: the KPI's statistic of the run
+  CHECK(report.rows[0].tolerance == Approx(0.5));
+  CHECK(report.rows[0].result == verdict::unchanged);  // 30 % is within the spec's 50 %
+  CHECK(report.rows[1].result == verdict::regressed);  // and beyond 5 %
+  CHECK(report.breaches.size() == 6);  // every candidate run's median is above 1300 ns
+  CHECK(report.spec_file == "specs/test.yaml");
+}
+
+TEST_CASE("runs on different machines or builds are reported", "[compare]") {
+  metron::analysis::run_metadata a;
+  a.cpu = "AMD EPYC 7B13";
+  a.build_type = "release";
+  a.extra["cpu_scaling_enabled"] = "false";
+  metron::analysis::run_metadata b = a;
+  CHECK(metron::analysis::check_comparability(a, b).empty());
+  b.cpu = "Intel Xeon";
+  b.build_type = "debug";
+  b.extra["cpu_scaling_enabled"] = "true";
+  b.extra["compiler"] = "clang 14";  // unknown on one side: not compared
+  const auto issues = metron::analysis::check_comparability(a, b);
+  REQUIRE(issues.size() == 3);
+  CHECK(issues[0].what == "CPU model");
+  CHECK(issues[1].what == "build type");
+  CHECK(issues[2].what == "frequency scaling");
+  CHECK(issues[2].candidate == "true");
+}
+
+TEST_CASE("A/A trials: the false-positive rate stays at or below alpha", "[compare][acceptance]") {
+  constexpr std::size_t trials = 1000;
+  compare_options options;  // tolerance 5 %, alpha 0.05
+  noise_model log_normal;
+  const double regressed = rate_of(verdict::regressed, log_normal, 1.0, 20, options, trials, 101);
+  const double improved = rate_of(verdict::improved, log_normal, 1.0, 20, options, trials, 101);
+  CHECK(regressed + improved <= options.alpha);
+
+  noise_model bimodal;
+  bimodal.bimodal = true;
+  CHECK(rate_of(verdict::regressed, bimodal, 1.0, 20, options, trials, 102) +
+            rate_of(verdict::improved, bimodal, 1.0, 20, options, trials, 102) <=
+        options.alpha);
+
+  // With no tolerance only the test stands between noise and a flag: its rate is alpha's.
+  options.tolerance = 0;
+  const double flagged = rate_of(verdict::regressed, log_normal, 1.0, 20, options, trials, 103) +
+                         rate_of(verdict::improved, log_normal, 1.0, 20, options, trials, 103);
+  CHECK(flagged <= options.alpha + 0.015);
+  CHECK(flagged >= options.alpha - 0.03);
+  const double flagged_bimodal =
+      rate_of(verdict::regressed, bimodal, 1.0, 20, options, trials, 104) +
+      rate_of(verdict::improved, bimodal, 1.0, 20, options, trials, 104);
+  CHECK(flagged_bimodal <= options.alpha + 0.015);
+}
+
+TEST_CASE("a 5 % slowdown at 3 % CV with 20 repetitions is detected at a 2 % tolerance",
+          "[compare][acceptance]") {
+  compare_options options;
+  options.tolerance = 0.02;
+  const noise_model log_normal;
+  CHECK(rate_of(verdict::regressed, log_normal, 1.05, 20, options, 1000, 201) >= 0.95);
+}

@@ -1,0 +1,195 @@
+// The Google Benchmark JSON reader on real output, on small hand-made documents and on bad input.
+#include "support/analysis_fixtures.hpp"
+
+#include <metron/error.hpp>
+#include <metron/readers/readers.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+namespace {
+
+using metron::analysis::dataset;
+using metron::analysis::parse_google_benchmark;
+
+/// A document with one row made of `row_fields` (a JSON object's members without braces).
+std::string one_row(const std::string& row_fields) {
+  return R"({"context":{"host_name":"h"},"benchmarks":[{)" + row_fields + "}]}";
+}
+
+const std::string plain_row =
+    R"("name":"BM_x/8","run_name":"BM_x/8","run_type":"iteration","repetitions":1,)"
+    R"("repetition_index":0,"threads":1,"iterations":100,"real_time":2.5,"cpu_time":2.0,)"
+    R"("time_unit":"us")";
+
+}  // namespace
+
+TEST_CASE("the reader takes every kind of row of real Google Benchmark output", "[analysis]") {
+  const std::string path = metron::test::fixture_path("google_benchmark.json");
+  const dataset data = metron::analysis::read_google_benchmark(path);
+
+  CHECK(data.metadata.host == "vm");
+  CHECK(data.metadata.cpu == "2 x 2500 MHz CPU");
+  CHECK(data.metadata.build_type == "debug");
+  CHECK(data.metadata.date == "2026-11-27T23:47:13+00:00");
+  CHECK(data.metadata.extra.at("num_cpus") == "2");
+  CHECK(data.metadata.extra.at("skipped_rows") == "1");
+  REQUIRE(data.metadata.sources.size() == 1);
+  CHECK(data.metadata.sources[0] == path);
+
+  const auto* sorted = data.find_metric("bm_linearithmic/1024");
+  REQUIRE(sorted != nullptr);
+  CHECK(sorted->quantity == "real_time");
+  CHECK(sorted->unit == "ns");
+  CHECK(sorted->family == "bm_linearithmic");
+  REQUIRE(sorted->n.has_value());
+  CHECK(*sorted->n == 1024);
+  CHECK(sorted->values.size() == 1);
+  CHECK(sorted->origins.at(0).place.find("benchmarks[") == 0);
+  CHECK(data.find_metric("bm_linearithmic/1024:cpu_time") != nullptr);
+
+  const auto* rate = data.find_metric("bm_linear/4096:items_per_second");
+  REQUIRE(rate != nullptr);
+  CHECK(rate->unit == "1/s");
+  CHECK(rate->direction == metron::analysis::better::higher);
+
+  // Three repetitions in microseconds: three values, in ns.
+  const auto* repeated = data.find_metric("bm_repeated/repeats:3");
+  REQUIRE(repeated != nullptr);
+  CHECK(repeated->values.size() == 3);
+  CHECK(repeated->values[0] > 10);  // about 0.24 us, read as about 240 ns
+  CHECK_FALSE(repeated->n.has_value());
+  const auto* bytes = data.find_metric("bm_repeated/repeats:3:bytes_per_second");
+  REQUIRE(bytes != nullptr);
+  CHECK(bytes->unit == "bytes/s");
+  CHECK(data.find_metric("bm_repeated/repeats:3:elements")->values.at(2) == 256);
+
+  CHECK(data.find_metric("bm_threads/threads:2") != nullptr);
+  CHECK(data.find_metric("bm_failing") == nullptr);
+
+  // Aggregates: mean, median, stddev, cv of real time, CPU time and both counters.
+  std::size_t repeated_aggregates = 0;
+  for (const auto& aggregate : data.aggregates) {
+    if (aggregate.metric == "bm_repeated/repeats:3" && aggregate.statistic == "cv") {
+      CHECK(aggregate.unit.empty());
+      CHECK(aggregate.value < 1);  // a fraction, not scaled by the time unit
+    }
+    if (aggregate.metric == "bm_repeated/repeats:3" && aggregate.statistic == "mean") {
+      double sum = 0;
+      for (const double value : repeated->values) {
+        sum += value;
+      }
+      CHECK(aggregate.value == Approx(sum / 3).epsilon(1e-12));
+      CHECK(aggregate.unit == "ns");
+    }
+    if (aggregate.metric.starts_with("bm_repeated/")) {
+      ++repeated_aggregates;
+    }
+  }
+  CHECK(repeated_aggregates == 4 * 4);
+
+  REQUIRE(data.complexities.size() == 5);
+  CHECK(data.complexities[0].family == "bm_constant");
+  CHECK(data.complexities[0].big_o == "(1)");
+  CHECK(data.complexities[4].big_o == "N^2");
+  CHECK(data.complexities[4].rms > 0);
+}
+
+TEST_CASE("time units become ns and unknown fields are ignored", "[analysis]") {
+  const dataset data = parse_google_benchmark(
+      one_row(plain_row + R"(,"label":"text","future_field":{"x":[1,2]},"misses":12)"), "t.json");
+  const auto* real = data.find_metric("BM_x/8");
+  REQUIRE(real != nullptr);
+  CHECK(real->values.at(0) == 2500);
+  CHECK(data.find_metric("BM_x/8:cpu_time")->values.at(0) == 2000);
+  CHECK(data.find_metric("BM_x/8:misses")->values.at(0) == 12);
+  CHECK(data.find_metric("BM_x/8:label") == nullptr);
+  CHECK(data.find_metric("BM_x/8:future_field") == nullptr);
+  CHECK(*real->n == 8);
+  CHECK(real->family == "BM_x");
+}
+
+TEST_CASE("complexity_n names a row's size when present", "[analysis]") {
+  const dataset data = parse_google_benchmark(
+      one_row(R"("name":"BM_y/threads:1","run_type":"iteration","iterations":1,"real_time":1,)"
+              R"("cpu_time":1,"time_unit":"ms","complexity_n":640)"),
+      "t.json");
+  const auto* metric = data.find_metric("BM_y/threads:1");
+  REQUIRE(metric != nullptr);
+  CHECK(*metric->n == 640);
+  CHECK(metric->values.at(0) == 1e6);
+}
+
+TEST_CASE("skipped rows are counted, not read", "[analysis]") {
+  const dataset data = parse_google_benchmark(
+      R"({"benchmarks":[{"name":"a","run_type":"iteration","skipped":true},)"
+      R"({"name":"b","run_type":"iteration","error_occurred":true,"error_message":"x"}]})",
+      "t.json");
+  CHECK(data.metrics.empty());
+  CHECK(data.metadata.extra.at("skipped_rows") == "2");
+}
+
+TEST_CASE("bad Google Benchmark input is refused with file and place", "[analysis]") {
+  struct bad_case {
+    const char* what;
+    std::string text;
+    const char* message;
+  };
+  const bad_case cases[] = {
+      {"not JSON", "{\"benchmarks\": [\n  {\"name\": }\n]}", "t.json: line 2 (byte 28)"},
+      {"truncated", one_row(plain_row).substr(0, 80), "t.json: line 1"},
+      {"no benchmarks", R"({"context":{}})", "has no 'benchmarks' array"},
+      {"benchmarks not an array", R"({"benchmarks":{}})", "benchmarks is not an array"},
+      {"not an object", "[1,2]", "is not a JSON object"},
+      {"missing real_time",
+       one_row(R"("name":"BM_x","run_type":"iteration","iterations":1,"cpu_time":1,)"
+               R"("time_unit":"ns")"),
+       "benchmarks[0] ('BM_x') has no 'real_time'"},
+      {"missing name", R"({"benchmarks":[{"run_type":"iteration"}]})",
+       "benchmarks[0] has no 'name'"},
+      {"missing run_type", one_row(R"("name":"BM_x")"), "has no 'run_type'"},
+      {"unknown run type", one_row(R"("name":"BM_x","run_type":"warmup")"), "run_type 'warmup'"},
+      {"unknown time unit",
+       one_row(R"("name":"BM_x","run_type":"iteration","iterations":1,"real_time":1,)"
+               R"("cpu_time":1,"time_unit":"fortnight")"),
+       "time_unit 'fortnight'"},
+      {"time not a number",
+       one_row(R"("name":"BM_x","run_type":"iteration","iterations":1,"real_time":"fast",)"
+               R"("cpu_time":1,"time_unit":"ns")"),
+       "'real_time' is \"fast\", not a number"},
+      {"NaN literal", one_row(R"("name":"BM_x","run_type":"iteration","real_time":NaN)"),
+       "not valid JSON"},
+      {"infinite number",
+       one_row(R"("name":"BM_x","run_type":"iteration","iterations":1,"real_time":1e999,)"
+               R"("cpu_time":1,"time_unit":"ns")"),
+       "t.json: number overflow parsing '1e999'"},
+      {"duplicate key", one_row(plain_row + R"(,"real_time":3)"),
+       "duplicate key 'real_time' in benchmarks[0]"},
+      {"duplicate repetition", R"({"benchmarks":[{)" + plain_row + "},{" + plain_row + "}]}",
+       "benchmarks[1] ('BM_x/8') repeats run 'BM_x/8' repetition 0"},
+      {"schema version", R"({"context":{"json_schema_version":2},"benchmarks":[]})",
+       "json_schema_version is 2"},
+      {"RMS without BigO",
+       one_row(R"("name":"BM_z_RMS","run_name":"BM_z","run_type":"aggregate",)"
+               R"("aggregate_name":"RMS","rms":0.1)"),
+       "RMS row of family 'BM_z' without its BigO row"},
+      {"empty", "", "t.json: line 1 (byte 0): not valid JSON"},
+  };
+  for (const bad_case& bad : cases) {
+    INFO(bad.what);
+    CHECK_THROWS_AS(parse_google_benchmark(bad.text, "t.json"), metron::input_error);
+    CHECK_THROWS_WITH(parse_google_benchmark(bad.text, "t.json"), Catch::Contains(bad.message));
+  }
+}
+
+TEST_CASE("a truncated Google Benchmark file names the line it breaks on", "[analysis]") {
+  const std::string whole =
+      metron::test::read_text(metron::test::fixture_path("google_benchmark.json"));
+  metron::test::scratch_dir scratch;
+  const std::string path = scratch.write("cut.json", whole.substr(0, whole.size() / 2));
+  CHECK_THROWS_WITH(metron::analysis::read_google_benchmark(path),
+                    Catch::Contains(path + ": line ") && Catch::Contains("not valid JSON"));
+  CHECK_THROWS_WITH(metron::analysis::read_google_benchmark(scratch.file("absent.json")),
+                    Catch::Contains("absent.json: no such file"));
+}

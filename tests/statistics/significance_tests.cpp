@@ -1,0 +1,120 @@
+// The significance tests against SciPy's answers (fixtures/significance.json) and hand-worked
+// cases.
+#include <metron/error.hpp>
+#include <metron/statistics/significance.hpp>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using metron::analysis::alternative;
+
+nlohmann::json load_fixture() {
+  std::ifstream in(std::string(METRON_TEST_FIXTURES) + "/significance.json");
+  REQUIRE(in.good());
+  return nlohmann::json::parse(in);
+}
+
+alternative alternative_named(const std::string& name) {
+  if (name == "less") {
+    return alternative::less;
+  }
+  if (name == "greater") {
+    return alternative::greater;
+  }
+  return alternative::two_sided;
+}
+
+}  // namespace
+
+TEST_CASE("U test and Welch's t agree with SciPy", "[analysis][significance]") {
+  const nlohmann::json fixture = load_fixture();
+  for (const auto& entry : fixture.at("cases")) {
+    const auto a = entry.at("a").get<std::vector<double>>();
+    const auto b = entry.at("b").get<std::vector<double>>();
+    for (const auto& [name, expected] : entry.at("mann_whitney").items()) {
+      INFO(entry.at("name").get<std::string>() << ", U test, " << name);
+      const auto result = metron::analysis::mann_whitney_u(a, b, alternative_named(name));
+      CHECK(result.statistic == Approx(expected.at("statistic").get<double>()).epsilon(1e-12));
+      CHECK(result.p_value ==
+            Approx(expected.at("p_value").get<double>()).epsilon(1e-9).margin(1e-12));
+    }
+    for (const auto& [name, expected] : entry.at("welch").items()) {
+      INFO(entry.at("name").get<std::string>() << ", Welch, " << name);
+      const auto result = metron::analysis::welch_t(a, b, alternative_named(name));
+      CHECK(result.statistic == Approx(expected.at("statistic").get<double>()).epsilon(1e-10));
+      CHECK(result.p_value ==
+            Approx(expected.at("p_value").get<double>()).epsilon(1e-8).margin(1e-12));
+    }
+    INFO(entry.at("name").get<std::string>() << ", Hodges-Lehmann");
+    CHECK(metron::analysis::hodges_lehmann(a, b).estimate ==
+          Approx(entry.at("hodges_lehmann").get<double>()).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("the exact U distribution is used only without ties and for small samples",
+          "[analysis][significance]") {
+  const std::vector<double> small{1, 2, 3, 4};
+  const std::vector<double> large{5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+  CHECK(metron::analysis::mann_whitney_u(small, large).exact);
+  const std::vector<double> tied{1, 2, 2, 4};
+  CHECK_FALSE(metron::analysis::mann_whitney_u(tied, large).exact);
+  // Complete separation of 4 against 10: one arrangement in C(14, 4) = 1001 on each side.
+  CHECK(metron::analysis::mann_whitney_u(small, large).p_value == Approx(2.0 / 1001.0));
+}
+
+TEST_CASE("identical samples are not significant", "[analysis][significance]") {
+  const std::vector<double> same(12, 5.0);
+  CHECK(metron::analysis::mann_whitney_u(same, same).p_value == 1.0);
+  CHECK(metron::analysis::welch_t(same, same).p_value == 1.0);
+  const std::vector<double> higher(12, 6.0);
+  CHECK(metron::analysis::welch_t(higher, same).p_value == 0.0);
+  CHECK(metron::analysis::welch_t(higher, same, alternative::less).p_value == 1.0);
+}
+
+TEST_CASE("Benjamini-Hochberg adjustment agrees with SciPy", "[analysis][significance]") {
+  const nlohmann::json fixture = load_fixture().at("benjamini_hochberg");
+  const auto p = fixture.at("p").get<std::vector<double>>();
+  const auto expected = fixture.at("adjusted").get<std::vector<double>>();
+  const auto adjusted = metron::analysis::benjamini_hochberg(p);
+  REQUIRE(adjusted.size() == expected.size());
+  for (std::size_t i = 0; i < adjusted.size(); ++i) {
+    INFO("p-value " << i);
+    CHECK(adjusted[i] == Approx(expected[i]).epsilon(1e-12));
+  }
+  CHECK(metron::analysis::benjamini_hochberg(std::vector<double>{}).empty());
+}
+
+TEST_CASE("Hodges-Lehmann interval, worked by hand", "[analysis][significance]") {
+  // Differences b - a of {1..5} and {6..10}: 1 … 9, 25 of them, median 5. The 95 % interval
+  // takes k = floor(25/2 - 1.96 · sqrt(5 · 5 · 11 / 12)) = 3: the 3rd smallest (2) and the
+  // 3rd largest (8).
+  const std::vector<double> a{1, 2, 3, 4, 5};
+  const std::vector<double> b{6, 7, 8, 9, 10};
+  const auto shift = metron::analysis::hodges_lehmann(a, b, 0.95);
+  CHECK(shift.estimate == 5.0);
+  CHECK(shift.low == 2.0);
+  CHECK(shift.high == 8.0);
+  CHECK(shift.level == 0.95);
+}
+
+TEST_CASE("significance tests refuse bad samples", "[analysis][significance]") {
+  const std::vector<double> empty;
+  const std::vector<double> one{1.0};
+  const std::vector<double> some{1.0, 2.0, 3.0};
+  const std::vector<double> with_nan{1.0, std::nan(""), 3.0};
+  CHECK_THROWS_WITH(metron::analysis::mann_whitney_u(empty, some),
+                    "Mann-Whitney U test: sample a has 0 value(s); it needs at least 1");
+  CHECK_THROWS_WITH(metron::analysis::welch_t(some, one),
+                    "Welch's t test: sample b has 1 value(s); it needs at least 2");
+  CHECK_THROWS_WITH(metron::analysis::mann_whitney_u(some, with_nan),
+                    "Mann-Whitney U test: sample b value 1 is nan");
+  CHECK_THROWS_AS(metron::analysis::hodges_lehmann(some, some, 1.5), metron::input_error);
+  CHECK_THROWS_AS(metron::analysis::benjamini_hochberg(std::vector<double>{0.5, 1.5}),
+                  metron::input_error);
+}
