@@ -111,8 +111,8 @@ def main():
     for name, part in parts.items():
         allowed = reach(parts, name)
         for library in part["linked"]:
-            if library.startswith("metron::"):
-                used = library.removeprefix("metron::")
+            # Generator expressions such as $<BUILD_INTERFACE:metron::x> count as what they wrap.
+            for used in re.findall(r"metron::(\w+)", library):
                 if used != name and used not in allowed:
                     violations.append(f"{part['folder']}/CMakeLists.txt: {name} links {library}, "
                                       f"but may not use {used}")
