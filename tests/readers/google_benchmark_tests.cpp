@@ -34,7 +34,9 @@ TEST_CASE("the reader takes every kind of row of real Google Benchmark output", 
   CHECK(data.metadata.build_type == "debug");
   CHECK(data.metadata.date == "2026-11-27T23:47:13+00:00");
   CHECK(data.metadata.extra.at("num_cpus") == "2");
-  CHECK(data.metadata.extra.at("skipped_rows") == "1");
+  REQUIRE(data.failures.size() == 1);
+  CHECK(data.failures[0].message == "the fixture's failing run");
+  CHECK_FALSE(data.failures[0].skipped);
   REQUIRE(data.metadata.sources.size() == 1);
   CHECK(data.metadata.sources[0] == path);
 
@@ -121,13 +123,22 @@ TEST_CASE("complexity_n names a row's size when present", "[analysis]") {
   CHECK(metric->values.at(0) == 1e6);
 }
 
-TEST_CASE("skipped rows are counted, not read", "[analysis]") {
+TEST_CASE("errored and skipped runs are kept as failures with their message", "[analysis]") {
   const dataset data = parse_google_benchmark(
-      R"({"benchmarks":[{"name":"a","run_type":"iteration","skipped":true},)"
-      R"({"name":"b","run_type":"iteration","error_occurred":true,"error_message":"x"}]})",
+      R"({"benchmarks":[{"name":"a","run_type":"iteration","skipped":true,)"
+      R"("skip_message":"no GPU"},)"
+      R"({"name":"b/8","run_name":"b/8","run_type":"iteration","error_occurred":true,)"
+      R"("error_message":"x","iterations":0,"real_time":0,"cpu_time":0,"time_unit":"ns"}]})",
       "t.json");
   CHECK(data.metrics.empty());
-  CHECK(data.metadata.extra.at("skipped_rows") == "2");
+  REQUIRE(data.failures.size() == 2);
+  CHECK(data.failures[0].run == "a");
+  CHECK(data.failures[0].skipped);
+  CHECK(data.failures[0].message == "no GPU");
+  CHECK(data.failures[1].run == "b/8");
+  CHECK_FALSE(data.failures[1].skipped);
+  CHECK(data.failures[1].message == "x");
+  CHECK(data.failures[1].where.place == "benchmarks[1] ('b/8')");
 }
 
 TEST_CASE("bad Google Benchmark input is refused with file and place", "[analysis]") {
@@ -147,8 +158,19 @@ TEST_CASE("bad Google Benchmark input is refused with file and place", "[analysi
                R"("time_unit":"ns")"),
        "benchmarks[0] ('BM_x') has no 'real_time'"},
       {"missing name", R"({"benchmarks":[{"run_type":"iteration"}]})",
-       "benchmarks[0] has no 'name'"},
-      {"missing run_type", one_row(R"("name":"BM_x")"), "has no 'run_type'"},
+       "t.json: line 1 (byte 15): benchmarks[0] has no 'name'"},
+      {"one time only", one_row(R"("name":"BM_x","real_time":1)"),
+       "benchmarks[0] ('BM_x') has no 'cpu_time'"},
+      {"negative time", one_row(R"("name":"BM_x","real_time":-5,"cpu_time":1)"),
+       "benchmarks[0] ('BM_x') has real_time -5; a time cannot be negative"},
+      {"negative count", one_row(R"("name":"BM_x","iterations":-1,"real_time":1,"cpu_time":1)"),
+       "benchmarks[0] 'iterations' is -1; a count cannot be negative"},
+      {"aggregate without its value",
+       one_row(R"("name":"BM_x_mean","aggregate_name":"mean","real_time":1)"),
+       "('BM_x_mean') has no 'cpu_time'"},
+      {"oversize name",
+       one_row(R"("name":")" + std::string(70000, 'n') + R"(","real_time":1,"cpu_time":1)"),
+       "'name' is 70000 bytes long; at most 65536 are read"},
       {"unknown run type", one_row(R"("name":"BM_x","run_type":"warmup")"), "run_type 'warmup'"},
       {"unknown time unit",
        one_row(R"("name":"BM_x","run_type":"iteration","iterations":1,"real_time":1,)"
@@ -158,12 +180,14 @@ TEST_CASE("bad Google Benchmark input is refused with file and place", "[analysi
        one_row(R"("name":"BM_x","run_type":"iteration","iterations":1,"real_time":"fast",)"
                R"("cpu_time":1,"time_unit":"ns")"),
        "'real_time' is \"fast\", not a number"},
-      {"NaN literal", one_row(R"("name":"BM_x","run_type":"iteration","real_time":NaN)"),
-       "not valid JSON"},
+      {"NaN time", one_row(R"("name":"BM_x","run_type":"iteration","real_time":NaN)"),
+       "t.json: line 1 (byte 43): benchmarks[0] 'real_time' is NaN or Infinity"},
+      {"bare word", one_row(R"("name":"BM_x","real_time":fast,"cpu_time":1)"),
+       "t.json: line 1 (byte 72): not valid JSON: syntax error"},
       {"infinite number",
        one_row(R"("name":"BM_x","run_type":"iteration","iterations":1,"real_time":1e999,)"
                R"("cpu_time":1,"time_unit":"ns")"),
-       "t.json: number overflow parsing '1e999'"},
+       "t.json: line 1 (byte 108): the number 1e999 is out of range for a double"},
       {"duplicate key", one_row(plain_row + R"(,"real_time":3)"),
        "duplicate key 'real_time' in benchmarks[0]"},
       {"duplicate repetition", R"({"benchmarks":[{)" + plain_row + "},{" + plain_row + "}]}",

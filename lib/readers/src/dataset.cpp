@@ -78,6 +78,9 @@ void merge(dataset& target, dataset&& source, duplicate_policy policy) {
   for (reported_complexity& verdict : source.complexities) {
     target.complexities.push_back(std::move(verdict));
   }
+  for (failed_run& failure : source.failures) {
+    target.failures.push_back(std::move(failure));
+  }
   run_metadata& into = target.metadata;
   run_metadata& from = source.metadata;
   for (auto [mine, theirs] :

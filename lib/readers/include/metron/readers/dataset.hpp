@@ -105,12 +105,21 @@ struct reported_complexity {
   origin where;                 ///< the file and the "_BigO" row
 };
 
+/// A benchmark run that did not complete: a Google Benchmark row with error_occurred or skipped.
+struct failed_run {
+  std::string run;      ///< the run's name, as metric::entry spells it ("BM_sort/1024")
+  bool skipped = false; ///< skipped (Google Benchmark's SkipWithMessage) rather than an error
+  std::string message;  ///< error_message or skip_message; empty when the file gives none
+  origin where;         ///< the file and the row
+};
+
 /// Everything read from one or more inputs.
 struct dataset {
   std::vector<metric> metrics;                    ///< samples, names unique
   std::vector<event> events;                      ///< events in file order (not sorted by time)
   std::vector<reported_aggregate> aggregates;     ///< Google Benchmark's own aggregates
   std::vector<reported_complexity> complexities;  ///< Google Benchmark's own BigO verdicts
+  std::vector<failed_run> failures;               ///< runs that errored or were skipped
   run_metadata metadata;                          ///< facts about the run
 
   /// The metric named `name`, or nullptr. Linear in the number of metrics.
@@ -123,8 +132,8 @@ enum class duplicate_policy : std::uint8_t {
   pool,    ///< append the values (units and directions must agree, else input_error)
 };
 
-/// Moves everything of `source` into `target`: metrics, events, aggregates and complexities are
-/// appended; metadata fields empty in `target` are taken from `source`, sources are appended and
+/// Moves everything of `source` into `target`: metrics, events, aggregates, complexities and
+/// failures are appended; metadata fields empty in `target` are taken from `source`, sources are appended and
 /// `extra` entries of `target` win.
 /// @throws input_error for a metric name in both (policy reject) or one whose unit or direction
 ///         differs (policy pool); `target` is then unchanged.

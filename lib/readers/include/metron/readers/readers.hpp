@@ -66,16 +66,25 @@ struct log_read_options {
 /// @throws input_error as read_input() does.
 [[nodiscard]] dataset read_google_benchmark(const std::string& path);
 
-/// Reads Google Benchmark JSON from `text`; `file` only names it in origins and messages.
+/// Reads Google Benchmark JSON from `text`, as every version since 1.0 writes it; `file` only
+/// names it in origins and messages.
 ///
 /// Iteration rows give one value per repetition; aggregate rows (mean, median, stddev, cv and
-/// user statistics) go to dataset::aggregates, "_BigO" and "_RMS" rows to dataset::complexities;
-/// rows with error_occurred or skipped are left out and counted in
-/// metadata.extra["skipped_rows"]. Times are converted to ns; the context block becomes metadata.
-/// Unknown fields are ignored.
-/// @throws input_error for text that is not JSON or not this schema, a row missing name,
-///         run_type, iterations, real_time, cpu_time or time_unit, an unknown time unit, a
-///         non-finite number, or two rows of the same run and repetition.
+/// user statistics) go to dataset::aggregates, "_BigO" and "_RMS" rows to dataset::complexities,
+/// rows with error_occurred or skipped to dataset::failures with their message. An aggregate is
+/// told by its aggregate_name, or in files before Google Benchmark 1.5 (no run_type) by a name
+/// ending in "_mean", "_median", "_stddev", "_cv", "_BigO" or "_RMS"; every other row is one
+/// repetition of its run (numbered by repetition_index, else by its order). Only name, real_time
+/// and cpu_time are required, as compare.py requires them: a row with neither time is counted in
+/// metadata.extra["rows_without_times"], not read; time_unit defaults to ns. Times are converted
+/// to ns; the context block becomes metadata. Unknown fields are ignored. A counter Google
+/// Benchmark wrote as NaN or Infinity (not JSON, but what it writes) gives no value and is counted
+/// in metadata.extra["non_finite_counters"]; a non-finite time is refused.
+/// simdjson parses the text; a syntax error is located by the strict JSON reader of the logs.
+/// @throws input_error naming the line, and the row and benchmark where there is one, for text
+///         that is not JSON or not this schema, a row missing a required field, an unknown time
+///         unit, a negative time or count, a number out of range, a name or message over 64 KiB,
+///         a duplicate key, or two rows of the same run and repetition.
 [[nodiscard]] dataset parse_google_benchmark(std::string_view text, const std::string& file);
 
 /// Reads a JSON-lines log from a file into events (dataset::metrics stays empty).
