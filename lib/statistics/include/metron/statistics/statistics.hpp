@@ -19,13 +19,15 @@ struct interval {
 
 /// How summarize() works.
 struct summary_options {
-  double confidence = 0.95;                ///< level of the bootstrap intervals, in (0, 1)
-  std::size_t bootstrap_resamples = 2000;  ///< resamples per interval; 0 skips them (NaN bounds)
+  double confidence = 0.95;                ///< level of the intervals, in (0, 1)
+  /// Resamples of the mean's bootstrap interval (1000 suffice for a percentile interval: Efron
+  /// and Tibshirani, *An Introduction to the Bootstrap*, 1993, §19.3); 0 skips both intervals.
+  std::size_t bootstrap_resamples = 1000;
   std::uint64_t seed = 0x6d6574726f6eULL;  ///< seed of the resampling: same seed, same intervals
   /// Resamples hold at most this many values, which bounds the cost. For a larger sample n the
   /// resamples of m values are drawn from the whole sample (the m-out-of-n bootstrap) and the
-  /// interval's distances from the sample's own estimate are scaled by sqrt(m / n), as both
-  /// statistics vary as 1 / sqrt(size). 0 means resamples as large as the sample.
+  /// interval's distances from the sample's own estimate are scaled by sqrt(m / n), as the mean
+  /// varies as 1 / sqrt(size). 0 means resamples as large as the sample.
   std::size_t bootstrap_max_values = 10000;
 };
 
@@ -46,8 +48,11 @@ struct summary {
   double cv = 0;      ///< coefficient of variation, stddev / mean (a fraction; NaN if mean is 0)
   std::size_t mild_outliers = 0;    ///< Tukey: beyond 1.5 IQR from the quartiles but within 3 IQR
   std::size_t severe_outliers = 0;  ///< Tukey: beyond 3 IQR from the quartiles
-  interval median_ci;               ///< percentile bootstrap interval of the median
-  interval mean_ci;                 ///< percentile bootstrap interval of the mean
+  /// Distribution-free interval of the median from order statistics (exact coverage for any
+  /// continuous distribution; its level is below the one asked for only when the sample is too
+  /// small to reach it, e.g. 93.75 % with 5 values at 95 %).
+  interval median_ci;
+  interval mean_ci;  ///< percentile bootstrap interval of the mean
   /// Sarle's bimodality coefficient (g² + 1) / (k + 3(n-1)² / ((n-2)(n-3))) with the
   /// bias-corrected skewness g and excess kurtosis k; NaN below 4 values. Reported for
   /// information: heavy right tails raise it too, so `bimodal` does not rest on it.
@@ -63,7 +68,8 @@ struct summary {
 
 /// Summarises `values`. Quantiles are exact, by linear interpolation between order statistics
 /// (Hyndman and Fan's type 7, the default of R and numpy). Cost: a sorted copy, O(n log n), plus
-/// 2 × bootstrap_resamples × min(n, bootstrap_max_values) for the intervals. Any thread.
+/// bootstrap_resamples × min(n, bootstrap_max_values) draws of a xoshiro256** generator for the
+/// mean's interval. Any thread.
 /// @throws input_error for a non-finite value (naming its index) or bad options.
 [[nodiscard]] summary summarize(std::span<const double> values,
                                 const summary_options& options = {});
