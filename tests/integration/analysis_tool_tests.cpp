@@ -315,9 +315,9 @@ TEST_CASE("postmortem names the node whose log ends early and keeps the others' 
       run_metron({"postmortem", "--summary", "--early-end", "0.2", "postmortem"}, directory);
   INFO("stderr: " << text.err);
   REQUIRE(text.exit_code == 0);
-  CHECK(text.out.find(
-            "node-b's log ends early: its last record is 300.0 ms before the last of all") !=
-        std::string::npos);
+  CHECK(
+      text.out.find("node-b's log ends early: its last record is 300 ms before the last of all") !=
+      std::string::npos);
   CHECK(text.out.find("node-a's log ends early") == std::string::npos);
   CHECK(text.out.find("node-c's log ends early") == std::string::npos);
   CHECK(text.out.find("timeline") == std::string::npos);

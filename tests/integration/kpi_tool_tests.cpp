@@ -189,8 +189,8 @@ kpis:
   CHECK(text.err.empty());
   const std::vector<std::string> lines = lines_of(text.out);
   REQUIRE(lines.size() >= 4);
-  CHECK_THAT(lines[2], Catch::StartsWith("   apply_max") && Catch::Contains("600 us") &&
-                           Catch::Contains("<= 500 us") && Catch::EndsWith("BREACH"));
+  CHECK_THAT(lines[2], Catch::StartsWith("   apply_max") && Catch::Contains("600 µs") &&
+                           Catch::Contains("<= 500 µs") && Catch::EndsWith("BREACH"));
   CHECK_THAT(lines[3], Catch::StartsWith("   apply_min") && Catch::EndsWith("pass"));
   CHECK(lines.back() == "1 pass, 1 breach, 0 insufficient, 0 unchecked");
 

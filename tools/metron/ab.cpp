@@ -1,8 +1,8 @@
 // `metron ab`: two programs run interleaved (ABBA) on this machine, compared by paired log-ratios.
 #include "commands.hpp"
-#include "text.hpp"
 
 #include <metron/compare/ab.hpp>
+#include <metron/report/format.hpp>
 #include <metron/statistics/statistics.hpp>
 
 #include <fmt/core.h>
@@ -55,24 +55,25 @@ constexpr std::string_view ab_exit_codes =
     "  2  bad input or usage: a command failing, an output file without the metric\n"
     "  3  inconclusive, with --fail-on-inconclusive\n";
 
-std::string format_result(double value, const std::string& unit) {
-  return unit == "ns" ? format_duration(value) : format_value(value) + (unit.empty() ? "" : " " + unit);
-}
-
 double median_of(const std::vector<double>& values) {
   return analysis::summarize(values, {.bootstrap_resamples = 0}).median;
 }
 
 void print_table(const analysis::ab_result& result) {
   const auto& comparison = result.comparison;
-  const auto percent = [](double ratio) { return (ratio - 1.0) * 100.0; };
   fmt::print("metric      {} ({} pairs)\n", result.metric, result.baseline.size());
-  fmt::print("baseline    {} (median of pairs)\n", format_result(median_of(result.baseline), result.unit));
-  fmt::print("candidate   {} (median of pairs)\n", format_result(median_of(result.candidate), result.unit));
-  fmt::print("change      {:+.2f} %  [{:+.2f} %, {:+.2f} %] at {:.1f} % confidence\n",
-             percent(comparison.ratio.estimate), percent(comparison.ratio.low),
-             percent(comparison.ratio.high), comparison.ratio.level * 100.0);
-  fmt::print("p-value     {:.4g} (Wilcoxon signed-rank, {})\n", comparison.test.p_value,
+  fmt::print("baseline    {} (median of pairs)\n",
+             report::format_amount(median_of(result.baseline), result.unit));
+  fmt::print("candidate   {} (median of pairs)\n",
+             report::format_amount(median_of(result.candidate), result.unit));
+  fmt::print("change      {}  {} at {} confidence\n",
+             report::format_percent(comparison.ratio.estimate - 1.0),
+             report::format_interval({.low = comparison.ratio.low - 1.0,
+                                      .high = comparison.ratio.high - 1.0,
+                                      .level = comparison.ratio.level}),
+             report::format_share(comparison.ratio.level));
+  fmt::print("p-value     {} (Wilcoxon signed-rank, {})\n",
+             report::format_p(comparison.test.p_value),
              comparison.test.exact ? "exact" : "normal approximation");
   fmt::print("verdict     {}\n", to_string(comparison.verdict));
 }
@@ -116,13 +117,10 @@ int run_ab_command(ab_command_options& options) {
     print_table(result);
   }
   switch (result.comparison.verdict) {
-    case analysis::paired_verdict::regressed:
-      return 1;
-    case analysis::paired_verdict::inconclusive:
-      return options.fail_on_inconclusive ? 3 : exit_ok;
+    case analysis::paired_verdict::regressed: return 1;
+    case analysis::paired_verdict::inconclusive: return options.fail_on_inconclusive ? 3 : exit_ok;
     case analysis::paired_verdict::improved:
-    case analysis::paired_verdict::unchanged:
-      break;
+    case analysis::paired_verdict::unchanged: break;
   }
   return exit_ok;
 }

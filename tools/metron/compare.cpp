@@ -1,14 +1,16 @@
-// `metron compare`: a candidate's runs against a baseline's, as a CI gate with table, Markdown, JUnit and JSON.
+// `metron compare`: a candidate's runs against a baseline's, as a CI gate with table, Markdown,
+// JUnit and JSON.
 #include "commands.hpp"
-#include "compare_output.hpp"
 #include "output_file.hpp"
 
 #include <metron/compare/compare.hpp>
 #include <metron/error.hpp>
+#include <metron/report/comparison.hpp>
 #include <metron/spec/spec.hpp>
 
 #include <fmt/core.h>
 
+#include <unistd.h>
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
@@ -17,7 +19,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -147,7 +148,7 @@ int run_compare(compare_settings settings) {
   if (settings.baseline.empty() || settings.candidate.empty()) {
     throw input_error(settings.baseline.empty() ? "no baseline given" : "no candidate given");
   }
-  compare_context context;
+  report::compare_context context;
   context.baseline_files = settings.baseline;
   context.candidate_files = settings.candidate;
   context.fail_on_inconclusive = settings.fail_on_inconclusive;
@@ -165,40 +166,42 @@ int run_compare(compare_settings settings) {
   const std::vector<analysis::run_input> baseline = read_side(settings.baseline);
   const std::vector<analysis::run_input> candidate = read_side(settings.candidate);
   const analysis::comparison_report report =
-      settings.spec.empty()
-          ? analysis::compare_runs(baseline, candidate, options)
-          : analysis::compare_kpis(analysis::load_spec(settings.spec), baseline, candidate, options);
+      settings.spec.empty() ? analysis::compare_runs(baseline, candidate, options)
+                            : analysis::compare_kpis(analysis::load_spec(settings.spec), baseline,
+                                                     candidate, options);
   context.exit_code = exit_code_of(report, settings);
 
   const std::string& first_input = settings.baseline.front();
   bool table_replaced = false;
   const auto emit = [&](const std::string& path,
                         void (*render)(std::ostream&, const analysis::comparison_report&,
-                                       const compare_context&)) {
+                                       const report::compare_context&)) {
     if (path.empty()) {
       return;
     }
     table_replaced = table_replaced || path == "-";
     write_output(path, first_input, [&](std::ostream& out) { render(out, report, context); });
   };
-  emit(settings.json_path, write_json);
-  emit(settings.markdown_path, write_markdown);
-  emit(settings.junit_path, write_junit);
+  emit(settings.json_path, report::write_json);
+  emit(settings.markdown_path, report::write_markdown);
+  emit(settings.junit_path, report::write_junit);
   if (!table_replaced) {
     const bool colour =
         !settings.no_colour && isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
-    write_table(std::cout, report, context, colour);
+    report::write_table(std::cout, report, context, colour);
   }
   if (context.exit_code == exit_bad_input) {
-    print_error(fmt::format("--strict: the sides were not measured alike ({} differs: baseline "
-                            "'{}', candidate '{}')",
-                            report.issues.front().what, report.issues.front().baseline,
-                            report.issues.front().candidate));
+    print_error(
+        fmt::format("--strict: the sides were not measured alike ({} differs: baseline "
+                    "'{}', candidate '{}')",
+                    report.issues.front().what, report.issues.front().baseline,
+                    report.issues.front().candidate));
   } else {
     for (const auto& issue : report.issues) {
-      print_error(fmt::format("warning: {} differs between the sides: baseline '{}', candidate "
-                              "'{}'; the comparison may reflect the machines, not the code",
-                              issue.what, issue.baseline, issue.candidate));
+      print_error(
+          fmt::format("warning: {} differs between the sides: baseline '{}', candidate "
+                      "'{}'; the comparison may reflect the machines, not the code",
+                      issue.what, issue.baseline, issue.candidate));
     }
   }
   return context.exit_code;

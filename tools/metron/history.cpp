@@ -1,10 +1,10 @@
 // `metron history`: add a run's results to the history, show a metric's series, list change points.
 #include "commands.hpp"
-#include "text.hpp"
 
 #include <metron/history/change_points.hpp>
 #include <metron/history/history.hpp>
 #include <metron/readers/readers.hpp>
+#include <metron/report/format.hpp>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -25,7 +25,7 @@ namespace {
 std::string default_store() {
   const char* from_environment = std::getenv("METRON_HISTORY_DB");
   return from_environment != nullptr && *from_environment != '\0' ? from_environment
-                                                                   : "results.sqlite";
+                                                                  : "results.sqlite";
 }
 
 struct history_options {
@@ -64,10 +64,6 @@ constexpr std::string_view history_exit_codes =
     "  2  bad input or usage: an unreadable result file, a corrupt or foreign database (left\n"
     "     unchanged), an unknown metric, a store that cannot be reached\n";
 
-std::string format_for(double value, const std::string& unit) {
-  return unit == "ns" ? format_duration(value) : format_value(value) + (unit.empty() ? "" : " " + unit);
-}
-
 int run_add(history_options& options) {
   analysis::dataset pooled;
   for (const std::string& input : options.inputs) {
@@ -77,7 +73,8 @@ int run_add(history_options& options) {
   if (options.run.commit.empty() && !pooled.metadata.commit.empty()) {
     options.run.commit = pooled.metadata.commit;
   }
-  const auto store = analysis::open_history(options.store, analysis::history_open::create_if_missing);
+  const auto store =
+      analysis::open_history(options.store, analysis::history_open::create_if_missing);
   const std::int64_t run = store->add_run(options.run, values);
   fmt::print("{}: added run {} (commit {}) with {} metric(s)\n", options.store, run,
              options.run.commit, values.size());
@@ -96,11 +93,16 @@ int run_show(const history_options& options) {
   if (options.json) {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& point : points) {
-      rows.push_back({{"run", point.run}, {"commit", point.commit}, {"branch", point.branch},
-                      {"machine", point.machine}, {"time", point.time}, {"value", point.value},
+      rows.push_back({{"run", point.run},
+                      {"commit", point.commit},
+                      {"branch", point.branch},
+                      {"machine", point.machine},
+                      {"time", point.time},
+                      {"value", point.value},
                       {"samples", point.samples}});
     }
-    std::cout << nlohmann::json{{"metric", options.metric}, {"unit", unit}, {"points", rows}}.dump(2)
+    std::cout << nlohmann::json{{"metric", options.metric}, {"unit", unit}, {"points", rows}}.dump(
+                     2)
               << '\n';
     return exit_ok;
   }
@@ -109,7 +111,8 @@ int run_show(const history_options& options) {
              "value", "samples");
   for (const auto& point : points) {
     fmt::print("{:<21} {:<12} {:<12} {:<12} {:>14} {:>8}\n", point.time, point.commit.substr(0, 12),
-               point.branch, point.machine, format_for(point.value, unit), point.samples);
+               point.branch, point.machine, report::format_amount(point.value, unit),
+               point.samples);
   }
   return exit_ok;
 }
@@ -152,18 +155,26 @@ int run_changes(const history_options& options) {
       ++shown;
       const std::string& time = points[change.index].time;
       if (options.json) {
-        rows.push_back({{"metric", entry.name}, {"unit", entry.unit}, {"index", change.index},
-                        {"commit", change.commit}, {"time", time},
-                        {"mean_before", change.mean_before}, {"mean_after", change.mean_after},
-                        {"magnitude", std::isnan(change.magnitude) ? nlohmann::json()
-                                                                   : nlohmann::json(change.magnitude)},
-                        {"p_value", change.p_value}, {"weak", change.weak}});
+        rows.push_back(
+            {{"metric", entry.name},
+             {"unit", entry.unit},
+             {"index", change.index},
+             {"commit", change.commit},
+             {"time", time},
+             {"mean_before", change.mean_before},
+             {"mean_after", change.mean_after},
+             {"magnitude",
+              std::isnan(change.magnitude) ? nlohmann::json() : nlohmann::json(change.magnitude)},
+             {"p_value", change.p_value},
+             {"weak", change.weak}});
         continue;
       }
-      fmt::print("{:<32} {:<12} {:<21} {:>12} {:>12} {:>+8.2f}% {:>8.4f} {}\n", entry.name,
-                 change.commit.substr(0, 12), time, format_for(change.mean_before, entry.unit),
-                 format_for(change.mean_after, entry.unit), change.magnitude * 100.0,
-                 change.p_value, change.weak ? "weak" : "");
+      fmt::print("{:<32} {:<12} {:<21} {:>12} {:>12} {:>9} {:>8} {}\n", entry.name,
+                 change.commit.substr(0, 12), time,
+                 report::format_amount(change.mean_before, entry.unit),
+                 report::format_amount(change.mean_after, entry.unit),
+                 report::format_percent(change.magnitude), report::format_p(change.p_value),
+                 change.weak ? "weak" : "");
     }
   }
   if (options.json) {
@@ -175,8 +186,9 @@ int run_changes(const history_options& options) {
 }
 
 void add_store_options(CLI::App* sub, history_options& options) {
-  sub->add_option("--db", options.store,
-                  "SQLite file or postgresql:// URL (default $METRON_HISTORY_DB or results.sqlite)");
+  sub->add_option(
+      "--db", options.store,
+      "SQLite file or postgresql:// URL (default $METRON_HISTORY_DB or results.sqlite)");
 }
 
 void add_filter_options(CLI::App* sub, history_options& options) {
@@ -215,11 +227,13 @@ command register_history(CLI::App& app) {
   add_filter_options(changes, *options);
   changes->add_option("--metric", options->metrics, "Only these metrics (repeatable)");
   changes->add_flag("--weak", options->include_weak, "Show weak change points too");
-  changes->add_option("--alpha", options->detection.alpha,
-                      "p-value of a strong change point (default 0.001)")
+  changes
+      ->add_option("--alpha", options->detection.alpha,
+                   "p-value of a strong change point (default 0.001)")
       ->check(CLI::Range(1e-6, 0.5));
-  changes->add_option("--min-magnitude", options->detection.min_magnitude,
-                      "Smallest relative change of a strong point (default 0)")
+  changes
+      ->add_option("--min-magnitude", options->detection.min_magnitude,
+                   "Smallest relative change of a strong point (default 0)")
       ->check(CLI::NonNegativeNumber);
   changes->add_option("--window", options->detection.window,
                       "Runs per search window; 0 searches whole series (default 50)");

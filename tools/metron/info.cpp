@@ -1,8 +1,9 @@
 // `metron info`: a capture's metadata, threads, per-site totals and drops, as text or JSON.
 #include "commands.hpp"
-#include "text.hpp"
 
 #include <metron/capture/render.hpp>
+#include <metron/report/format.hpp>
+#include <metron/report/text_table.hpp>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -48,13 +49,14 @@ site_figures figures_of(const site_summary& site) {
     case site_kind::bracket: {
       const double total = static_cast<double>(site.total_ns);
       if (site.records == 0) {
-        return {format_duration(total), {}, {}};
+        return {report::format_duration(total), {}, {}};
       }
-      return {
-          format_duration(total), format_duration(total / static_cast<double>(site.records)), {}};
+      return {report::format_duration(total),
+              report::format_duration(total / static_cast<double>(site.records)),
+              {}};
     }
-    case site_kind::counter: return {{}, {}, "sum " + format_value(site.value_sum)};
-    case site_kind::gauge: return {{}, {}, "last " + format_value(site.last_value)};
+    case site_kind::counter: return {{}, {}, "sum " + report::format_number(site.value_sum)};
+    case site_kind::gauge: return {{}, {}, "last " + report::format_number(site.last_value)};
     case site_kind::event: break;
   }
   return {};
@@ -145,7 +147,8 @@ std::string clock_text(const nlohmann::ordered_json& metadata) {
   if (hz == metadata.end() || !hz->is_number()) {
     return clock;
   }
-  return fmt::format("{}{}{:.6f} GHz", clock, clock.empty() ? "" : ", ", hz->get<double>() / 1e9);
+  return fmt::format("{}{}{}", clock, clock.empty() ? "" : ", ",
+                     report::format_amount(hz->get<double>(), "Hz"));
 }
 
 std::string session_text(const nlohmann::ordered_json& metadata) {
@@ -155,7 +158,7 @@ std::string session_text(const nlohmann::ordered_json& metadata) {
   }
   if (const auto ring = metadata.find("ring_bytes");
       ring != metadata.end() && ring->is_number_unsigned()) {
-    parts.push_back(format_bytes(ring->get<std::uint64_t>()) + " rings");
+    parts.push_back(report::format_bytes(ring->get<double>()) + " rings");
   }
   if (const auto interval = metadata.find("resource_interval_ms");
       interval != metadata.end() && interval->is_number_integer()) {
@@ -215,15 +218,15 @@ void print_text(const std::string& path, const capture_summary& summary,
   line("clock", clock_text(metadata));
   line("command", command_line(metadata));
   line("started", field(metadata, "start_time"));
-  line("duration", format_duration(static_cast<double>(summary.duration_ns)));
+  line("duration", report::format_duration(static_cast<double>(summary.duration_ns)));
   line("git commit", field(metadata, "git_commit"));
   line("session", session_text(metadata));
   line("observables", observables_text(metadata));
 
   const std::vector<thread_row> threads = thread_rows(summary);
   out << fmt::format("\nthreads ({})\n", threads.size());
-  text_table thread_table({"index", "tid", "name", "records", "dropped"},
-                          {true, true, false, true, true});
+  report::text_table thread_table({"index", "tid", "name", "records", "dropped"},
+                                  {true, true, false, true, true});
   for (const thread_row& thread : threads) {
     thread_table.add({std::to_string(thread.index), std::to_string(thread.os_tid), thread.name,
                       std::to_string(thread.records), std::to_string(thread.dropped)});
@@ -231,8 +234,9 @@ void print_text(const std::string& path, const capture_summary& summary,
   thread_table.print(out);
 
   out << fmt::format("\nsites ({})\n", summary.sites.size());
-  text_table site_table({"id", "name", "kind", "count", "total", "mean", "sum/last", "observes"},
-                        {true, false, false, true, true, true, false, false});
+  report::text_table site_table(
+      {"id", "name", "kind", "count", "total", "mean", "sum/last", "observes"},
+      {true, false, false, true, true, true, false, false});
   for (const site_summary& site : summary.sites) {
     const site_figures figures = figures_of(site);
     site_table.add({std::to_string(site.site.id), site.site.name,

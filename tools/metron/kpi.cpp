@@ -1,8 +1,9 @@
 // `metron kpi`: a benchmark specification's KPIs over captures, benchmark results and logs.
 #include "commands.hpp"
-#include "text.hpp"
 
 #include <metron/readers/readers.hpp>
+#include <metron/report/format.hpp>
+#include <metron/report/text_table.hpp>
 #include <metron/spec/kpi.hpp>
 #include <metron/spec/spec.hpp>
 
@@ -57,12 +58,9 @@ constexpr std::string_view kpi_exit_codes =
     "     foreign or corrupt input, a metric or event the inputs lack, an unknown option\n"
     "  3  a KPI had too few samples and --fail-on-insufficient was given\n";
 
-// "12.5 us", "0.5 /s", "42": a value with its unit, or "-" when there is none.
+// "12.5 µs", "0.500 /s", "42": a value with its unit, or "-" when there is none.
 std::string with_unit(double value, const std::string& unit) {
-  if (std::isnan(value)) {
-    return "-";
-  }
-  return unit.empty() ? format_value(value) : fmt::format("{} {}", format_value(value), unit);
+  return std::isnan(value) ? "-" : report::format_amount(value, unit);
 }
 
 std::string threshold_text(const analysis::kpi_result& result) {
@@ -80,8 +78,9 @@ std::string status_text(analysis::kpi_status status) {
 
 void print_text(const analysis::kpi_report& report, std::ostream& out) {
   out << fmt::format("suite {} ({})\n", report.suite, report.spec_file);
-  text_table table({"kpi", "source", "statistic", "value", "threshold", "samples", "status"},
-                   {false, false, false, true, true, true, false});
+  report::text_table table(
+      {"kpi", "source", "statistic", "value", "threshold", "samples", "status"},
+      {false, false, false, true, true, true, false});
   for (const analysis::kpi_result& result : report.results) {
     table.add({result.name, result.source, std::string(analysis::to_string(result.stat)),
                with_unit(result.value, result.unit), threshold_text(result),

@@ -2,10 +2,10 @@
 // timeline.
 #include "commands.hpp"
 #include "output_file.hpp"
-#include "text.hpp"
 
 #include <metron/error.hpp>
 #include <metron/postmortem/postmortem.hpp>
+#include <metron/report/format.hpp>
 
 #include <fmt/core.h>
 
@@ -54,7 +54,7 @@ constexpr std::string_view postmortem_exit_codes =
     "     one-line error names the file and line), logs without records, a bad option\n";
 
 std::string offset(std::int64_t ns, std::int64_t start) {
-  return fmt::format("+{:.3f} s", static_cast<double>(ns - start) / 1e9);
+  return "+" + report::format_duration(static_cast<double>(ns - start));
 }
 
 std::string iso_time(std::int64_t unix_ns) {
@@ -66,10 +66,12 @@ std::string iso_time(std::int64_t unix_ns) {
                      (unix_ns / 1'000'000) % 1000);
 }
 
-std::string duration_or_dash(double ns) { return std::isfinite(ns) ? format_duration(ns) : "-"; }
+std::string duration_or_dash(double ns) {
+  return std::isfinite(ns) ? report::format_duration(ns) : "-";
+}
 
 std::string duration_or_dash(const std::optional<std::int64_t>& ns) {
-  return ns ? format_duration(static_cast<double>(*ns)) : "-";
+  return ns ? report::format_duration(static_cast<double>(*ns)) : "-";
 }
 
 std::string percent(double fraction) { return fmt::format("{:g} %", fraction * 100); }
@@ -81,8 +83,8 @@ void write_early_ends(const analysis::postmortem_report& report,
     if (node.ends_early) {
       out << fmt::format(
           "{}'s log ends early: its last record is {} before the last of all (more than {})\n",
-          node.node, format_duration(static_cast<double>(report.end_ns - node.last_ns)),
-          format_duration(static_cast<double>(options.early_end_ns)));
+          node.node, report::format_duration(static_cast<double>(report.end_ns - node.last_ns)),
+          report::format_duration(static_cast<double>(options.early_end_ns)));
     }
   }
 }
@@ -95,7 +97,7 @@ void write_text(const analysis::postmortem_report& report,
   }
   out << fmt::format("{} files, {} nodes, {} records from {} over {}\n", report.files.size(),
                      report.nodes.size(), records, iso_time(report.start_ns),
-                     format_duration(static_cast<double>(report.end_ns - report.start_ns)));
+                     report::format_duration(static_cast<double>(report.end_ns - report.start_ns)));
   for (const analysis::postmortem_file& file : report.files) {
     out << fmt::format("  {}: node {}, {} records\n", file.path, file.node, file.records);
   }
@@ -113,8 +115,8 @@ void write_text(const analysis::postmortem_report& report,
                        node.warnings, offset(node.first_ns, report.start_ns),
                        offset(node.last_ns, report.start_ns), spans);
     if (node.mempool_last) {
-      out << fmt::format("  mempool last {} max {}", format_value(*node.mempool_last),
-                         format_value(*node.mempool_max));
+      out << fmt::format("  mempool last {} max {}", report::format_number(*node.mempool_last),
+                         report::format_number(*node.mempool_max));
     }
     out << (node.ends_early ? "  ENDS EARLY\n" : "\n");
   }
@@ -158,7 +160,7 @@ void write_text(const analysis::postmortem_report& report,
     return;
   }
   out << fmt::format("\nthroughput per {} window\n",
-                     format_duration(static_cast<double>(options.window_ns)));
+                     report::format_duration(static_cast<double>(options.window_ns)));
   for (const analysis::throughput_window& window : report.windows) {
     std::string spans;
     for (std::size_t s = 0; s < report.spans.size(); ++s) {
@@ -167,7 +169,8 @@ void write_text(const analysis::postmortem_report& report,
     }
     out << fmt::format(
         "  {}  {} records{}{}\n", offset(window.start_ns, report.start_ns), window.records, spans,
-        window.mempool_max ? "  mempool max " + format_value(*window.mempool_max) : std::string());
+        window.mempool_max ? "  mempool max " + report::format_number(*window.mempool_max)
+                           : std::string());
   }
   out << "  (per span: keys opened / end events)\n";
 
@@ -175,7 +178,7 @@ void write_text(const analysis::postmortem_report& report,
     out << "\nmempool\n";
     for (const analysis::mempool_sample& sample : report.mempool) {
       out << fmt::format("  {}  {}  {}\n", offset(sample.time_ns, report.start_ns), sample.node,
-                         format_value(sample.size));
+                         report::format_number(sample.size));
     }
   }
 

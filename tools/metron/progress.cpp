@@ -1,7 +1,7 @@
 // The progress line of long reads: drawn on stderr only when it is a terminal.
 #include "progress.hpp"
 
-#include "text.hpp"
+#include <metron/report/format.hpp>
 
 #include <fmt/core.h>
 
@@ -20,45 +20,33 @@ namespace {
 constexpr auto redraw_interval = std::chrono::milliseconds(100);
 constexpr int bar_width = 20;
 
-// "1.2 M", "532 k", "17": a count with three significant digits.
-std::string short_count(double count) {
-  if (count >= 1e9) {
-    return fmt::format("{:.2f} G", count / 1e9);
-  }
-  if (count >= 1e6) {
-    return fmt::format("{:.1f} M", count / 1e6);
-  }
-  if (count >= 1e4) {
-    return fmt::format("{:.0f} k", count / 1e3);
-  }
-  return fmt::format("{:.0f}", count);
-}
-
 bool stderr_is_terminal() {
   const char* term = std::getenv("TERM");
   return ::isatty(STDERR_FILENO) == 1 && (term == nullptr || std::strcmp(term, "dumb") != 0);
 }
 
 // The line for the given counts after `elapsed_s` seconds, e.g. "[#########-----------]  45%
-// 1.2 M records  300.0 MiB of 660.0 MiB  25.3 M records/s  ETA 4 s".
+// 1.20 M records  300 MiB of 660 MiB  25.3 M records/s  ETA 4.20 s".
 std::string progress_line(std::string_view what, std::uint64_t records, std::uint64_t bytes,
                           std::uint64_t total_bytes, double elapsed_s) {
   const double fraction =
-      total_bytes == 0 ? 0.0
-                       : std::clamp(static_cast<double>(bytes) / static_cast<double>(total_bytes),
-                                    0.0, 1.0);
+      total_bytes == 0
+          ? 0.0
+          : std::clamp(static_cast<double>(bytes) / static_cast<double>(total_bytes), 0.0, 1.0);
   const int filled = static_cast<int>(std::lround(fraction * bar_width));
   std::string line = "[" + std::string(static_cast<std::size_t>(filled), '#') +
                      std::string(static_cast<std::size_t>(bar_width - filled), '-') + "]";
-  line += fmt::format(" {:3.0f}%  {} {}  {} of {}", fraction * 100,
-                      short_count(static_cast<double>(records)), what, format_bytes(bytes),
-                      format_bytes(total_bytes));
+  line += fmt::format(" {:3}%  {} {}  {} of {}", std::lround(fraction * 100),
+                      report::format_number(static_cast<double>(records)), what,
+                      report::format_bytes(static_cast<double>(bytes)),
+                      report::format_bytes(static_cast<double>(total_bytes)));
   if (elapsed_s > 0) {
-    line += fmt::format("  {} {}/s", short_count(static_cast<double>(records) / elapsed_s), what);
+    line += fmt::format("  {} {}/s",
+                        report::format_number(static_cast<double>(records) / elapsed_s), what);
   }
   if (elapsed_s > 0 && bytes > 0 && fraction < 1.0) {
     const double remaining_s = elapsed_s * (1.0 - fraction) / fraction;
-    line += fmt::format("  ETA {:.0f} s", std::ceil(remaining_s));
+    line += "  ETA " + report::format_duration(remaining_s * 1e9);
   }
   return line;
 }

@@ -1,10 +1,10 @@
 // `metron record`: runs a program with a capture switched on, then summarises what it wrote.
 #include "commands.hpp"
 #include "output_file.hpp"
-#include "text.hpp"
 
 #include <metron/capture/render.hpp>
 #include <metron/error.hpp>
+#include <metron/report/format.hpp>
 
 #include <fmt/core.h>
 
@@ -234,14 +234,14 @@ void report_capture(const std::string& output) {
   }
   const std::uint64_t bytes = summary.status.file_bytes;
   const std::string per_record =
-      summary.records > 0
-          ? fmt::format(" ({:.1f} bytes/record)",
-                        static_cast<double>(bytes) / static_cast<double>(summary.records))
-          : std::string{};
+      summary.records > 0 ? fmt::format(" ({} bytes/record)",
+                                        report::format_number(static_cast<double>(bytes) /
+                                                              static_cast<double>(summary.records)))
+                          : std::string{};
   print_error(fmt::format("wrote {}: {} records, {} threads, {} dropped, {}{}, {}", output,
                           summary.records, summary.threads.size(), summary.dropped,
-                          format_bytes(bytes), per_record,
-                          format_duration(static_cast<double>(summary.duration_ns))));
+                          report::format_bytes(static_cast<double>(bytes)), per_record,
+                          report::format_duration(static_cast<double>(summary.duration_ns))));
   if (summary.dropped > 0) {
     print_error(fmt::format(
         "warning: {} records were dropped because a ring was full; record with --policy block "

@@ -1,9 +1,10 @@
-// `metron stats`: per-metric summaries of captures, Google Benchmark JSON and logs, as a table or JSON.
+// `metron stats`: per-metric summaries of captures, Google Benchmark JSON and logs, as a table or
+// JSON.
 #include "commands.hpp"
 #include "output_file.hpp"
 #include "progress.hpp"
-#include "text.hpp"
 
+#include <metron/report/format.hpp>
 #include <metron/spec/stats_report.hpp>
 
 #include <fmt/core.h>
@@ -61,13 +62,13 @@ constexpr std::string_view stats_exit_codes =
     "     value, a metric name in two inputs (without --pool), inputs without any metric; the\n"
     "     one-line error names the file and the place, and no output file is left behind\n";
 
-// A value in the metric's unit: durations with their unit, other numbers plain; "-" when the
-// statistic does not exist for the sample.
+// A value in the metric's unit, as metron::report formats amounts; "-" when the statistic does
+// not exist for the sample.
 std::string cell(double value, const analysis::metric_stats& metric, bool approximate = false) {
   if (!std::isfinite(value)) {
     return "-";
   }
-  const std::string text = metric.unit == "ns" ? format_duration(value) : format_value(value);
+  const std::string text = report::format_amount(value, metric.unit);
   return approximate ? "~" + text : text;
 }
 
@@ -85,9 +86,8 @@ void write_table(const analysis::stats_report& report, std::ostream& out) {
                        input.records, input.streamed ? ", streamed" : "",
                        input.problem.empty() ? "" : ", read up to the damage: " + input.problem);
   }
-  const std::vector<std::string> headers = {"metric", "n",     "mean",   "median", "p90",
-                                            "p99",    "p99.9", "stddev", "cv",     "outliers",
-                                            "bimodal"};
+  const std::vector<std::string> headers = {"metric", "n",      "mean", "median",   "p90",    "p99",
+                                            "p99.9",  "stddev", "cv",   "outliers", "bimodal"};
   std::vector<std::vector<std::string>> rows;
   bool any_approximate = false;
   for (const analysis::metric_stats& metric : report.metrics) {
@@ -97,8 +97,7 @@ void write_table(const analysis::stats_report& report, std::ostream& out) {
     rows.push_back({metric.name, std::to_string(s.n), cell(s.mean, metric),
                     cell(s.median, metric, approx), cell(s.p90, metric, approx),
                     cell(s.p99, metric, approx), cell(s.p999, metric, approx),
-                    cell(s.stddev, metric),
-                    std::isfinite(s.cv) ? fmt::format("{:.1f}%", s.cv * 100) : "-",
+                    cell(s.stddev, metric), std::isfinite(s.cv) ? report::format_share(s.cv) : "-",
                     s.n == 0 ? "-" : fmt::format("{}/{}", s.mild_outliers, s.severe_outliers),
                     s.bimodal ? "yes: " + modes_text(metric) : "no"});
   }
@@ -107,16 +106,16 @@ void write_table(const analysis::stats_report& report, std::ostream& out) {
     widths[c] = headers[c].size();
     for (const auto& row : rows) {
       // Column widths count characters, not bytes: "µ" is two bytes.
-      const auto length = static_cast<std::size_t>(std::count_if(
-          row[c].begin(), row[c].end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
+      const auto length = static_cast<std::size_t>(
+          std::count_if(row[c].begin(), row[c].end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
       widths[c] = std::max(widths[c], length);
     }
   }
   const auto write_row = [&](const std::vector<std::string>& row) {
     std::string line;
     for (std::size_t c = 0; c < row.size(); ++c) {
-      const auto length = static_cast<std::size_t>(std::count_if(
-          row[c].begin(), row[c].end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
+      const auto length = static_cast<std::size_t>(
+          std::count_if(row[c].begin(), row[c].end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
       const std::string padding(widths[c] - length, ' ');
       // Names and the bimodal verdict read left to right; numbers line up on the right.
       const bool left = c == 0 || c + 1 == row.size();
@@ -144,7 +143,8 @@ int run_stats(const stats_cli_options& cli) {
                  : cli.exact   ? analysis::stats_mode::exact
                                : analysis::stats_mode::automatic;
   options.streaming_threshold_bytes = cli.streaming_above_mib << 20;
-  options.duplicates = cli.pool ? analysis::duplicate_policy::pool : analysis::duplicate_policy::reject;
+  options.duplicates =
+      cli.pool ? analysis::duplicate_policy::pool : analysis::duplicate_policy::reject;
   options.allow_truncated = cli.allow_truncated;
   progress_bar progress("records");
   options.on_progress = [&progress](const analysis::stats_progress& at) {

@@ -1,7 +1,11 @@
 // Inline SVG charts of the HTML report: distributions, box plots, changes, trends, resources, fits.
 #include "charts.hpp"
 
-#include "text.hpp"
+#include "box_summary.hpp"
+#include "commit.hpp"
+#include "xml.hpp"
+
+#include <metron/report/format.hpp>
 
 #include <fmt/core.h>
 
@@ -639,7 +643,8 @@ std::string complexity_chart(const analysis::family_complexity& family) {
     svg.circle(x.at(std::log2(family.n[i])), y.at(family.time[i] / unit.divisor), 3.5, "measured");
   }
   svg.legend({{"mean time", "measured"},
-              {fmt::format("fit {}, R² {:.3f}", analysis::to_string(best.shape), best.r_squared),
+              {fmt::format("fit {}, R² {}", analysis::to_string(best.shape),
+                           format_number(best.r_squared)),
                "fit-swatch"}});
   return svg.finish();
 }

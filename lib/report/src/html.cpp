@@ -1,7 +1,9 @@
 // The report as one self-contained XHTML page: verdict banner, KPI table, charts in inline SVG.
 #include "charts.hpp"
-#include "text.hpp"
+#include "explanation.hpp"
+#include "xml.hpp"
 
+#include <metron/report/format.hpp>
 #include <metron/report/report.hpp>
 
 #include <fmt/core.h>
@@ -148,15 +150,13 @@ void write_kpi_table(std::ostream& out, const report_document& document) {
         "<tr><td>{}</td><td><a href=\"#row-{}\">{}</a></td>"
         "<td class=\"num\">{} {}</td><td class=\"num\">{}</td>",
         badge(row.state), index++, xml_escaped(row.name), xml_escaped(row.statistic),
-        xml_escaped(detail::format_amount(row.value, row.unit)),
-        xml_escaped(detail::threshold_text(row)));
+        xml_escaped(format_amount(row.value, row.unit)), xml_escaped(detail::threshold_text(row)));
     if (with_baseline) {
       if (row.change) {
         out << fmt::format(
             R"(<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>)",
-            xml_escaped(detail::format_amount(row.change->baseline.median, row.unit)),
-            detail::format_percent(row.change->change),
-            detail::format_interval(row.change->change_interval));
+            xml_escaped(format_amount(row.change->baseline.median, row.unit)),
+            format_percent(row.change->change), format_interval(row.change->change_interval));
       } else {
         out << "<td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\">–</td>";
       }

@@ -1,6 +1,9 @@
 // The report as JUnit XML (specs/junit.xsd): one test case per KPI or metric.
-#include "text.hpp"
+#include "box_summary.hpp"
+#include "explanation.hpp"
+#include "xml.hpp"
 
+#include <metron/report/format.hpp>
 #include <metron/report/report.hpp>
 
 #include <fmt/core.h>
@@ -22,16 +25,16 @@ bool is_skipped(row_state state) {
 /// What the failure's body adds to its message: the samples behind the numbers.
 std::string samples_text(const report_row& row) {
   const detail::box_summary candidate = detail::box_of(row.candidate);
-  std::string text = fmt::format("candidate: {} samples, median {}, range {} … {}", candidate.n,
-                                 detail::format_amount(candidate.median, row.unit),
-                                 detail::format_amount(candidate.min, row.unit),
-                                 detail::format_amount(candidate.max, row.unit));
+  std::string text =
+      fmt::format("candidate: {} samples, median {}, range {} … {}", candidate.n,
+                  format_amount(candidate.median, row.unit), format_amount(candidate.min, row.unit),
+                  format_amount(candidate.max, row.unit));
   if (!row.baseline.empty()) {
     const detail::box_summary baseline = detail::box_of(row.baseline);
-    text += fmt::format("\nbaseline: {} samples, median {}, range {} … {}", baseline.n,
-                        detail::format_amount(baseline.median, row.unit),
-                        detail::format_amount(baseline.min, row.unit),
-                        detail::format_amount(baseline.max, row.unit));
+    text +=
+        fmt::format("\nbaseline: {} samples, median {}, range {} … {}", baseline.n,
+                    format_amount(baseline.median, row.unit), format_amount(baseline.min, row.unit),
+                    format_amount(baseline.max, row.unit));
   }
   return text;
 }

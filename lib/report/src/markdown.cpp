@@ -1,6 +1,8 @@
 // The report as GitHub-flavoured Markdown: a verdict line, a compact table, the details folded.
-#include "text.hpp"
+#include "commit.hpp"
+#include "explanation.hpp"
 
+#include <metron/report/format.hpp>
 #include <metron/report/report.hpp>
 
 #include <fmt/core.h>
@@ -110,15 +112,13 @@ void write_markdown(std::ostream& out, const report_document& document) {
     const std::string state = is_failure(row.state) ? fmt::format("**{}**", to_string(row.state))
                                                     : std::string(to_string(row.state));
     const std::string value =
-        fmt::format("{} {}", row.statistic, detail::format_amount(row.value, row.unit));
+        fmt::format("{} {}", row.statistic, format_amount(row.value, row.unit));
     if (with_baseline) {
       out << fmt::format(
           "| {} | {} | {} | {} | {} | {} | {} |\n", icon_of(row.state), markdown_escaped(row.name),
           markdown_escaped(value), markdown_escaped(detail::threshold_text(row)),
-          row.change
-              ? markdown_escaped(detail::format_amount(row.change->baseline.median, row.unit))
-              : "–",
-          row.change ? detail::format_percent(row.change->change) : "–", state);
+          row.change ? markdown_escaped(format_amount(row.change->baseline.median, row.unit)) : "–",
+          row.change ? format_percent(row.change->change) : "–", state);
     } else {
       out << fmt::format("| {} | {} | {} | {} | {} | {} |\n", icon_of(row.state),
                          markdown_escaped(row.name), markdown_escaped(value),
@@ -144,13 +144,12 @@ void write_markdown(std::ostream& out, const report_document& document) {
   }
   for (const history_trend& trend : document.history) {
     for (const analysis::change_point& change : trend.changes) {
-      out << fmt::format(
-          "- history of {}: {} change at commit `{}`, mean {} → {} ({}), p = {:.3g}\n",
-          markdown_escaped(trend.metric), change.weak ? "weak" : "strong",
-          markdown_escaped(detail::short_commit(change.commit)),
-          markdown_escaped(detail::format_amount(change.mean_before, trend.unit)),
-          markdown_escaped(detail::format_amount(change.mean_after, trend.unit)),
-          detail::format_percent(change.magnitude), change.p_value);
+      out << fmt::format("- history of {}: {} change at commit `{}`, mean {} → {} ({}), p = {}\n",
+                         markdown_escaped(trend.metric), change.weak ? "weak" : "strong",
+                         markdown_escaped(detail::short_commit(change.commit)),
+                         markdown_escaped(format_amount(change.mean_before, trend.unit)),
+                         markdown_escaped(format_amount(change.mean_after, trend.unit)),
+                         format_percent(change.magnitude), format_p(change.p_value));
     }
   }
   out << "\n</details>\n";

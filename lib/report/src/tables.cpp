@@ -1,5 +1,6 @@
 // The report as data: tidy CSV of every sample, and one JSON object of verdicts and summaries.
-#include "text.hpp"
+#include "box_summary.hpp"
+#include "explanation.hpp"
 
 #include <metron/report/report.hpp>
 

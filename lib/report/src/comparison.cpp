@@ -1,7 +1,9 @@
-// Renderings of a comparison report: terminal table, Markdown, JUnit XML and JSON.
-#include "compare_output.hpp"
+// Renderings of a comparison against a baseline: terminal table, Markdown, JUnit XML and JSON.
+#include <metron/report/comparison.hpp>
 
-#include "text.hpp"
+#include "xml.hpp"
+
+#include <metron/report/format.hpp>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -13,36 +15,13 @@
 #include <string_view>
 #include <vector>
 
-namespace metron::tool {
+namespace metron::report {
 
 namespace {
 
 using analysis::comparison;
 using analysis::comparison_report;
 using analysis::verdict;
-
-std::string format_amount(double value, const std::string& unit) {
-  if (std::isnan(value)) {
-    return "–";
-  }
-  if (unit == "ns") {
-    return format_duration(value);
-  }
-  return unit.empty() ? format_value(value) : format_value(value) + " " + unit;
-}
-
-std::string format_percent(double fraction) {
-  return std::isnan(fraction) ? "–" : fmt::format("{:+.2f} %", 100.0 * fraction);
-}
-
-std::string format_interval(const analysis::interval& range) {
-  if (std::isnan(range.low) || std::isnan(range.high)) {
-    return "–";
-  }
-  return fmt::format("[{:+.2f}, {:+.2f}] %", 100.0 * range.low, 100.0 * range.high);
-}
-
-std::string format_p(double p) { return std::isnan(p) ? "–" : fmt::format("{:.4g}", p); }
 
 /// The verdict as shown: marked when the test was per-call and so only indicative.
 std::string verdict_text(const comparison& row) {
@@ -64,7 +43,7 @@ std::string summary_line(const comparison_report& report, const compare_context&
   const auto& options = context.options;
   line += fmt::format(" (tolerance {}, alpha {}{})",
                       options.absolute_tolerance
-                          ? fmt::format("{} absolute", format_value(*options.absolute_tolerance))
+                          ? fmt::format("{} absolute", format_number(*options.absolute_tolerance))
                           : fmt::format("{:g} %", 100.0 * options.tolerance),
                       options.alpha, options.equivalence ? ", equivalence tests" : "");
   return line;
@@ -128,40 +107,15 @@ std::size_t width_of(std::string_view text) {
 
 std::string_view colour_of(verdict result) {
   switch (result) {
-    case verdict::regressed:
-      return "\033[1;31m";
-    case verdict::improved:
-      return "\033[32m";
-    case verdict::inconclusive:
-      return "\033[33m";
-    case verdict::unchanged:
-      break;
+    case verdict::regressed: return "\033[1;31m";
+    case verdict::improved: return "\033[32m";
+    case verdict::inconclusive: return "\033[33m";
+    case verdict::unchanged: break;
   }
   return "";
 }
 
-std::string xml_escaped(std::string_view text) {
-  std::string escaped;
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        escaped += "&amp;";
-        break;
-      case '<':
-        escaped += "&lt;";
-        break;
-      case '>':
-        escaped += "&gt;";
-        break;
-      case '"':
-        escaped += "&quot;";
-        break;
-      default:
-        escaped += c;
-    }
-  }
-  return escaped;
-}
+using detail::xml_escaped;
 
 nlohmann::json number_or_null(double value) {
   return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
@@ -179,8 +133,8 @@ nlohmann::json summary_json(const analysis::summary& s) {
 
 }  // namespace
 
-void write_table(std::ostream& out, const comparison_report& report,
-                 const compare_context& context, bool colour) {
+void write_table(std::ostream& out, const comparison_report& report, const compare_context& context,
+                 bool colour) {
   std::vector<std::vector<std::string>> lines = {headings};
   for (const comparison& row : report.rows) {
     lines.push_back(cells_of(row));
@@ -294,14 +248,13 @@ void write_junit(std::ostream& out, const comparison_report& report,
         xml_escaped(breach.note));
   }
   for (const auto& issue : report.issues) {
-    const std::string message = fmt::format("baseline '{}', candidate '{}'", issue.baseline,
-                                            issue.candidate);
+    const std::string message =
+        fmt::format("baseline '{}', candidate '{}'", issue.baseline, issue.candidate);
     out << fmt::format(R"(    <testcase classname="comparability" name="{}">)",
                        xml_escaped(issue.what));
-    out << (context.exit_code == 2 ? fmt::format(R"(<failure type="strict" message="{}"/>)",
-                                                 xml_escaped(message))
-                                   : fmt::format("<system-out>warning: {}</system-out>",
-                                                 xml_escaped(message)));
+    out << (context.exit_code == 2
+                ? fmt::format(R"(<failure type="strict" message="{}"/>)", xml_escaped(message))
+                : fmt::format("<system-out>warning: {}</system-out>", xml_escaped(message)));
     out << "</testcase>\n";
   }
   out << "  </testsuite>\n</testsuites>\n";
@@ -357,7 +310,8 @@ void write_json(std::ostream& out, const comparison_report& report,
   const nlohmann::json document = {
       {"format", "metron-compare"},
       {"version", 1},
-      {"spec", report.spec_file.empty() ? nlohmann::json(nullptr) : nlohmann::json(report.spec_file)},
+      {"spec",
+       report.spec_file.empty() ? nlohmann::json(nullptr) : nlohmann::json(report.spec_file)},
       {"baseline", {{"files", context.baseline_files}, {"runs", report.baseline_runs}}},
       {"candidate", {{"files", context.candidate_files}, {"runs", report.candidate_runs}}},
       {"settings",
@@ -384,4 +338,4 @@ void write_json(std::ostream& out, const comparison_report& report,
   out << document.dump(2) << '\n';
 }
 
-}  // namespace metron::tool
+}  // namespace metron::report

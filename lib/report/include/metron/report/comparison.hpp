@@ -1,0 +1,43 @@
+// Renderings of a comparison against a baseline (`metron compare`): terminal table, Markdown,
+// JUnit XML and JSON.
+#pragma once
+
+#include <metron/compare/compare.hpp>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace metron::report {
+
+/// What the renderings of a comparison state besides the report: the inputs and the settings.
+struct compare_context {
+  std::vector<std::string> baseline_files;   ///< the baseline's files, one per run, as given
+  std::vector<std::string> candidate_files;  ///< the candidate's files, one per run, as given
+  analysis::compare_options options;         ///< the settings the comparison used
+  bool fail_on_inconclusive = false;         ///< whether an inconclusive row fails the gate
+  int exit_code = 0;                         ///< the exit code the comparison ends with
+};
+
+/// An aligned table for a terminal, one row per metric or KPI, then a summary line and the notes
+/// (added and removed metrics, comparability warnings, breaches); verdicts in ANSI colour when
+/// `colour` is set. Any thread; linear in the rows.
+void write_table(std::ostream& out, const analysis::comparison_report& report,
+                 const compare_context& context, bool colour);
+
+/// GitHub-flavoured Markdown: a summary line, the table, added and removed metrics, warnings.
+/// Pipes in names are escaped so that they cannot split a cell.
+void write_markdown(std::ostream& out, const analysis::comparison_report& report,
+                    const compare_context& context);
+
+/// JUnit XML: one test case per metric or KPI (regressed fails; inconclusive is skipped, or fails
+/// when `context.fail_on_inconclusive`), one per KPI breach, one per comparability issue (a
+/// failure when `context.exit_code` is 2). Every text is XML-escaped.
+void write_junit(std::ostream& out, const analysis::comparison_report& report,
+                 const compare_context& context);
+
+/// One JSON object described by specs/compare.schema.json; numbers that are not finite are null.
+void write_json(std::ostream& out, const analysis::comparison_report& report,
+                const compare_context& context);
+
+}  // namespace metron::report

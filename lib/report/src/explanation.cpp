@@ -1,0 +1,77 @@
+// What a report row says in words: its threshold, and why it is in its state.
+#include "explanation.hpp"
+
+#include <metron/report/format.hpp>
+
+#include <fmt/core.h>
+
+#include <string>
+
+namespace metron::report::detail {
+
+std::string threshold_text(const report_row& row) {
+  if (!row.threshold) {
+    return "–";
+  }
+  return fmt::format("{} {}", row.direction == analysis::better::lower ? "≤" : "≥",
+                     format_amount(*row.threshold, row.unit));
+}
+
+std::string explanation(const report_row& row) {
+  std::string text;
+  const auto append = [&text](const std::string& sentence) {
+    text += text.empty() ? sentence : "; " + sentence;
+  };
+  if (row.kpi == analysis::kpi_status::breach && row.threshold) {
+    const bool lower = row.direction == analysis::better::lower;
+    append(fmt::format("{} {} is {} the threshold {}", row.statistic,
+                       format_amount(row.value, row.unit), lower ? "above" : "below",
+                       threshold_text(row)));
+  } else if (row.kpi == analysis::kpi_status::pass && row.threshold) {
+    append(fmt::format("{} {} meets the threshold {}", row.statistic,
+                       format_amount(row.value, row.unit), threshold_text(row)));
+  } else if (row.kpi == analysis::kpi_status::insufficient && !row.note.empty()) {
+    append(row.note);
+  }
+  if (row.change) {
+    const analysis::comparison& change = *row.change;
+    switch (change.result) {
+      case analysis::verdict::regressed:
+      case analysis::verdict::improved:
+        append(fmt::format("median {} → {}, {} {} ({} than the ±{:g} % tolerance), p = {} ({})",
+                           format_amount(change.baseline.median, row.unit),
+                           format_amount(change.candidate.median, row.unit),
+                           format_percent(change.change), format_interval(change.change_interval),
+                           change.result == analysis::verdict::regressed ? "worse" : "better",
+                           100.0 * change.tolerance, format_p(change.p_adjusted),
+                           analysis::to_string(change.test)));
+        break;
+      case analysis::verdict::unchanged:
+        append(fmt::format("median {} → {}, {} {}: within ±{:g} %",
+                           format_amount(change.baseline.median, row.unit),
+                           format_amount(change.candidate.median, row.unit),
+                           format_percent(change.change), format_interval(change.change_interval),
+                           100.0 * change.tolerance));
+        break;
+      case analysis::verdict::inconclusive:
+        append(fmt::format("change {} {} is inconclusive", format_percent(change.change),
+                           format_interval(change.change_interval)));
+        break;
+    }
+    if (change.indicative) {
+      append("per-call samples of one run each: indicative only");
+    }
+    if (!change.note.empty()) {
+      append(change.note);
+    }
+  }
+  if (!row.note.empty() && row.kpi != analysis::kpi_status::insufficient) {
+    append(row.note);
+  }
+  if (text.empty()) {
+    append(fmt::format("{} {}", row.statistic, format_amount(row.value, row.unit)));
+  }
+  return text;
+}
+
+}  // namespace metron::report::detail
