@@ -1,4 +1,5 @@
-// Tests of the comparator: verdicts, intervals, power analysis, FDR control, runs, and seeded A/A and shift trials.
+// Tests of the comparator: verdicts, intervals, power analysis, FDR control, runs, and seeded A/A
+// and shift trials.
 #include <metron/compare/compare.hpp>
 #include <metron/error.hpp>
 #include <metron/spec/spec.hpp>
@@ -102,16 +103,16 @@ TEST_CASE("a significant change within the tolerance is unchanged, one straddlin
   quiet.cv = 0.002;
   quiet.outlier_rate = 0;
   const std::vector<double> baseline = draw(generator, quiet, 30);
-  const comparison small = compare(baseline, scaled(draw(generator, quiet, 30), 1.01),
-                                   better::lower);
+  const comparison small =
+      compare(baseline, scaled(draw(generator, quiet, 30), 1.01), better::lower);
   CHECK(small.p_value < 0.05);
   CHECK(small.result == verdict::unchanged);
 
   noise_model noisy;
   noisy.cv = 0.10;
   noisy.outlier_rate = 0;
-  const comparison unsure = compare(draw(generator, noisy, 6), draw(generator, noisy, 6),
-                                    better::lower);
+  const comparison unsure =
+      compare(draw(generator, noisy, 6), draw(generator, noisy, 6), better::lower);
   CHECK(unsure.result == verdict::inconclusive);
   REQUIRE(unsure.repetitions_needed);
   CHECK(*unsure.repetitions_needed > 6);
@@ -153,10 +154,11 @@ TEST_CASE("adjusting for many metrics can take away a lone significance", "[comp
   compare_options options;
   options.tolerance = 0;
   // One modest shift among nineteen null comparisons.
-  rows.push_back(compare(baseline, scaled(draw(generator, model, 10), 1.03), better::lower, options));
+  rows.push_back(
+      compare(baseline, scaled(draw(generator, model, 10), 1.03), better::lower, options));
   for (int i = 0; i < 19; ++i) {
-    rows.push_back(compare(draw(generator, model, 10), draw(generator, model, 10), better::lower,
-                           options));
+    rows.push_back(
+        compare(draw(generator, model, 10), draw(generator, model, 10), better::lower, options));
   }
   const double alone = rows.front().p_value;
   metron::analysis::control_false_discoveries(rows);
@@ -175,8 +177,8 @@ TEST_CASE("equivalence mode claims no change beyond the tolerance only with evid
   noise_model quiet;
   quiet.cv = 0.01;
   quiet.outlier_rate = 0;
-  const comparison same = compare(draw(generator, quiet, 20), draw(generator, quiet, 20),
-                                  better::lower, options);
+  const comparison same =
+      compare(draw(generator, quiet, 20), draw(generator, quiet, 20), better::lower, options);
   CHECK(same.result == verdict::unchanged);
   CHECK(same.equivalence_p < 0.05);
   CHECK(same.change_interval.level == Approx(0.9));
@@ -184,13 +186,13 @@ TEST_CASE("equivalence mode claims no change beyond the tolerance only with evid
   noise_model noisy;
   noisy.cv = 0.2;
   noisy.outlier_rate = 0;
-  const comparison unsure = compare(draw(generator, noisy, 5), draw(generator, noisy, 5),
-                                    better::lower, options);
+  const comparison unsure =
+      compare(draw(generator, noisy, 5), draw(generator, noisy, 5), better::lower, options);
   CHECK(unsure.result == verdict::inconclusive);
   CHECK(unsure.equivalence_p >= 0.05);
 
-  const comparison worse = compare(draw(generator, quiet, 20), scaled(draw(generator, quiet, 20), 1.2),
-                                   better::lower, options);
+  const comparison worse = compare(draw(generator, quiet, 20),
+                                   scaled(draw(generator, quiet, 20), 1.2), better::lower, options);
   CHECK(worse.result == verdict::regressed);
 }
 
@@ -280,14 +282,14 @@ TEST_CASE("compare_runs refuses disjoint metrics, mismatched units and empty sid
       make_run("base.json", {make_metric("BM_a", "ns", values)})};
   const std::vector<metron::analysis::run_input> disjoint = {
       make_run("head.json", {make_metric("BM_b", "ns", values)})};
-  CHECK_THROWS_WITH(metron::analysis::compare_runs(baseline, disjoint),
-                    Catch::Contains("share no metric") && Catch::Contains("BM_a") &&
-                        Catch::Contains("BM_b"));
+  CHECK_THROWS_WITH(
+      metron::analysis::compare_runs(baseline, disjoint),
+      Catch::Contains("share no metric") && Catch::Contains("BM_a") && Catch::Contains("BM_b"));
   const std::vector<metron::analysis::run_input> other_unit = {
       make_run("head.json", {make_metric("BM_a", "bytes", values)})};
-  CHECK_THROWS_WITH(metron::analysis::compare_runs(baseline, other_unit),
-                    Catch::Contains("BM_a") && Catch::Contains("head.json") &&
-                        Catch::Contains("base.json"));
+  CHECK_THROWS_WITH(
+      metron::analysis::compare_runs(baseline, other_unit),
+      Catch::Contains("BM_a") && Catch::Contains("head.json") && Catch::Contains("base.json"));
   CHECK_THROWS_AS(metron::analysis::compare_runs(baseline, {}), metron::input_error);
   const std::vector<metron::analysis::run_input> mixed = {
       make_run("a.mtr", {make_metric("BM_a", "ns", values)}, true),
@@ -367,17 +369,57 @@ TEST_CASE("runs on different machines or builds are reported", "[compare]") {
   a.build_type = "release";
   a.extra["cpu_scaling_enabled"] = "false";
   metron::analysis::run_metadata b = a;
-  CHECK(metron::analysis::check_comparability(a, b).empty());
+  b.build_type = "Release";  // Google Benchmark's spelling against CMake's
+  CHECK(metron::analysis::check_comparability(a, "a.json", b, "b.json").empty());
   b.cpu = "Intel Xeon";
   b.build_type = "debug";
   b.extra["cpu_scaling_enabled"] = "true";
   b.extra["compiler"] = "clang 14";  // unknown on one side: not compared
-  const auto issues = metron::analysis::check_comparability(a, b);
+  const auto issues = metron::analysis::check_comparability(a, "a.json", b, "b.json");
   REQUIRE(issues.size() == 3);
   CHECK(issues[0].what == "CPU model");
   CHECK(issues[1].what == "build type");
   CHECK(issues[2].what == "frequency scaling");
+  CHECK(issues[2].field == "cpu_scaling_enabled");
   CHECK(issues[2].candidate == "true");
+  CHECK(issues[2].baseline_file == "a.json");
+  CHECK(issues[2].candidate_file == "b.json");
+}
+
+TEST_CASE("a machine is told by what does not jitter: the MHz reading may move by 10 %",
+          "[compare]") {
+  using metron::analysis::run_input;
+  const auto google_benchmark_run = [](const std::string& file, const std::string& mhz) {
+    run_input run;
+    run.file = file;
+    run.data.metadata.host = "ci-7";
+    run.data.metadata.cpu = "2 x " + mhz + " MHz CPU";
+    run.data.metadata.extra["num_cpus"] = "2";
+    run.data.metadata.extra["mhz_per_cpu"] = mhz;
+    run.data.metadata.extra["caches"] = R"([{"level":1,"size":32768}])";
+    run.data.metadata.extra["library_version"] = "v1.7.1";
+    return run;
+  };
+  // Two runs on one machine read 2445 and 2600 MHz: the same machine.
+  const std::vector<run_input> baseline{google_benchmark_run("base-1.json", "2445"),
+                                        google_benchmark_run("base-2.json", "2600")};
+  std::vector<run_input> candidate{google_benchmark_run("head-1.json", "2500"),
+                                   google_benchmark_run("head-2.json", "2450")};
+  CHECK(metron::analysis::check_comparability(baseline, candidate).empty());
+
+  // Every file is checked, not the first of each side: the second candidate ran elsewhere.
+  candidate[1].data.metadata.extra["num_cpus"] = "16";
+  candidate[1].data.metadata.extra["mhz_per_cpu"] = "3400";
+  candidate[1].data.metadata.host = "laptop";
+  const auto issues = metron::analysis::check_comparability(baseline, candidate);
+  REQUIRE(issues.size() == 3);
+  CHECK(issues[0].what == "host name");
+  CHECK(issues[0].candidate_file == "head-2.json");
+  CHECK(issues[1].field == "num_cpus");
+  CHECK(issues[1].baseline == "2");
+  CHECK(issues[1].candidate == "16");
+  CHECK(issues[2].field == "mhz_per_cpu");
+  CHECK(issues[2].baseline_file == "base-1.json");
 }
 
 TEST_CASE("A/A trials: the false-positive rate stays at or below alpha", "[compare][acceptance]") {

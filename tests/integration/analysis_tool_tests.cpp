@@ -244,8 +244,10 @@ TEST_CASE("stats refuses bad input with the file and place, leaving no output fi
     CHECK(metric_named(json::parse(pooled.out), "ledger.apply").at("n") == 8);
   }
   SECTION("a corrupt Google Benchmark file and a malformed log line") {
-    write_text(directory.path() / "bench.json", R"({"benchmarks": [{"name": "BM_x"}]})");
-    check_bad_input(run_metron({"stats", "bench.json"}, directory), "bench.json: ", "run_type");
+    write_text(directory.path() / "bench.json",
+               R"({"benchmarks": [{"name": "BM_x", "real_time": 1}]})");
+    check_bad_input(run_metron({"stats", "bench.json"}, directory), "bench.json: line 1",
+                    "('BM_x') has no 'cpu_time'");
     write_text(directory.path() / "node.jsonl",
                R"({"timestamp":"2026-01-01T00:00:00.000000Z","host":"h","namespace":"a",)"
                R"("payload":{"size":1}})"

@@ -64,9 +64,7 @@ json verdicts_of(const process_result& result) {
   return verdicts;
 }
 
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
+void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 /// Google Benchmark JSON with one benchmark `name` and the given real times (ns), one per
 /// repetition.
@@ -188,31 +186,39 @@ TEST_CASE("compare: single-sample sides are inconclusive, failing only when aske
   CHECK(strict.out.find("inconclusive") != std::string::npos);
 }
 
-TEST_CASE("compare: outputs in Markdown and JUnit, warnings and --strict", "[integration][compare]") {
+TEST_CASE("compare: outputs in Markdown and JUnit, warnings and --strict",
+          "[integration][compare]") {
   const scratch_dir dir;
   const std::string a = dir.file("a.json");
   const std::string b = dir.file("b.json");
   write_text(a, benchmark_json("BM_a", {100, 101, 102, 103, 104, 105, 106, 107, 108, 109}));
-  json slower = json::parse(benchmark_json("BM_a", {130, 131, 132, 133, 134, 135, 136, 137, 138, 139}));
+  json slower =
+      json::parse(benchmark_json("BM_a", {130, 131, 132, 133, 134, 135, 136, 137, 138, 139}));
   slower["context"]["mhz_per_cpu"] = 3000;
   write_text(b, slower.dump());
 
   const std::string junit = dir.file("result.xml");
-  const process_result markdown = run_metron({"compare", "--markdown", "-", "--junit", junit, a, b});
+  const process_result markdown =
+      run_metron({"compare", "--markdown", "-", "--junit", junit, a, b});
   CHECK(markdown.exit_code == 1);
   CHECK(markdown.out.find("| BM_a |") != std::string::npos);
   CHECK(markdown.out.find("**regressed**") != std::string::npos);
-  CHECK(markdown.err.find("warning: CPU model differs") != std::string::npos);
+  // 2000 against 3000 MHz: more than the 10 % two readings of one machine differ by.
+  CHECK(markdown.err.find("warning: CPU frequency (MHz) differs: " + a + " has '2000', " + b +
+                          " has '3000' (mhz_per_cpu)") != std::string::npos);
   std::ifstream xml(junit);
-  const std::string junit_text((std::istreambuf_iterator<char>(xml)), std::istreambuf_iterator<char>());
-  CHECK(junit_text.find("<testcase classname=\"time\" name=\"BM_a\"><failure") != std::string::npos);
+  const std::string junit_text((std::istreambuf_iterator<char>(xml)),
+                               std::istreambuf_iterator<char>());
+  CHECK(junit_text.find("<testcase classname=\"time\" name=\"BM_a\"><failure") !=
+        std::string::npos);
 
   const process_result strict = run_metron({"compare", "--strict", a, b});
   CHECK(strict.exit_code == 2);
   CHECK(strict.err.find("--strict") != std::string::npos);
 }
 
-TEST_CASE("compare: 'metron stats --json' outputs are one run each", "[integration][compare]") {
+TEST_CASE("compare: 'metron stats --json' summaries keep their repetitions",
+          "[integration][compare]") {
   const scratch_dir dir;
   std::vector<std::string> arguments = {"compare", "--json", "-", "--baseline"};
   std::vector<std::string> candidates = {"--candidate"};
@@ -238,7 +244,9 @@ TEST_CASE("compare: 'metron stats --json' outputs are one run each", "[integrati
   const json document = json::parse(result.out);
   const json& row = document.at("metrics").at(0);
   CHECK(row.at("name") == "BM_a");
-  CHECK(row.at("baseline").at("n") == 6);
+  // Six summaries of three repetitions each: 18 runs a side, not one median per summary.
+  CHECK(row.at("baseline").at("n") == 18);
+  CHECK(row.at("candidate").at("n") == 18);
   CHECK(row.at("baseline_median").get<double>() == Approx(103.5));
   CHECK(row.at("verdict") == "regressed");
 }

@@ -191,17 +191,12 @@ int run_compare(compare_settings settings) {
     report::write_table(std::cout, report, context, colour);
   }
   if (context.exit_code == exit_bad_input) {
-    print_error(
-        fmt::format("--strict: the sides were not measured alike ({} differs: baseline "
-                    "'{}', candidate '{}')",
-                    report.issues.front().what, report.issues.front().baseline,
-                    report.issues.front().candidate));
+    print_error(fmt::format("--strict: the sides were not measured alike ({})",
+                            report::comparability_text(report.issues.front())));
   } else {
     for (const auto& issue : report.issues) {
-      print_error(
-          fmt::format("warning: {} differs between the sides: baseline '{}', candidate "
-                      "'{}'; the comparison may reflect the machines, not the code",
-                      issue.what, issue.baseline, issue.candidate));
+      print_error(fmt::format("warning: {}; the comparison may reflect the machines, not the code",
+                              report::comparability_text(issue)));
     }
   }
   return context.exit_code;

@@ -1,4 +1,5 @@
-// Comparisons of whole runs: samples per run, KPIs by spec, added and removed metrics, comparability.
+// Comparisons of whole runs: samples per run, KPIs by spec, added and removed metrics,
+// comparability.
 #include <metron/readers/detail/stats_input.hpp>
 
 #include <metron/compare/compare.hpp>
@@ -8,8 +9,12 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstddef>
+#include <iterator>
+#include <limits>
 #include <map>
 #include <string>
 #include <string_view>
@@ -80,8 +85,8 @@ side_samples collect(std::span<const run_input> side, replication mode) {
         sample.direction = m.direction;
         sample.quantity = m.quantity;
       } else if (sample.unit != m.unit) {
-        throw input_error(fmt::format("{}: metric '{}' is in '{}' here but in '{}' in {}",
-                                      run.file, m.name, m.unit, sample.unit, sample.file));
+        throw input_error(fmt::format("{}: metric '{}' is in '{}' here but in '{}' in {}", run.file,
+                                      m.name, m.unit, sample.unit, sample.file));
       }
       if (!m.values.empty()) {
         add_values(sample, m.values, mode);
@@ -134,25 +139,78 @@ const std::string& fact(const run_metadata& metadata, std::string_view key) {
   return found == metadata.extra.end() ? none : found->second;
 }
 
-void add_issue(std::vector<comparability_issue>& issues, std::string_view what,
-               const std::string& baseline, const std::string& candidate) {
-  if (!baseline.empty() && !candidate.empty() && baseline != candidate) {
-    issues.push_back({std::string(what), baseline, candidate});
-  }
+/// Build types as Google Benchmark ("release") and CMake ("Release", "RelWithDebInfo") spell them.
+std::string lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+/// A number read from a metadata fact, or NaN.
+double number_of(const std::string& text) {
+  double value = std::numeric_limits<double>::quiet_NaN();
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
 }
 
 }  // namespace
 
-std::vector<comparability_issue> check_comparability(const run_metadata& baseline,
-                                                     const run_metadata& candidate) {
+std::vector<comparability_issue> check_comparability(const run_metadata& reference,
+                                                     const std::string& reference_file,
+                                                     const run_metadata& other,
+                                                     const std::string& other_file) {
   std::vector<comparability_issue> issues;
-  add_issue(issues, "CPU model", baseline.cpu, candidate.cpu);
-  add_issue(issues, "build type", baseline.build_type, candidate.build_type);
-  add_issue(issues, "compiler", fact(baseline, "compiler"), fact(candidate, "compiler"));
-  add_issue(issues, "frequency scaling", fact(baseline, "cpu_scaling_enabled"),
-            fact(candidate, "cpu_scaling_enabled"));
-  add_issue(issues, "frequency governor", fact(baseline, "scaling_governor"),
-            fact(candidate, "scaling_governor"));
+  const auto add = [&](std::string_view what, std::string_view field, const std::string& mine,
+                       const std::string& theirs, bool differ) {
+    if (!mine.empty() && !theirs.empty() && differ) {
+      issues.push_back(
+          {std::string(what), std::string(field), mine, theirs, reference_file, other_file});
+    }
+  };
+  const auto exact = [&](std::string_view what, std::string_view field, const std::string& mine,
+                         const std::string& theirs) {
+    add(what, field, mine, theirs, mine != theirs);
+  };
+  exact("host name", "host", reference.host, other.host);
+  // Google Benchmark gives no CPU model: its "cpu" is the count and frequency, compared below.
+  if (fact(reference, "mhz_per_cpu").empty() && fact(other, "mhz_per_cpu").empty()) {
+    exact("CPU model", "cpu", reference.cpu, other.cpu);
+  }
+  exact("CPU count", "num_cpus", fact(reference, "num_cpus"), fact(other, "num_cpus"));
+  exact("caches", "caches", fact(reference, "caches"), fact(other, "caches"));
+  add("build type", "build_type", reference.build_type, other.build_type,
+      lowercase(reference.build_type) != lowercase(other.build_type));
+  exact("library version", "library_version", fact(reference, "library_version"),
+        fact(other, "library_version"));
+  exact("compiler", "compiler", fact(reference, "compiler"), fact(other, "compiler"));
+  exact("frequency scaling", "cpu_scaling_enabled", fact(reference, "cpu_scaling_enabled"),
+        fact(other, "cpu_scaling_enabled"));
+  exact("frequency governor", "scaling_governor", fact(reference, "scaling_governor"),
+        fact(other, "scaling_governor"));
+  const std::string& mhz = fact(reference, "mhz_per_cpu");
+  const std::string& other_mhz = fact(other, "mhz_per_cpu");
+  const double a = number_of(mhz);
+  const double b = number_of(other_mhz);
+  add("CPU frequency (MHz)", "mhz_per_cpu", mhz, other_mhz,
+      std::isfinite(a) && std::isfinite(b) && std::abs(a - b) > 0.1 * std::max(a, b));
+  return issues;
+}
+
+std::vector<comparability_issue> check_comparability(std::span<const run_input> baseline,
+                                                     std::span<const run_input> candidate) {
+  std::vector<comparability_issue> issues;
+  if (baseline.empty()) {
+    return issues;
+  }
+  const run_input& reference = baseline.front();
+  for (const auto side : {baseline.subspan(1), candidate}) {
+    for (const run_input& run : side) {
+      auto found =
+          check_comparability(reference.data.metadata, reference.file, run.data.metadata, run.file);
+      issues.insert(issues.end(), std::make_move_iterator(found.begin()),
+                    std::make_move_iterator(found.end()));
+    }
+  }
   return issues;
 }
 
@@ -167,12 +225,12 @@ comparison_report compare_runs(std::span<const run_input> baseline,
   check_sides(baseline, candidate);
   const bool baseline_per_call = side_is_per_call(baseline, "baseline");
   const bool candidate_per_call = side_is_per_call(candidate, "candidate");
-  const side_samples before = collect(
-      baseline, replication_of(baseline_per_call, baseline.size(), candidate.size()));
-  const side_samples after = collect(
-      candidate, replication_of(candidate_per_call, candidate.size(), baseline.size()));
-  const bool indicative = baseline_per_call && candidate_per_call && baseline.size() == 1 &&
-                          candidate.size() == 1;
+  const side_samples before =
+      collect(baseline, replication_of(baseline_per_call, baseline.size(), candidate.size()));
+  const side_samples after =
+      collect(candidate, replication_of(candidate_per_call, candidate.size(), baseline.size()));
+  const bool indicative =
+      baseline_per_call && candidate_per_call && baseline.size() == 1 && candidate.size() == 1;
 
   comparison_report report;
   report.baseline_runs = baseline.size();
@@ -209,7 +267,7 @@ comparison_report compare_runs(std::span<const run_input> baseline,
         names_list(report.added)));
   }
   control_false_discoveries(report.rows);
-  report.issues = check_comparability(baseline.front().data.metadata, candidate.front().data.metadata);
+  report.issues = check_comparability(baseline, candidate);
   return report;
 }
 
@@ -305,14 +363,14 @@ comparison_report compare_kpis(const benchmark_spec& spec, std::span<const run_i
   report.spec_file = spec.file;
   report.baseline_runs = baseline.size();
   report.candidate_runs = candidate.size();
-  const kpi_samples before = collect_kpis(
-      spec, baseline, replication_of(baseline_per_call, baseline.size(), candidate.size()),
-      nullptr);
+  const kpi_samples before =
+      collect_kpis(spec, baseline,
+                   replication_of(baseline_per_call, baseline.size(), candidate.size()), nullptr);
   const kpi_samples after = collect_kpis(
       spec, candidate, replication_of(candidate_per_call, candidate.size(), baseline.size()),
       &report.breaches);
-  const bool indicative = baseline_per_call && candidate_per_call && baseline.size() == 1 &&
-                          candidate.size() == 1;
+  const bool indicative =
+      baseline_per_call && candidate_per_call && baseline.size() == 1 && candidate.size() == 1;
   for (const std::string& name : before.order) {
     const auto match = after.by_name.find(name);
     if (match == after.by_name.end()) {
@@ -322,9 +380,9 @@ comparison_report compare_kpis(const benchmark_spec& spec, std::span<const run_i
     const kpi_sample& old_sample = before.by_name.find(name)->second;
     const kpi_sample& new_sample = match->second;
     if (old_sample.unit != new_sample.unit) {
-      throw input_error(fmt::format(
-          "KPI '{}' is in '{}' in the baseline ({}) but in '{}' in the candidate ({})", name,
-          old_sample.unit, old_sample.file, new_sample.unit, new_sample.file));
+      throw input_error(
+          fmt::format("KPI '{}' is in '{}' in the baseline ({}) but in '{}' in the candidate ({})",
+                      name, old_sample.unit, old_sample.file, new_sample.unit, new_sample.file));
     }
     const compare_options options =
         old_sample.spec != nullptr ? options_for(*old_sample.spec, defaults) : defaults;
@@ -344,7 +402,7 @@ comparison_report compare_kpis(const benchmark_spec& spec, std::span<const run_i
     throw input_error(fmt::format("{}: no KPI was computed on both sides", spec.file));
   }
   control_false_discoveries(report.rows);
-  report.issues = check_comparability(baseline.front().data.metadata, candidate.front().data.metadata);
+  report.issues = check_comparability(baseline, candidate);
   return report;
 }
 

@@ -17,8 +17,8 @@ namespace {
 
 constexpr std::string_view stats_format = "\"metron-stats\"";
 
-const nlohmann::json& field(const nlohmann::json& object, const char* key,
-                            const std::string& place, const std::string& path) {
+const nlohmann::json& field(const nlohmann::json& object, const char* key, const std::string& place,
+                            const std::string& path) {
   const auto found = object.find(key);
   if (found == object.end()) {
     throw input_error(fmt::format("{}: {} has no '{}'", path, place, key));
@@ -79,12 +79,25 @@ dataset read_stats_json(const std::string& path) {
     m.unit = text_field(row, "unit", place, path);
     const std::string direction = text_field(row, "better", place, path);
     if (direction != "lower" && direction != "higher") {
-      throw input_error(fmt::format("{}: {}.better is '{}'; expected lower or higher", path, place,
-                                    direction));
+      throw input_error(
+          fmt::format("{}: {}.better is '{}'; expected lower or higher", path, place, direction));
     }
     m.direction = direction == "higher" ? better::higher : better::lower;
     m.origins.push_back({path, place});
-    // The run's median is its replicate; a metric without one (no values) adds nothing.
+    // The runs a summary kept are the replicates; otherwise the input's median is its one
+    // replicate, and a metric without one (no values) adds nothing.
+    if (const auto replicates = row.find("replicates");
+        replicates != row.end() && replicates->is_array() && !replicates->empty()) {
+      for (const nlohmann::json& value : *replicates) {
+        if (!value.is_number()) {
+          throw input_error(
+              fmt::format("{}: {}.replicates holds {}, not a number", path, place, value.dump()));
+        }
+        m.values.push_back(value.get<double>());
+      }
+      data.metrics.push_back(std::move(m));
+      continue;
+    }
     const nlohmann::json& median = field(row, "median", place, path);
     if (median.is_number()) {
       m.values.push_back(median.get<double>());

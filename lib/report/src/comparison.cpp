@@ -67,8 +67,7 @@ std::vector<std::string> notes_of(const comparison_report& report) {
     notes.push_back(fmt::format("removed: {} (only in the baseline)", name));
   }
   for (const auto& issue : report.issues) {
-    notes.push_back(fmt::format("warning: {} differs: baseline '{}', candidate '{}'", issue.what,
-                                issue.baseline, issue.candidate));
+    notes.push_back("warning: " + comparability_text(issue));
   }
   for (const auto& breach : report.breaches) {
     notes.push_back(fmt::format("KPI breach: {} = {} beyond its threshold {} ({})", breach.name,
@@ -132,6 +131,11 @@ nlohmann::json summary_json(const analysis::summary& s) {
 }
 
 }  // namespace
+
+std::string comparability_text(const analysis::comparability_issue& issue) {
+  return fmt::format("{} differs: {} has '{}', {} has '{}' ({})", issue.what, issue.baseline_file,
+                     issue.baseline, issue.candidate_file, issue.candidate, issue.field);
+}
 
 void write_table(std::ostream& out, const comparison_report& report, const compare_context& context,
                  bool colour) {
@@ -248,8 +252,7 @@ void write_junit(std::ostream& out, const comparison_report& report,
         xml_escaped(breach.note));
   }
   for (const auto& issue : report.issues) {
-    const std::string message =
-        fmt::format("baseline '{}', candidate '{}'", issue.baseline, issue.candidate);
+    const std::string message = comparability_text(issue);
     out << fmt::format(R"(    <testcase classname="comparability" name="{}">)",
                        xml_escaped(issue.what));
     out << (context.exit_code == 2
@@ -295,8 +298,12 @@ void write_json(std::ostream& out, const comparison_report& report,
   }
   nlohmann::json issues = nlohmann::json::array();
   for (const auto& issue : report.issues) {
-    issues.push_back(
-        {{"what", issue.what}, {"baseline", issue.baseline}, {"candidate", issue.candidate}});
+    issues.push_back({{"what", issue.what},
+                      {"field", issue.field},
+                      {"baseline", issue.baseline},
+                      {"candidate", issue.candidate},
+                      {"baseline_file", issue.baseline_file},
+                      {"candidate_file", issue.candidate_file}});
   }
   nlohmann::json breaches = nlohmann::json::array();
   for (const auto& breach : report.breaches) {

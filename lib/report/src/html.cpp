@@ -3,6 +3,7 @@
 #include "explanation.hpp"
 #include "xml.hpp"
 
+#include <metron/report/comparison.hpp>
 #include <metron/report/format.hpp>
 #include <metron/report/report.hpp>
 
@@ -131,9 +132,8 @@ void write_run_table(std::ostream& out, const report_document& document) {
   out << "</dl>\n";
   for (const analysis::comparability_issue& issue : document.issues) {
     out << fmt::format(
-        "<p class=\"lead\">Warning: {} differs between the runs: baseline '{}', "
-        "candidate '{}'. The change may reflect the machines, not the code.</p>\n",
-        xml_escaped(issue.what), xml_escaped(issue.baseline), xml_escaped(issue.candidate));
+        "<p class=\"lead\">Warning: {}. The change may reflect the machines, not the code.</p>\n",
+        xml_escaped(comparability_text(issue)));
   }
 }
 

@@ -2,6 +2,7 @@
 #include "commit.hpp"
 #include "explanation.hpp"
 
+#include <metron/report/comparison.hpp>
 #include <metron/report/format.hpp>
 #include <metron/report/report.hpp>
 
@@ -132,9 +133,7 @@ void write_markdown(std::ostream& out, const report_document& document) {
                        to_string(row.state), markdown_escaped(detail::explanation(row)));
   }
   for (const analysis::comparability_issue& issue : document.issues) {
-    out << fmt::format("- warning: {} differs: baseline '{}', candidate '{}'\n",
-                       markdown_escaped(issue.what), markdown_escaped(issue.baseline),
-                       markdown_escaped(issue.candidate));
+    out << fmt::format("- warning: {}\n", markdown_escaped(comparability_text(issue)));
   }
   for (const std::string& name : document.added) {
     out << fmt::format("- added: {} (only in the candidate)\n", markdown_escaped(name));

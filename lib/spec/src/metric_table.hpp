@@ -17,10 +17,12 @@ namespace metron::analysis::detail {
 /// One metric being accumulated: its description, and either all its values or a streaming
 /// summary of them.
 struct metric_accumulator {
-  metric description;  ///< every field but `values`
-  std::vector<double> values;                 ///< exact mode
+  metric description;                          ///< every field but `values`
+  std::vector<double> values;                  ///< exact mode
   std::optional<streaming_summary> streaming;  ///< streaming mode
-  std::vector<std::string> sources;           ///< inputs that contributed, each once
+  std::vector<std::string> sources;            ///< inputs that contributed, each once
+  /// Whether every value is one run's (a Google Benchmark repetition), not one call's or record's.
+  bool per_run = false;
 };
 
 /// Metrics by name across all inputs, with the duplicate policy applied as they are opened.
@@ -29,10 +31,13 @@ class metric_table {
   explicit metric_table(const stats_options& options) : options_(options) {}
 
   /// The slot for `description.name` as input `source` (streamed or not) sees it: a new metric,
-  /// or an existing one of the same input, or (policy pool) of another input.
+  /// or an existing one of the same input, or (policy pool) of another input. `per_run` says
+  /// that each value of this input is one run's; the metric keeps its values as replicates only
+  /// when every input's are.
   /// @throws input_error for a name already opened by another input under policy reject, or one
   ///         whose unit or direction differs.
-  std::size_t open(const metric& description, const std::string& source, bool streamed);
+  std::size_t open(const metric& description, const std::string& source, bool streamed,
+                   bool per_run = false);
 
   /// Adds one finite value to the metric in `slot`.
   void add(std::size_t slot, double value) {

@@ -28,25 +28,27 @@ std::string_view to_string(stats_mode mode) noexcept {
 
 namespace detail {
 
-std::size_t metric_table::open(const metric& description, const std::string& source,
-                               bool streamed) {
+std::size_t metric_table::open(const metric& description, const std::string& source, bool streamed,
+                               bool per_run) {
   const auto [found, inserted] = by_name_.try_emplace(description.name, metrics_.size());
   if (inserted) {
     metric_accumulator& created = metrics_.emplace_back();
     created.description = description;
     created.sources.push_back(source);
+    created.per_run = per_run;
     if (streamed) {
       created.streaming.emplace(options_.streaming);
     }
     return found->second;
   }
   metric_accumulator& existing = metrics_[found->second];
-  const bool same_input = std::find(existing.sources.begin(), existing.sources.end(), source) !=
-                          existing.sources.end();
+  existing.per_run = existing.per_run && per_run;
+  const bool same_input =
+      std::find(existing.sources.begin(), existing.sources.end(), source) != existing.sources.end();
   if (!same_input && options_.duplicates == duplicate_policy::reject) {
     throw input_error(fmt::format(
-        "{}: metric '{}' is also in {}; pool their values with --pool, or read one of them",
-        source, description.name, existing.sources.front()));
+        "{}: metric '{}' is also in {}; pool their values with --pool, or read one of them", source,
+        description.name, existing.sources.front()));
   }
   if (existing.description.unit != description.unit ||
       existing.description.direction != description.direction) {
@@ -81,6 +83,9 @@ std::vector<metric_stats> metric_table::finish() {
     stats.unit = std::move(accumulated.description.unit);
     stats.direction = accumulated.description.direction;
     stats.sources = std::move(accumulated.sources);
+    if (accumulated.per_run && !accumulated.streaming) {
+      stats.replicates = accumulated.values;
+    }
     stats.stats = accumulated.streaming ? accumulated.streaming->result()
                                         : summarize(accumulated.values, options_.summary);
     result.push_back(std::move(stats));
@@ -116,8 +121,10 @@ std::optional<double> numeric_field(std::string_view text) {
 
 /// Folds `from` into `into`: empty fields are filled, sources and extras appended.
 void merge_metadata(run_metadata& into, run_metadata&& from) {
-  for (auto [mine, theirs] : {std::pair{&into.host, &from.host}, {&into.cpu, &from.cpu},
-                              {&into.commit, &from.commit}, {&into.build_type, &from.build_type},
+  for (auto [mine, theirs] : {std::pair{&into.host, &from.host},
+                              {&into.cpu, &from.cpu},
+                              {&into.commit, &from.commit},
+                              {&into.build_type, &from.build_type},
                               {&into.date, &from.date}}) {
     if (mine->empty()) {
       *mine = std::move(*theirs);
@@ -199,18 +206,19 @@ class stats_reader {
   }
 
   void read_capture_input(input_stats& input, run_metadata& metadata) {
-    const std::function<void(std::uint64_t, std::uint64_t)> progress =
-        [&](std::uint64_t records, std::uint64_t bytes) {
-          report_progress(input.path, records_done_ + records, bytes_done_ + bytes);
-        };
+    const std::function<void(std::uint64_t, std::uint64_t)> progress = [&](std::uint64_t records,
+                                                                           std::uint64_t bytes) {
+      report_progress(input.path, records_done_ + records, bytes_done_ + bytes);
+    };
     const detail::capture_read read =
         detail::read_capture_metrics(input.path, table_, input.streamed, progress);
     input.records = read.records;
     if (!read.status.complete) {
       if (!options_.allow_truncated) {
-        throw input_error(fmt::format("{}: {} (--allow-truncated summarises the {} complete "
-                                      "chunks before it)",
-                                      input.path, read.status.problem, read.status.chunks));
+        throw input_error(
+            fmt::format("{}: {} (--allow-truncated summarises the {} complete "
+                        "chunks before it)",
+                        input.path, read.status.problem, read.status.chunks));
       }
       input.problem = read.status.problem;
     }
@@ -220,7 +228,7 @@ class stats_reader {
   void read_benchmark_input(input_stats& input, run_metadata& metadata) {
     dataset data = read_google_benchmark(input.path);
     for (metric& sample : data.metrics) {
-      const std::size_t slot = table_.open(sample, input.path, input.streamed);
+      const std::size_t slot = table_.open(sample, input.path, input.streamed, true);
       for (const double value : sample.values) {
         table_.add(slot, value);
       }
@@ -250,9 +258,9 @@ class stats_reader {
           description.entry = happening.name;
           description.quantity = field;
           description.origins.push_back(happening.where);
-          found = slots.emplace(std::move(name), table_.open(description, input.path,
-                                                             input.streamed))
-                      .first;
+          found =
+              slots.emplace(std::move(name), table_.open(description, input.path, input.streamed))
+                  .first;
         }
         table_.add(found->second, *value);
       }
@@ -331,6 +339,7 @@ nlohmann::ordered_json metric_json(const metric_stats& metric) {
       {"bimodal", s.bimodal},
       {"bimodality_coefficient", number(s.bimodality_coefficient)},
       {"modes", std::move(modes)},
+      {"replicates", metric.replicates},
   };
 }
 

@@ -29,7 +29,8 @@ enum class verdict : std::uint8_t {
 
 /// How the interval of the relative change is computed.
 enum class interval_method : std::uint8_t {
-  hodges_lehmann,  ///< the Hodges–Lehmann shift's distribution-free interval, over the baseline median
+  hodges_lehmann,  ///< the Hodges–Lehmann shift's distribution-free interval, over the baseline
+                   ///< median
   bootstrap,       ///< a seeded percentile bootstrap of the ratio of medians
 };
 
@@ -61,10 +62,10 @@ struct compare_options {
 
 /// The comparison of one metric.
 struct comparison {
-  std::string name;   ///< the metric's or KPI's name
-  std::string unit;   ///< the unit of the summaries; empty for plain numbers
+  std::string name;                  ///< the metric's or KPI's name
+  std::string unit;                  ///< the unit of the summaries; empty for plain numbers
   better direction = better::lower;  ///< which way is better
-  std::string kind;   ///< "time", "counter" or "kpi": what the row measures
+  std::string kind;                  ///< "time", "counter" or "kpi": what the row measures
   /// The baseline's sample, as summarize() gives it but without bootstrap intervals (NaN),
   /// bimodality coefficient (NaN) and modes (empty).
   summary baseline;
@@ -81,16 +82,16 @@ struct comparison {
   interval change_interval;
   interval_method method = interval_method::hodges_lehmann;  ///< how the interval was computed
   test_kind test = test_kind::mann_whitney;                  ///< the test that gave p_value
-  double p_value = 1;     ///< the two-sided test of no change; NaN when it could not run
+  double p_value = 1;  ///< the two-sided test of no change; NaN when it could not run
   /// p_value adjusted for the other rows of the same report (Benjamini–Hochberg); equal to p_value
   /// for a row compared alone.
   double p_adjusted = 1;
   /// Equivalence mode: the larger p of the two one-sided tests against ± the tolerance; NaN
   /// otherwise.
   double equivalence_p = 0;
-  double tolerance = 0;   ///< the relative tolerance applied, as a fraction
-  double alpha = 0;       ///< the significance level applied
-  bool equivalence = false;  ///< whether the row was judged in equivalence mode
+  double tolerance = 0;                    ///< the relative tolerance applied, as a fraction
+  double alpha = 0;                        ///< the significance level applied
+  bool equivalence = false;                ///< whether the row was judged in equivalence mode
   verdict result = verdict::inconclusive;  ///< the verdict
   /// Per-call samples of one run against one run: calls within a run are not independent, so the
   /// test only indicates.
@@ -148,28 +149,40 @@ struct run_input {
 };
 
 /// Reads one file of a side: a capture, Google Benchmark JSON, or `metron stats --json` output
-/// (its medians become one value per metric). Any thread.
+/// (the repetitions a summary kept are the metric's values, else its median is one). Any thread.
 /// @throws input_error naming the file and place for anything unreadable; resource_error when it
 ///         cannot be read.
 [[nodiscard]] run_input read_run(const std::string& path);
 
-/// A fact that differs between the sides and makes their numbers hard to compare.
+/// A fact of the machine or build that differs between two runs and makes their numbers hard to
+/// compare.
 struct comparability_issue {
-  std::string what;       ///< "CPU model", "build type", "compiler", "frequency scaling", …
-  std::string baseline;   ///< the baseline's value
-  std::string candidate;  ///< the candidate's value
+  std::string what;           ///< "host name", "CPU count", "CPU frequency (MHz)", "caches", …
+  std::string field;          ///< the metadata field: "num_cpus", "mhz_per_cpu", "host", "cpu", …
+  std::string baseline;       ///< the value in the first baseline file
+  std::string candidate;      ///< the value in `candidate_file`
+  std::string baseline_file;  ///< the first baseline file, which every other file is held to
+  std::string candidate_file;  ///< the file that differs: a candidate's, or another baseline's
 };
 
-/// The facts of two runs' metadata that differ: CPU model, build type, compiler, frequency
-/// scaling. Facts unknown on either side are not compared.
-[[nodiscard]] std::vector<comparability_issue> check_comparability(const run_metadata& baseline,
-                                                                   const run_metadata& candidate);
+/// The facts that differ between `reference` (the first baseline file) and `other`: the machine's
+/// fingerprint of what does not jitter between two runs on it — host name, CPU model (a
+/// capture's), CPU count, cache sizes, build type, library version, compiler, frequency scaling
+/// and governor — and the CPU frequency Google Benchmark reads, when it differs by more than
+/// 10 % (readings of one machine jitter by a few). Facts unknown in either file are not compared.
+[[nodiscard]] std::vector<comparability_issue> check_comparability(
+    const run_metadata& reference, const std::string& reference_file, const run_metadata& other,
+    const std::string& other_file);
+
+/// check_comparability() of every file of both sides against the first baseline file.
+[[nodiscard]] std::vector<comparability_issue> check_comparability(
+    std::span<const run_input> baseline, std::span<const run_input> candidate);
 
 /// A whole comparison: every metric (or KPI) of both sides.
 struct comparison_report {
-  std::vector<comparison> rows;        ///< metrics on both sides, in the baseline's order
-  std::vector<std::string> added;      ///< metrics only the candidate has
-  std::vector<std::string> removed;    ///< metrics only the baseline has
+  std::vector<comparison> rows;             ///< metrics on both sides, in the baseline's order
+  std::vector<std::string> added;           ///< metrics only the candidate has
+  std::vector<std::string> removed;         ///< metrics only the baseline has
   std::vector<comparability_issue> issues;  ///< differences between the sides' runs
   /// KPIs whose candidate value is on the worse side of the spec's threshold.
   std::vector<kpi_result> breaches;

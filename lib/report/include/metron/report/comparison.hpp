@@ -19,6 +19,10 @@ struct compare_context {
   int exit_code = 0;                         ///< the exit code the comparison ends with
 };
 
+/// One sentence naming what differs between two runs, the files and the field: "CPU count
+/// differs: base.json has '8', head.json has '16' (num_cpus)".
+[[nodiscard]] std::string comparability_text(const analysis::comparability_issue& issue);
+
 /// An aligned table for a terminal, one row per metric or KPI, then a summary line and the notes
 /// (added and removed metrics, comparability warnings, breaches); verdicts in ANSI colour when
 /// `colour` is set. Any thread; linear in the rows.

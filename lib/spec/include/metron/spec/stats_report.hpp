@@ -58,11 +58,11 @@ struct stats_options {
 
 /// One input as compute_stats() read it.
 struct input_stats {
-  std::string path;           ///< as given
+  std::string path;                             ///< as given
   input_format format = input_format::capture;  ///< what detect_format() found
-  std::uint64_t records = 0;  ///< values and events read from it
-  bool streamed = false;      ///< whether its metrics were summarised in streaming mode
-  std::string problem;        ///< where a truncated capture stopped (allow_truncated), else empty
+  std::uint64_t records = 0;                    ///< values and events read from it
+  bool streamed = false;  ///< whether its metrics were summarised in streaming mode
+  std::string problem;    ///< where a truncated capture stopped (allow_truncated), else empty
 };
 
 /// The summary of one metric.
@@ -73,7 +73,11 @@ struct metric_stats {
   std::string unit;      ///< "ns", or empty for a plain number
   better direction = better::lower;  ///< which way it improves
   std::vector<std::string> sources;  ///< the inputs its values came from
-  summary stats;         ///< `stats.approximate` says whether it was streamed
+  summary stats;                     ///< `stats.approximate` says whether it was streamed
+  /// The values themselves when each is one run's (Google Benchmark repetitions), so that a later
+  /// comparison of two summaries tests the runs and not their medians alone; empty when the
+  /// values are per call or per record (captures, logs), whose replicate is the whole input.
+  std::vector<double> replicates;
 };
 
 /// Everything `metron stats` reports.

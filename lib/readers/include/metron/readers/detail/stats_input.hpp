@@ -11,7 +11,8 @@ namespace metron::analysis::detail {
 [[nodiscard]] bool is_stats_json(const std::string& path);
 
 /// Reads `metron stats --json` output (specs/stats.schema.json): each metric with its name, unit
-/// and direction, and its median as the one value of this run; the metadata block.
+/// and direction, and as its values the replicates the summary kept (Google Benchmark's
+/// repetitions), else its median as the one value of this run; the metadata block.
 /// @throws input_error naming the file and the metric for a missing or mistyped field.
 [[nodiscard]] dataset read_stats_json(const std::string& path);
 
