@@ -250,3 +250,57 @@ TEST_CASE("compare: 'metron stats --json' summaries keep their repetitions",
   CHECK(row.at("baseline_median").get<double>() == Approx(103.5));
   CHECK(row.at("verdict") == "regressed");
 }
+
+TEST_CASE(
+    "compare: a benchmark that fails in the candidate fails the gate; one that disappears "
+    "is listed first",
+    "[integration][compare]") {
+  const scratch_dir dir;
+  const std::string base = dir.file("base.json");
+  const std::string head = dir.file("head.json");
+  json baseline = json::parse(benchmark_json("BM_a", {100, 101, 102, 103, 104, 105}));
+  for (const json& row : json::parse(benchmark_json("BM_fetch", {50, 51, 52}))["benchmarks"]) {
+    baseline["benchmarks"].push_back(row);
+  }
+  for (const json& row : json::parse(benchmark_json("BM_gone", {7, 7, 7}))["benchmarks"]) {
+    baseline["benchmarks"].push_back(row);
+  }
+  write_text(base, baseline.dump());
+  json candidate = json::parse(benchmark_json("BM_a", {100, 101, 102, 103, 104, 105}));
+  candidate["benchmarks"].push_back({{"name", "BM_fetch"},
+                                     {"run_name", "BM_fetch"},
+                                     {"run_type", "iteration"},
+                                     {"error_occurred", true},
+                                     {"error_message", "peer closed the connection"},
+                                     {"iterations", 0},
+                                     {"real_time", 0},
+                                     {"cpu_time", 0},
+                                     {"time_unit", "ns"}});
+  write_text(head, candidate.dump());
+
+  const process_result gate = run_metron({"compare", "--json", "-", base, head});
+  INFO(gate.err);
+  CHECK(gate.exit_code == 1);
+  const json document = json::parse(gate.out);
+  REQUIRE(document.at("failures").size() == 1);
+  const json& failure = document.at("failures").at(0);
+  CHECK(failure.at("name") == "BM_fetch");
+  CHECK(failure.at("side") == "candidate");
+  CHECK(failure.at("ran_in_baseline") == true);
+  CHECK(failure.at("message") == "peer closed the connection");
+  // A failed benchmark is a failure, not a removal; a vanished one is removed.
+  CHECK(document.at("removed") == json::array({"BM_gone", "BM_gone:cpu_time"}));
+
+  const process_result table = run_metron({"compare", "--no-colour", base, head});
+  CHECK(table.exit_code == 1);
+  CHECK(table.out.rfind("FAILED: BM_fetch in the candidate (failed): peer closed the connection",
+                        0) == 0);
+  CHECK(table.out.find("removed: BM_gone (only in the baseline)") < table.out.find("metric "));
+
+  // Only removed: informational by default, a failure with --fail-on-removed.
+  json without_fetch = json::parse(benchmark_json("BM_a", {100, 101, 102, 103, 104, 105}));
+  const std::string smaller = dir.file("smaller.json");
+  write_text(smaller, without_fetch.dump());
+  CHECK(run_metron({"compare", base, smaller}).exit_code == 0);
+  CHECK(run_metron({"compare", "--fail-on-removed", base, smaller}).exit_code == 1);
+}

@@ -41,6 +41,7 @@ struct compare_settings {
   bool equivalence = false;
   bool strict = false;
   bool fail_on_inconclusive = false;
+  bool fail_on_removed = false;
   std::uint64_t seed = analysis::compare_options{}.seed;
   std::string json_path;
   std::string markdown_path;
@@ -74,8 +75,9 @@ constexpr std::string_view compare_examples =
     "  metron compare --equivalence --tolerance 3% --json result.json base.json head.json\n";
 
 constexpr std::string_view compare_exit_codes =
-    "  0  pass: nothing regressed, no KPI breached\n"
-    "  1  a regression, or a KPI breach in the candidate\n"
+    "  0  pass: nothing regressed, no KPI breached, no benchmark broken\n"
+    "  1  a regression, a KPI breach in the candidate, a benchmark that ran in the baseline\n"
+    "     but errored or was skipped in the candidate, or (with --fail-on-removed) a removed one\n"
     "  2  bad input or usage: an unreadable file, mismatched units, no metric in common,\n"
     "     or (with --strict) runs that are not comparable\n"
     "  3  inconclusive rows, with --fail-on-inconclusive or --equivalence\n";
@@ -119,7 +121,8 @@ int exit_code_of(const analysis::comparison_report& report, const compare_settin
   if (settings.strict && !report.issues.empty()) {
     return exit_bad_input;
   }
-  if (report.count(analysis::verdict::regressed) > 0 || !report.breaches.empty()) {
+  if (report.count(analysis::verdict::regressed) > 0 || !report.breaches.empty() ||
+      report.broken() > 0 || (settings.fail_on_removed && !report.removed.empty())) {
     return exit_regression;
   }
   if ((settings.fail_on_inconclusive || settings.equivalence) &&
@@ -232,6 +235,8 @@ command register_compare(CLI::App& app) {
       ->check(CLI::IsMember({"hodges-lehmann", "bootstrap"}));
   sub->add_flag("--equivalence", settings->equivalence,
                 "Two one-sided tests: 'unchanged' then claims no change beyond the tolerance");
+  sub->add_flag("--fail-on-removed", settings->fail_on_removed,
+                "Fail (exit 1) when a metric of the baseline is missing from the candidate");
   sub->add_flag("--fail-on-inconclusive", settings->fail_on_inconclusive,
                 "Exit 3 when any row is inconclusive");
   sub->add_flag("--strict", settings->strict,

@@ -139,6 +139,40 @@ const std::string& fact(const run_metadata& metadata, std::string_view key) {
   return found == metadata.extra.end() ? none : found->second;
 }
 
+/// Whether metric `name` belongs to benchmark run `run`: "BM_x" itself, or "BM_x:<quantity>".
+bool belongs_to(std::string_view name, std::string_view run) {
+  return name == run ||
+         (name.size() > run.size() && name.starts_with(run) && name[run.size()] == ':');
+}
+
+/// The failed runs of both sides in `report.failures`; a metric of a benchmark that failed in the
+/// candidate is then not "removed" but failed.
+void record_failures(comparison_report& report, std::span<const run_input> baseline,
+                     std::span<const run_input> candidate) {
+  const auto measured_in_baseline = [&](const std::string& run) {
+    return std::any_of(baseline.begin(), baseline.end(), [&](const run_input& input) {
+      return std::any_of(input.data.metrics.begin(), input.data.metrics.end(),
+                         [&](const metric& sample) { return belongs_to(sample.name, run); });
+    });
+  };
+  for (const auto& [side, in_candidate] :
+       {std::pair{baseline, false}, std::pair{candidate, true}}) {
+    for (const run_input& input : side) {
+      for (const failed_run& failure : input.data.failures) {
+        report.failures.push_back({failure.run, in_candidate,
+                                   in_candidate && measured_in_baseline(failure.run),
+                                   failure.skipped, failure.message, input.file});
+      }
+    }
+  }
+  std::erase_if(report.removed, [&](const std::string& name) {
+    return std::any_of(report.failures.begin(), report.failures.end(),
+                       [&](const failed_benchmark& failure) {
+                         return failure.in_candidate && belongs_to(name, failure.name);
+                       });
+  });
+}
+
 /// Build types as Google Benchmark ("release") and CMake ("Release", "RelWithDebInfo") spell them.
 std::string lowercase(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -214,6 +248,13 @@ std::vector<comparability_issue> check_comparability(std::span<const run_input> 
   return issues;
 }
 
+std::size_t comparison_report::broken() const noexcept {
+  return static_cast<std::size_t>(
+      std::count_if(failures.begin(), failures.end(), [](const failed_benchmark& failure) {
+        return failure.in_candidate && failure.ran_in_baseline;
+      }));
+}
+
 std::size_t comparison_report::count(verdict result) const noexcept {
   return static_cast<std::size_t>(std::count_if(
       rows.begin(), rows.end(), [result](const comparison& row) { return row.result == result; }));
@@ -260,7 +301,8 @@ comparison_report compare_runs(std::span<const run_input> baseline,
       report.added.push_back(name);
     }
   }
-  if (report.rows.empty()) {
+  record_failures(report, baseline, candidate);
+  if (report.rows.empty() && report.broken() == 0) {
     throw input_error(fmt::format(
         "the sides share no metric: the baseline ({}) has {}; the candidate ({}) has {}",
         baseline.front().file, names_list(report.removed), candidate.front().file,

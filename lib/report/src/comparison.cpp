@@ -49,8 +49,29 @@ std::string summary_line(const comparison_report& report, const compare_context&
   return line;
 }
 
-/// The notes a reader needs besides the table: indicative tests, added and removed metrics,
-/// comparability, breaches, why rows are inconclusive.
+/// What must be read before the table: benchmarks that failed, and metrics that disappeared.
+std::vector<std::string> headline_notes(const comparison_report& report) {
+  std::vector<std::string> notes;
+  for (const analysis::failed_benchmark& failure : report.failures) {
+    const std::string what = failure.skipped ? "skipped" : "failed";
+    const std::string message = failure.message.empty() ? "" : ": " + failure.message;
+    if (failure.in_candidate) {
+      notes.push_back(fmt::format(
+          "{} {} in the candidate ({}){}{}",
+          failure.ran_in_baseline ? "FAILED:" : "note:", failure.name, what, message,
+          failure.ran_in_baseline ? " — it ran in the baseline, so the gate fails" : ""));
+    } else {
+      notes.push_back(fmt::format("note: {} {} in the baseline{}", failure.name, what, message));
+    }
+  }
+  for (const std::string& name : report.removed) {
+    notes.push_back(fmt::format("removed: {} (only in the baseline)", name));
+  }
+  return notes;
+}
+
+/// The notes a reader needs besides the table: indicative tests, added metrics, comparability,
+/// breaches, why rows are inconclusive.
 std::vector<std::string> notes_of(const comparison_report& report) {
   std::vector<std::string> notes;
   if (std::any_of(report.rows.begin(), report.rows.end(),
@@ -62,9 +83,6 @@ std::vector<std::string> notes_of(const comparison_report& report) {
   }
   for (const std::string& name : report.added) {
     notes.push_back(fmt::format("added: {} (only in the candidate)", name));
-  }
-  for (const std::string& name : report.removed) {
-    notes.push_back(fmt::format("removed: {} (only in the baseline)", name));
   }
   for (const auto& issue : report.issues) {
     notes.push_back("warning: " + comparability_text(issue));
@@ -139,6 +157,12 @@ std::string comparability_text(const analysis::comparability_issue& issue) {
 
 void write_table(std::ostream& out, const comparison_report& report, const compare_context& context,
                  bool colour) {
+  for (const std::string& note : headline_notes(report)) {
+    out << note << '\n';
+  }
+  if (!report.failures.empty() || !report.removed.empty()) {
+    out << '\n';
+  }
   std::vector<std::vector<std::string>> lines = {headings};
   for (const comparison& row : report.rows) {
     lines.push_back(cells_of(row));
@@ -177,9 +201,17 @@ void write_table(std::ostream& out, const comparison_report& report, const compa
 
 void write_markdown(std::ostream& out, const comparison_report& report,
                     const compare_context& context) {
-  const std::size_t failing = report.count(verdict::regressed) + report.breaches.size();
+  const std::size_t failing =
+      report.count(verdict::regressed) + report.breaches.size() + report.broken();
   out << "### metron compare: " << (failing > 0 ? "❌ " : "✅ ") << summary_line(report, context)
       << "\n\n";
+  const std::vector<std::string> headline = headline_notes(report);
+  for (const std::string& note : headline) {
+    out << "- **" << note << "**\n";
+  }
+  if (!headline.empty()) {
+    out << '\n';
+  }
   out << "| metric | baseline | candidate | change | interval | p | p adj | verdict |\n";
   out << "|:--|--:|--:|--:|--:|--:|--:|:--|\n";
   for (const comparison& row : report.rows) {
@@ -210,14 +242,17 @@ void write_markdown(std::ostream& out, const comparison_report& report,
 
 void write_junit(std::ostream& out, const comparison_report& report,
                  const compare_context& context) {
-  std::size_t failures = report.count(verdict::regressed) + report.breaches.size();
+  std::size_t failures =
+      report.count(verdict::regressed) + report.breaches.size() + report.broken();
   std::size_t skipped = 0;
   if (context.fail_on_inconclusive) {
     failures += report.count(verdict::inconclusive);
   } else {
     skipped = report.count(verdict::inconclusive);
   }
-  const std::size_t tests = report.rows.size() + report.breaches.size() + report.issues.size();
+  skipped += report.failures.size() - report.broken();
+  const std::size_t tests =
+      report.rows.size() + report.breaches.size() + report.issues.size() + report.failures.size();
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << fmt::format(
       "<testsuites name=\"metron compare\" tests=\"{0}\" failures=\"{1}\" skipped=\"{2}\">\n"
@@ -250,6 +285,16 @@ void write_junit(std::ostream& out, const comparison_report& report,
         xml_escaped(breach.name), xml_escaped(format_amount(breach.value, breach.unit)),
         xml_escaped(format_amount(breach.threshold.value_or(std::nan("")), breach.unit)),
         xml_escaped(breach.note));
+  }
+  for (const analysis::failed_benchmark& failure : report.failures) {
+    out << fmt::format(R"(    <testcase classname="{}" name="{}">)",
+                       failure.in_candidate ? "candidate" : "baseline", xml_escaped(failure.name));
+    const std::string message = fmt::format("{}{}", failure.skipped ? "skipped" : "failed",
+                                            failure.message.empty() ? "" : ": " + failure.message);
+    out << (failure.in_candidate && failure.ran_in_baseline
+                ? fmt::format(R"(<failure type="failed" message="{}"/>)", xml_escaped(message))
+                : fmt::format("<skipped message=\"{}\"/>", xml_escaped(message)));
+    out << "</testcase>\n";
   }
   for (const auto& issue : report.issues) {
     const std::string message = comparability_text(issue);
@@ -305,6 +350,15 @@ void write_json(std::ostream& out, const comparison_report& report,
                       {"baseline_file", issue.baseline_file},
                       {"candidate_file", issue.candidate_file}});
   }
+  nlohmann::json failures = nlohmann::json::array();
+  for (const analysis::failed_benchmark& failure : report.failures) {
+    failures.push_back({{"name", failure.name},
+                        {"side", failure.in_candidate ? "candidate" : "baseline"},
+                        {"ran_in_baseline", failure.ran_in_baseline},
+                        {"skipped", failure.skipped},
+                        {"message", failure.message},
+                        {"file", failure.file}});
+  }
   nlohmann::json breaches = nlohmann::json::array();
   for (const auto& breach : report.breaches) {
     breaches.push_back({{"name", breach.name},
@@ -333,6 +387,7 @@ void write_json(std::ostream& out, const comparison_report& report,
       {"metrics", rows},
       {"added", report.added},
       {"removed", report.removed},
+      {"failures", failures},
       {"comparability", issues},
       {"breaches", breaches},
       {"counts",

@@ -178,11 +178,25 @@ struct comparability_issue {
 [[nodiscard]] std::vector<comparability_issue> check_comparability(
     std::span<const run_input> baseline, std::span<const run_input> candidate);
 
+/// A benchmark that did not complete on a side: Google Benchmark's errored or skipped runs.
+struct failed_benchmark {
+  std::string name;           ///< the benchmark run ("BM_fetch/16")
+  bool in_candidate = false;  ///< failed in the candidate (else in the baseline)
+  /// A candidate failure of a benchmark the baseline measured: the change broke it, and the
+  /// gate fails (`metron compare` exits 1).
+  bool ran_in_baseline = false;
+  bool skipped = false;  ///< skipped (SkipWithMessage) rather than an error
+  std::string message;   ///< its error or skip message
+  std::string file;      ///< the file that reports it
+};
+
 /// A whole comparison: every metric (or KPI) of both sides.
 struct comparison_report {
-  std::vector<comparison> rows;             ///< metrics on both sides, in the baseline's order
-  std::vector<std::string> added;           ///< metrics only the candidate has
-  std::vector<std::string> removed;         ///< metrics only the baseline has
+  std::vector<comparison> rows;    ///< metrics on both sides, in the baseline's order
+  std::vector<std::string> added;  ///< metrics only the candidate has
+  /// Metrics only the baseline has, other than those of a benchmark that failed in the candidate.
+  std::vector<std::string> removed;
+  std::vector<failed_benchmark> failures;   ///< benchmarks that errored or were skipped
   std::vector<comparability_issue> issues;  ///< differences between the sides' runs
   /// KPIs whose candidate value is on the worse side of the spec's threshold.
   std::vector<kpi_result> breaches;
@@ -192,6 +206,8 @@ struct comparison_report {
 
   /// The number of rows with verdict `result`.
   [[nodiscard]] std::size_t count(verdict result) const noexcept;
+  /// The benchmarks that failed in the candidate after running in the baseline.
+  [[nodiscard]] std::size_t broken() const noexcept;
 };
 
 /// Compares every metric of the baseline runs with the candidate's.
