@@ -304,3 +304,22 @@ TEST_CASE(
   CHECK(run_metron({"compare", base, smaller}).exit_code == 0);
   CHECK(run_metron({"compare", "--fail-on-removed", base, smaller}).exit_code == 1);
 }
+
+TEST_CASE("compare: one run a side is said once, above the table, with what would decide it",
+          "[integration][compare]") {
+  const scratch_dir dir;
+  const std::string a = dir.file("a.json");
+  const std::string b = dir.file("b.json");
+  write_text(a, R"({"benchmarks":[{"name":"BM_a","real_time":10,"cpu_time":10},)"
+                R"({"name":"BM_b","real_time":20,"cpu_time":20}]})");
+  write_text(b, R"({"benchmarks":[{"name":"BM_a","real_time":13,"cpu_time":13},)"
+                R"({"name":"BM_b","real_time":20,"cpu_time":20}]})");
+  const process_result result = run_metron({"compare", "--no-colour", a, b});
+  CHECK(result.exit_code == 0);
+  const std::string headline = "one value a side for 4 of 4 rows";
+  CHECK(result.out.rfind(headline, 0) == 0);
+  CHECK(result.out.find(headline, 1) == std::string::npos);
+  CHECK(result.out.find("--benchmark_repetitions=") != std::string::npos);
+  // No row repeats it.
+  CHECK(result.out.find("BM_a: ") == std::string::npos);
+}

@@ -49,9 +49,29 @@ std::string summary_line(const comparison_report& report, const compare_context&
   return line;
 }
 
-/// What must be read before the table: benchmarks that failed, and metrics that disappeared.
+/// Whether a row has one value on a side, which no test can judge.
+bool single_run(const comparison& row) { return row.baseline.n == 1 || row.candidate.n == 1; }
+
+/// What must be read before the table: rows that one run a side cannot decide, benchmarks that
+/// failed, and metrics that disappeared.
 std::vector<std::string> headline_notes(const comparison_report& report) {
   std::vector<std::string> notes;
+  const auto single =
+      static_cast<std::size_t>(std::count_if(report.rows.begin(), report.rows.end(), single_run));
+  if (single > 0) {
+    std::size_t needed = 0;
+    for (const comparison& row : report.rows) {
+      if (single_run(row)) {
+        needed = std::max(needed, row.repetitions_needed.value_or(0));
+      }
+    }
+    notes.push_back(fmt::format(
+        "one value a side for {} of {} rows: a single run cannot be tested, so they can only be "
+        "inconclusive; {} repetitions a side (--benchmark_repetitions={}) or as many files per "
+        "side would decide them",
+        single, report.rows.size(), format_number(static_cast<double>(needed)),
+        format_number(static_cast<double>(needed))));
+  }
   for (const analysis::failed_benchmark& failure : report.failures) {
     const std::string what = failure.skipped ? "skipped" : "failed";
     const std::string message = failure.message.empty() ? "" : ": " + failure.message;
@@ -94,7 +114,8 @@ std::vector<std::string> notes_of(const comparison_report& report) {
                                 breach.note));
   }
   for (const comparison& row : report.rows) {
-    if (!row.note.empty()) {
+    // The headline says once what every single-run row would say.
+    if (!row.note.empty() && !single_run(row)) {
       notes.push_back(fmt::format("{}: {}", row.name, row.note));
     }
   }
@@ -160,7 +181,7 @@ void write_table(std::ostream& out, const comparison_report& report, const compa
   for (const std::string& note : headline_notes(report)) {
     out << note << '\n';
   }
-  if (!report.failures.empty() || !report.removed.empty()) {
+  if (!headline_notes(report).empty()) {
     out << '\n';
   }
   std::vector<std::vector<std::string>> lines = {headings};
