@@ -161,3 +161,25 @@ TEST_CASE("report rendering: formats by name", "[report]") {
 }
 
 }  // namespace
+
+TEST_CASE("report rendering: a baseline of another machine is said first, instead of a verdict",
+          "[report]") {
+  report_document document = awkward_document();
+  document.baseline_file = "committed.json";
+  document.issues.push_back(
+      {"host name", "host", "ci-runner-3", "laptop", "committed.json", "run<1>.json"});
+  const std::string markdown = rendered(metron::report::write_markdown, document);
+  CHECK(markdown.rfind("## ⚠️ suite &lt;i&gt;&amp;: not comparable — informational\n", 0) ==
+        0);
+  CHECK(markdown.find("FAIL") == std::string::npos);
+  CHECK(markdown.find("host name differs: committed.json has 'ci-runner-3'") != std::string::npos);
+  std::ostringstream html;
+  metron::report::write_html(html, document);
+  CHECK(html.str().find("<title>NOT COMPARABLE suite") != std::string::npos);
+  CHECK(html.str().find("<header class=\"verdict incomparable\">") != std::string::npos);
+  CHECK(html.str().find("<b>Not comparable</b>: host name differs") != std::string::npos);
+
+  // The same runs on one machine keep their verdict.
+  document.issues.clear();
+  CHECK(rendered(metron::report::write_markdown, document).rfind("## ❌", 0) == 0);
+}

@@ -26,7 +26,7 @@ constexpr std::string_view style_sheet = R"(
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1f2937;margin:0;background:#f8fafc}
 main{max-width:1180px;margin:0 auto;padding:0 24px 24px}
 header.verdict{display:flex;align-items:center;gap:24px;padding:20px 32px;color:#fff}
-header.fail{background:#b91c1c}header.pass{background:#15803d}
+header.fail{background:#b91c1c}header.pass{background:#15803d}header.incomparable{background:#6b7280}
 .big{font-size:44px;font-weight:800;letter-spacing:2px}
 header h1{margin:0;font-size:24px}header p{margin:4px 0 0;font-size:16px}
 h2{margin:28px 0 10px;font-size:20px;border-bottom:2px solid #e5e7eb;padding-bottom:4px}
@@ -212,16 +212,29 @@ void write_row_sections(std::ostream& out, const report_document& document,
 
 void write_html(std::ostream& out, const report_document& document, const html_options& options) {
   const bool passed = document.passed();
+  // Against a baseline of another machine or build the changes say nothing of the code: the
+  // page opens with that, not with a verdict.
+  const bool informational = document.not_comparable();
+  const std::string_view verdict = informational ? "NOT COMPARABLE" : passed ? "PASS" : "FAIL";
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>"
-      << fmt::format("<title>{} {}</title><style>{}</style></head>\n<body>\n",
-                     passed ? "PASS" : "FAIL", xml_escaped(document.title), style_sheet);
+      << fmt::format("<title>{} {}</title><style>{}</style></head>\n<body>\n", verdict,
+                     xml_escaped(document.title), style_sheet);
   out << fmt::format(
       "<header class=\"verdict {}\"><div class=\"big\">{}</div><div><h1>{}</h1>"
-      "<p>{} of {} {}</p></div></header>\n<main>\n",
-      passed ? "pass" : "fail", passed ? "PASS" : "FAIL", xml_escaped(document.title),
-      xml_escaped(counts_text(document)), document.rows.size(),
-      document.spec_file.empty() ? "metrics" : "KPIs");
+      "<p>{} of {} {}{}</p></div></header>\n<main>\n",
+      informational ? "incomparable"
+      : passed      ? "pass"
+                    : "fail",
+      verdict, xml_escaped(document.title), xml_escaped(counts_text(document)),
+      document.rows.size(), document.spec_file.empty() ? "metrics" : "KPIs",
+      informational ? " — informational: the sides ran on different machines or builds" : "");
+  if (informational) {
+    out << fmt::format(
+        "<p class=\"lead\"><b>Not comparable</b>: {}. The changes below may reflect the machines, "
+        "not the code; compare against a baseline measured on the candidate's machine.</p>\n",
+        xml_escaped(comparability_text(document.issues.front())));
+  }
   // The first rows are the worst: the reason for the verdict, in a sentence each.
   std::size_t reasons = 0;
   for (const report_row& row : document.rows) {

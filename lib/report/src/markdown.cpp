@@ -93,8 +93,19 @@ std::string run_text(const analysis::run_metadata& metadata) {
 
 void write_markdown(std::ostream& out, const report_document& document) {
   const bool passed = document.passed();
-  out << fmt::format("## {} {}: {}\n\n", passed ? "✅" : "❌", markdown_escaped(document.title),
-                     passed ? "pass" : "FAIL");
+  if (document.not_comparable()) {
+    // Against a baseline of another machine or build the changes say nothing of the code.
+    out << fmt::format("## ⚠️ {}: not comparable — informational\n\n",
+                       markdown_escaped(document.title));
+    out << fmt::format(
+        "**Not comparable**: {}. The changes below may reflect the machines, not "
+        "the code; compare against a baseline measured on the candidate's "
+        "machine.\n\n",
+        markdown_escaped(comparability_text(document.issues.front())));
+  } else {
+    out << fmt::format("## {} {}: {}\n\n", passed ? "✅" : "❌", markdown_escaped(document.title),
+                       passed ? "pass" : "FAIL");
+  }
   out << fmt::format("{} of {} {}.\n\n", counts_text(document), document.rows.size(),
                      document.spec_file.empty() ? "metrics" : "KPIs");
   out << fmt::format("Candidate `{}` ({})", markdown_escaped(document.candidate_file),

@@ -90,6 +90,11 @@ struct report_document {
 
   /// Whether no row is a breach or a regression.
   [[nodiscard]] bool passed() const noexcept;
+  /// Whether a baseline was measured on a machine or build other than the candidate's (issues is
+  /// not empty): its changes are then informational, and every rendering says so first.
+  [[nodiscard]] bool not_comparable() const noexcept {
+    return !baseline_file.empty() && !issues.empty();
+  }
   /// The number of rows in `state`.
   [[nodiscard]] std::size_t count(row_state state) const noexcept;
 };
