@@ -125,34 +125,34 @@ std::pair<std::string, std::string> aggregate_by_suffix(const std::string& name)
   return {};
 }
 
+/// The offset just past the JSON string that opens at `text[open]` (a quote), escapes skipped;
+/// the end of the text for a string never closed.
+std::size_t string_end(std::string_view text, std::size_t open) {
+  for (std::size_t i = open + 1; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      ++i;
+    } else if (text[i] == '"') {
+      return i + 1;
+    }
+  }
+  return text.size();
+}
+
 /// The byte offset of benchmarks[`row`] in `text`, by a scan of its structure; the end of the
 /// text when there is no such row. Only refusals need it, so it runs only for them.
 std::size_t offset_of_row(std::string_view text, std::size_t row) {
   int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
   bool in_benchmarks = false;
   std::size_t rows_started = 0;
   std::string_view last_key;
-  std::size_t string_start = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-        if (depth == 1) {
-          last_key = text.substr(string_start, i - string_start);
-        }
-      }
-      continue;
-    }
     if (c == '"') {
-      in_string = true;
-      string_start = i + 1;
+      const std::size_t end = string_end(text, i);
+      if (depth == 1) {
+        last_key = text.substr(i + 1, end - i - 2);
+      }
+      i = end - 1;
     } else if (c == '{' || c == '[') {
       if (in_benchmarks && depth == 2) {
         if (rows_started == row) {
@@ -178,26 +178,13 @@ std::size_t offset_of_row(std::string_view text, std::size_t row) {
 /// non-finite doubles, which JSON cannot spell) replaced by null; nullopt when there is none.
 std::optional<std::string> without_non_finite_literals(std::string_view text) {
   std::string out;
-  bool in_string = false;
-  bool escaped = false;
   bool replaced = false;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      out += c;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-      out += c;
+    if (text[i] == '"') {
+      const std::size_t end = string_end(text, i);
+      out += text.substr(i, end - i);
+      i = end - 1;
       continue;
     }
     const std::string_view rest = text.substr(i);
@@ -212,7 +199,7 @@ std::optional<std::string> without_non_finite_literals(std::string_view text) {
       }
     }
     if (!matched) {
-      out += c;
+      out += text[i];
     }
   }
   if (!replaced) {
@@ -225,22 +212,10 @@ std::optional<std::string> without_non_finite_literals(std::string_view text) {
 /// or nullopt.
 std::optional<std::pair<std::size_t, std::string>> first_out_of_range_number(
     std::string_view text) {
-  bool in_string = false;
-  bool escaped = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
     if (c == '"') {
-      in_string = true;
+      i = string_end(text, i) - 1;
       continue;
     }
     if (c != '-' && (c < '0' || c > '9')) {
@@ -295,7 +270,8 @@ class reader {
       }
     }
     if (!has_benchmarks) {
-      fail_at(0, "the top level has no 'benchmarks' array; is this Google Benchmark's JSON output?");
+      fail_at(0,
+              "the top level has no 'benchmarks' array; is this Google Benchmark's JSON output?");
     }
     for (const reported_complexity& verdict : data_.complexities) {
       if (verdict.big_o.empty()) {
@@ -392,8 +368,8 @@ class reader {
                                    ? std::string(string_fact.substr(0, max_text_bytes))
                                    : simdjson::to_string(fact);
       if (key == "json_schema_version" && text != "1") {
-        fail_at(0, fmt::format("context.json_schema_version is {}; this reader reads version 1",
-                               text));
+        fail_at(
+            0, fmt::format("context.json_schema_version is {}; this reader reads version 1", text));
       }
       if (key == "host_name") {
         metadata.host = text;
@@ -445,8 +421,8 @@ class reader {
     std::vector<std::string_view> keys;
     for (const auto [key, field] : object) {
       if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
-        fail_row(fmt::format("has the key '{}' twice (duplicate key '{}' in {})", key, key,
-                             row_place_));
+        fail_row(
+            fmt::format("has the key '{}' twice (duplicate key '{}' in {})", key, key, row_place_));
       }
       keys.push_back(key);
       read_field(row, key, field);
@@ -457,8 +433,8 @@ class reader {
     row_place_ += fmt::format(" ('{}')", *row.name);
     std::string run_name = row.run_name.value_or(*row.name);
     if (row.error_occurred || row.skipped) {
-      data_.failures.push_back({std::move(run_name), !row.error_occurred, std::move(row.message),
-                                {file_, row_place_}});
+      data_.failures.push_back(
+          {std::move(run_name), !row.error_occurred, std::move(row.message), {file_, row_place_}});
       return;
     }
     if (row.run_type && *row.run_type != "iteration" && *row.run_type != "aggregate") {
