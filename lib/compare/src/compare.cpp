@@ -33,8 +33,8 @@ double median_of(std::vector<double>& values) {
   if (values.size() % 2 == 1) {
     return upper;
   }
-  const double lower = *std::max_element(values.begin(),
-                                         values.begin() + static_cast<std::ptrdiff_t>(middle));
+  const double lower =
+      *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(middle));
   return (lower + upper) / 2.0;
 }
 
@@ -89,17 +89,14 @@ double bootstrap_tail(const std::vector<double>& sorted, double threshold, alter
   const auto total = static_cast<double>(sorted.size());
   const auto at_or_below = static_cast<double>(
       std::upper_bound(sorted.begin(), sorted.end(), threshold) - sorted.begin());
-  const auto at_or_above = static_cast<double>(
-      sorted.end() - std::lower_bound(sorted.begin(), sorted.end(), threshold));
+  const auto at_or_above =
+      static_cast<double>(sorted.end() - std::lower_bound(sorted.begin(), sorted.end(), threshold));
   const double below = (at_or_below + 1.0) / (total + 1.0);
   const double above = (at_or_above + 1.0) / (total + 1.0);
   switch (hypothesis) {
-    case alternative::greater:
-      return std::min(1.0, below);
-    case alternative::less:
-      return std::min(1.0, above);
-    case alternative::two_sided:
-      break;
+    case alternative::greater: return std::min(1.0, below);
+    case alternative::less: return std::min(1.0, above);
+    case alternative::two_sided: break;
   }
   return std::min(1.0, 2.0 * std::min(below, above));
 }
@@ -129,8 +126,8 @@ double test_p(test_kind test, std::span<const double> baseline, std::span<const 
 double smallest_rank_p(std::size_t m, std::size_t n) {
   double arrangements = 1;
   for (std::size_t i = 1; i <= std::min(m, n); ++i) {
-    arrangements = arrangements * static_cast<double>(m + n - std::min(m, n) + i) /
-                   static_cast<double>(i);
+    arrangements =
+        arrangements * static_cast<double>(m + n - std::min(m, n) + i) / static_cast<double>(i);
   }
   return std::min(1.0, 2.0 / arrangements);
 }
@@ -153,12 +150,13 @@ double worsening(double change, better direction) {
 
 void check_options(const compare_options& options) {
   if (!(options.tolerance >= 0) || !std::isfinite(options.tolerance)) {
-    throw input_error(fmt::format("tolerance {} is not a non-negative fraction", options.tolerance));
+    throw input_error(
+        fmt::format("tolerance {} is not a non-negative fraction", options.tolerance));
   }
   if (options.absolute_tolerance &&
       (!(*options.absolute_tolerance >= 0) || !std::isfinite(*options.absolute_tolerance))) {
-    throw input_error(
-        fmt::format("absolute tolerance {} is not a non-negative amount", *options.absolute_tolerance));
+    throw input_error(fmt::format("absolute tolerance {} is not a non-negative amount",
+                                  *options.absolute_tolerance));
   }
   if (!(options.alpha > 0 && options.alpha < 0.5)) {
     throw input_error(fmt::format("alpha {} is outside (0, 0.5)", options.alpha));
@@ -239,14 +237,10 @@ double pooled_cv(const summary& baseline, const summary& candidate) {
 
 std::string_view to_string(verdict result) noexcept {
   switch (result) {
-    case verdict::improved:
-      return "improved";
-    case verdict::unchanged:
-      return "unchanged";
-    case verdict::regressed:
-      return "regressed";
-    case verdict::inconclusive:
-      break;
+    case verdict::improved: return "improved";
+    case verdict::unchanged: return "unchanged";
+    case verdict::regressed: return "regressed";
+    case verdict::inconclusive: break;
   }
   return "inconclusive";
 }
@@ -371,8 +365,8 @@ comparison compare(std::span<const double> baseline, std::span<const double> can
       if (options.equivalence) {
         const double below_upper =
             test_p(options.test, baseline, candidate, row.tolerance, alternative::less, changes);
-        const double above_lower =
-            test_p(options.test, baseline, candidate, -row.tolerance, alternative::greater, changes);
+        const double above_lower = test_p(options.test, baseline, candidate, -row.tolerance,
+                                          alternative::greater, changes);
         row.equivalence_p = std::max(below_upper, above_lower);
       }
     }
@@ -389,18 +383,13 @@ comparison compare(std::span<const double> baseline, std::span<const double> can
       const double distance =
           std::max(std::abs(std::abs(row.estimate) - row.tolerance), row.tolerance / 10.0);
       row.repetitions_needed = repetitions_needed(cv, distance, row.alpha, options.power);
-      row.note = fmt::format(
-          "{} vs {} values at {:.1f} % variation cannot tell whether the {:+.1f} % change exceeds "
-          "the {:.1f} % tolerance; about {} per side would (power {:.0f} %)",
-          baseline.size(), candidate.size(), 100.0 * cv, 100.0 * row.estimate,
-          100.0 * row.tolerance, *row.repetitions_needed, 100.0 * options.power);
+      row.reason = doubt::too_noisy;
+      row.variation = cv;
+      row.power = options.power;
     } else if (row.tolerance > 0) {
       // No variance to go by: the fewest values with which the test can reach alpha at all.
       row.repetitions_needed = repetitions_needed(0, row.tolerance, row.alpha, options.power);
-      row.note = fmt::format(
-          "{} vs {} values: too few to estimate the noise; a test at alpha {} needs at least {} "
-          "per side, noisy metrics more",
-          baseline.size(), candidate.size(), row.alpha, *row.repetitions_needed);
+      row.reason = doubt::no_variation;
     }
   }
   return row;
@@ -421,10 +410,9 @@ void control_false_discoveries(std::span<comparison> rows) {
     const verdict before = tested[i]->result;
     tested[i]->result = judge(*tested[i]);
     if (before != verdict::inconclusive && tested[i]->result == verdict::inconclusive &&
-        tested[i]->note.empty()) {
-      tested[i]->note = fmt::format("significant alone (p = {:.3g}) but not after adjusting for "
-                                    "{} comparisons",
-                                    tested[i]->p_value, tested.size());
+        tested[i]->note.empty() && tested[i]->reason == doubt::none) {
+      tested[i]->reason = doubt::lost_in_adjustment;
+      tested[i]->adjusted_rows = tested.size();
     }
   }
 }

@@ -115,8 +115,8 @@ std::vector<std::string> notes_of(const comparison_report& report) {
   }
   for (const comparison& row : report.rows) {
     // The headline says once what every single-run row would say.
-    if (!row.note.empty() && !single_run(row)) {
-      notes.push_back(fmt::format("{}: {}", row.name, row.note));
+    if (const std::string note = comparison_note(row); !note.empty() && !single_run(row)) {
+      notes.push_back(fmt::format("{}: {}", row.name, note));
     }
   }
   return notes;
@@ -170,6 +170,32 @@ nlohmann::json summary_json(const analysis::summary& s) {
 }
 
 }  // namespace
+
+std::string comparison_note(const comparison& row) {
+  if (!row.note.empty()) {
+    return row.note;
+  }
+  const std::string needed = format_number(static_cast<double>(row.repetitions_needed.value_or(0)));
+  switch (row.reason) {
+    case analysis::doubt::none: return {};
+    case analysis::doubt::too_noisy:
+      return fmt::format(
+          "{} vs {} values at {} variation cannot tell whether the {} change exceeds the {} "
+          "tolerance; about {} per side would (power {})",
+          row.baseline.n, row.candidate.n, format_share(row.variation),
+          format_percent(row.estimate), format_share(row.tolerance), needed,
+          format_share(row.power));
+    case analysis::doubt::no_variation:
+      return fmt::format(
+          "{} vs {} values: too few to estimate the noise; a test at alpha {} needs at least {} "
+          "per side, noisy metrics more",
+          row.baseline.n, row.candidate.n, format_number(row.alpha), needed);
+    case analysis::doubt::lost_in_adjustment:
+      return fmt::format("significant alone (p = {}) but not after adjusting for {} comparisons",
+                         format_p(row.p_value), row.adjusted_rows);
+  }
+  return {};
+}
 
 std::string comparability_text(const analysis::comparability_issue& issue) {
   return fmt::format("{} differs: {} has '{}', {} has '{}' ({})", issue.what, issue.baseline_file,
@@ -285,7 +311,8 @@ void write_junit(std::ostream& out, const comparison_report& report,
         "{}: {} → {}, change {} {}, p {} (adjusted {}){}", verdict_text(row),
         format_amount(row.baseline.median, row.unit), format_amount(row.candidate.median, row.unit),
         format_percent(row.change), format_interval(row.change_interval), format_p(row.p_value),
-        format_p(row.p_adjusted), row.note.empty() ? "" : "; " + row.note);
+        format_p(row.p_adjusted),
+        row.note.empty() && row.reason == analysis::doubt::none ? "" : "; " + comparison_note(row));
     out << fmt::format(R"(    <testcase classname="{}" name="{}">)", xml_escaped(row.kind),
                        xml_escaped(row.name));
     const bool inconclusive = row.result == verdict::inconclusive;
@@ -359,7 +386,7 @@ void write_json(std::ostream& out, const comparison_report& report,
         {"indicative", row.indicative},
         {"repetitions_needed", row.repetitions_needed ? nlohmann::json(*row.repetitions_needed)
                                                       : nlohmann::json(nullptr)},
-        {"note", row.note},
+        {"note", comparison_note(row)},
     });
   }
   nlohmann::json issues = nlohmann::json::array();

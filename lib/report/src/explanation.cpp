@@ -1,6 +1,7 @@
 // What a report row says in words: its threshold, and why it is in its state.
 #include "explanation.hpp"
 
+#include <metron/report/comparison.hpp>
 #include <metron/report/format.hpp>
 
 #include <fmt/core.h>
@@ -61,8 +62,8 @@ std::string explanation(const report_row& row) {
     if (change.indicative) {
       append("per-call samples of one run each: indicative only");
     }
-    if (!change.note.empty()) {
-      append(change.note);
+    if (const std::string note = comparison_note(change); !note.empty()) {
+      append(note);
     }
   }
   if (!row.note.empty() && row.kpi != analysis::kpi_status::insufficient) {

@@ -60,6 +60,15 @@ struct compare_options {
   std::uint64_t seed = 0x636f6d70617265ULL;
 };
 
+/// Why an inconclusive row could not be decided, when the reason is made of numbers (the
+/// renderers of metron::report state it in words; comparison::note stays empty then).
+enum class doubt : std::uint8_t {
+  none,                ///< decided, or the reason is in comparison::note
+  too_noisy,           ///< at this variation the interval still straddles the tolerance
+  no_variation,        ///< too few values to estimate the noise at all
+  lost_in_adjustment,  ///< significant alone, but not after adjusting for the other rows
+};
+
 /// The comparison of one metric.
 struct comparison {
   std::string name;                  ///< the metric's or KPI's name
@@ -101,7 +110,12 @@ struct comparison {
   /// and the estimate's distance from the tolerance (at least a tenth of it). With one value on
   /// a side, the fewest the test needs at all.
   std::optional<std::size_t> repetitions_needed;
-  std::string note;  ///< why it is inconclusive, or what else a reader should know
+  doubt reason = doubt::none;  ///< why it is inconclusive, when that is a matter of numbers
+  /// too_noisy: the pooled coefficient of variation repetitions_needed was computed for.
+  double variation = 0;
+  double power = 0;               ///< too_noisy: the power repetitions_needed was computed for
+  std::size_t adjusted_rows = 0;  ///< lost_in_adjustment: the rows the p-values were adjusted over
+  std::string note;  ///< why it is inconclusive in words, or what else a reader should know
 };
 
 /// Compares two samples of one metric: summaries, relative change of the medians with its

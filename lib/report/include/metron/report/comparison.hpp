@@ -19,6 +19,10 @@ struct compare_context {
   int exit_code = 0;                         ///< the exit code the comparison ends with
 };
 
+/// Why a row is inconclusive, or what else a reader should know of it, in words: the row's note,
+/// or the sentence its doubt makes of its numbers; empty when there is nothing to say.
+[[nodiscard]] std::string comparison_note(const analysis::comparison& row);
+
 /// One sentence naming what differs between two runs, the files and the field: "CPU count
 /// differs: base.json has '8', head.json has '16' (num_cpus)".
 [[nodiscard]] std::string comparability_text(const analysis::comparability_issue& issue);
