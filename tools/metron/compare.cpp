@@ -1,11 +1,11 @@
 // `metron compare`: a candidate's runs against a baseline's, as a CI gate with table, Markdown,
 // JUnit and JSON.
 #include "commands.hpp"
-#include "output_file.hpp"
 
 #include <metron/compare/compare.hpp>
 #include <metron/error.hpp>
 #include <metron/report/comparison.hpp>
+#include <metron/report/output_file.hpp>
 #include <metron/spec/spec.hpp>
 
 #include <fmt/core.h>
@@ -131,7 +131,7 @@ int exit_code_of(const analysis::comparison_report& report, const compare_settin
 
 void write_output(const std::string& path, const std::string& input,
                   const std::function<void(std::ostream&)>& render) {
-  output_file output(path, input);
+  report::output_file output(path, input);
   render(output.stream());
   output.commit();
 }

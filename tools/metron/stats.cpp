@@ -1,10 +1,10 @@
 // `metron stats`: per-metric summaries of captures, Google Benchmark JSON and logs, as a table or
 // JSON.
 #include "commands.hpp"
-#include "output_file.hpp"
-#include "progress.hpp"
 
 #include <metron/report/format.hpp>
+#include <metron/report/output_file.hpp>
+#include <metron/report/progress.hpp>
 #include <metron/spec/stats_report.hpp>
 
 #include <fmt/core.h>
@@ -146,12 +146,12 @@ int run_stats(const stats_cli_options& cli) {
   options.duplicates =
       cli.pool ? analysis::duplicate_policy::pool : analysis::duplicate_policy::reject;
   options.allow_truncated = cli.allow_truncated;
-  progress_bar progress("records");
+  report::progress_bar progress("records");
   options.on_progress = [&progress](const analysis::stats_progress& at) {
     progress.update(at.records, at.bytes, at.total_bytes);
   };
   // The output opens first: an unwritable output fails before a long read, not after it.
-  output_file output(cli.output, cli.inputs.front());
+  report::output_file output(cli.output, cli.inputs.front());
   const analysis::stats_report report = analysis::compute_stats(cli.inputs, options);
   progress.finish();
   if (cli.json) {
