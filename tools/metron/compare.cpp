@@ -190,19 +190,8 @@ int run_compare(compare_settings settings) {
         !settings.no_colour && isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
     report::write_table(std::cout, report, context, colour);
   }
-  if (context.exit_code == exit_bad_input) {
-    print_error(
-        fmt::format("--strict: the sides were not measured alike ({} differs: baseline "
-                    "'{}', candidate '{}')",
-                    report.issues.front().what, report.issues.front().baseline,
-                    report.issues.front().candidate));
-  } else {
-    for (const auto& issue : report.issues) {
-      print_error(
-          fmt::format("warning: {} differs between the sides: baseline '{}', candidate "
-                      "'{}'; the comparison may reflect the machines, not the code",
-                      issue.what, issue.baseline, issue.candidate));
-    }
+  for (const std::string& message : report::comparability_messages(report, context)) {
+    print_error(message);
   }
   return context.exit_code;
 }
