@@ -2,20 +2,15 @@
 #include "commands.hpp"
 
 #include <metron/compare/ab.hpp>
-#include <metron/report/format.hpp>
-#include <metron/statistics/statistics.hpp>
-
-#include <fmt/core.h>
-#include <nlohmann/json.hpp>
+#include <metron/report/ab_output.hpp>
 
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <string>
 #include <string_view>
-#include <vector>
 
 namespace metron::tool {
 
@@ -55,66 +50,18 @@ constexpr std::string_view ab_exit_codes =
     "  2  bad input or usage: a command failing, an output file without the metric\n"
     "  3  inconclusive, with --fail-on-inconclusive\n";
 
-double median_of(const std::vector<double>& values) {
-  return analysis::summarize(values, {.bootstrap_resamples = 0}).median;
-}
-
-void print_table(const analysis::ab_result& result) {
-  const auto& comparison = result.comparison;
-  fmt::print("metric      {} ({} pairs)\n", result.metric, result.baseline.size());
-  fmt::print("baseline    {} (median of pairs)\n",
-             report::format_amount(median_of(result.baseline), result.unit));
-  fmt::print("candidate   {} (median of pairs)\n",
-             report::format_amount(median_of(result.candidate), result.unit));
-  fmt::print("change      {}  {} at {} confidence\n",
-             report::format_percent(comparison.ratio.estimate - 1.0),
-             report::format_interval({.low = comparison.ratio.low - 1.0,
-                                      .high = comparison.ratio.high - 1.0,
-                                      .level = comparison.ratio.level}),
-             report::format_share(comparison.ratio.level));
-  fmt::print("p-value     {} (Wilcoxon signed-rank, {})\n",
-             report::format_p(comparison.test.p_value),
-             comparison.test.exact ? "exact" : "normal approximation");
-  fmt::print("verdict     {}\n", to_string(comparison.verdict));
-}
-
-void print_json(const analysis::ab_result& result, const analysis::paired_options& judge) {
-  const auto& comparison = result.comparison;
-  nlohmann::json out = {
-      {"metric", result.metric},
-      {"unit", result.unit},
-      {"rounds", result.baseline.size()},
-      {"baseline", result.baseline},
-      {"candidate", result.candidate},
-      {"log_ratios", comparison.log_ratios},
-      {"ratio", comparison.ratio.estimate},
-      {"interval", {comparison.ratio.low, comparison.ratio.high}},
-      {"level", comparison.ratio.level},
-      {"statistic", comparison.test.statistic},
-      {"p_value", comparison.test.p_value},
-      {"exact", comparison.test.exact},
-      {"tolerance", judge.tolerance},
-      {"alpha", judge.alpha},
-      {"verdict", std::string(to_string(comparison.verdict))},
-  };
-  std::cout << out.dump(2) << '\n';
-}
-
 int run_ab_command(ab_command_options& options) {
   const bool show_progress = isatty(STDERR_FILENO) != 0;
   if (show_progress) {
     options.run.progress = [](std::size_t done, std::size_t total) {
-      fmt::print(stderr, "\rmetron ab: run {}/{}", done, total);
-      if (done == total) {
-        fmt::print(stderr, "\n");
-      }
+      std::fputs(report::ab_progress_text(done, total).c_str(), stderr);
     };
   }
   const analysis::ab_result result = analysis::run_ab(options.run);
   if (options.json) {
-    print_json(result, options.run.judge);
+    report::write_ab_json(std::cout, result, options.run.judge);
   } else {
-    print_table(result);
+    report::write_ab_text(std::cout, result);
   }
   switch (result.comparison.verdict) {
     case analysis::paired_verdict::regressed: return 1;

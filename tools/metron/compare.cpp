@@ -1,11 +1,11 @@
 // `metron compare`: a candidate's runs against a baseline's, as a CI gate with table, Markdown,
 // JUnit and JSON.
 #include "commands.hpp"
-#include "output_file.hpp"
 
 #include <metron/compare/compare.hpp>
 #include <metron/error.hpp>
 #include <metron/report/comparison.hpp>
+#include <metron/report/output_file.hpp>
 #include <metron/spec/spec.hpp>
 
 #include <fmt/core.h>
@@ -134,7 +134,7 @@ int exit_code_of(const analysis::comparison_report& report, const compare_settin
 
 void write_output(const std::string& path, const std::string& input,
                   const std::function<void(std::ostream&)>& render) {
-  output_file output(path, input);
+  report::output_file output(path, input);
   render(output.stream());
   output.commit();
 }
@@ -193,14 +193,8 @@ int run_compare(compare_settings settings) {
         !settings.no_colour && isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
     report::write_table(std::cout, report, context, colour);
   }
-  if (context.exit_code == exit_bad_input) {
-    print_error(fmt::format("--strict: the sides were not measured alike ({})",
-                            report::comparability_text(report.issues.front())));
-  } else {
-    for (const auto& issue : report.issues) {
-      print_error(fmt::format("warning: {}; the comparison may reflect the machines, not the code",
-                              report::comparability_text(issue)));
-    }
+  for (const std::string& message : report::comparability_messages(report, context)) {
+    print_error(message);
   }
   return context.exit_code;
 }

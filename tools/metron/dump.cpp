@@ -1,8 +1,8 @@
 // `metron dump`: a capture as JSON lines, to stdout or a file.
 #include "commands.hpp"
-#include "output_file.hpp"
 
 #include <metron/capture/render.hpp>
+#include <metron/report/output_file.hpp>
 
 #include <memory>
 #include <string>
@@ -30,7 +30,7 @@ constexpr std::string_view dump_examples =
     "  metron dump run.mtr | jq -c 'select(.type == \"record\" and .kind == \"bracket\")'\n";
 
 int run_dump(const dump_options& options) {
-  output_file output(options.output, options.path);
+  report::output_file output(options.output, options.path);
   const read_status status = render_json_lines(options.path, output.stream());
   output.commit();
   return finish_read(options.path, status);

@@ -1,8 +1,8 @@
 // `metron export`: a capture in another tool's format; for now the Chrome/Perfetto trace format.
 #include "commands.hpp"
-#include "output_file.hpp"
 
 #include <metron/capture/render.hpp>
+#include <metron/report/output_file.hpp>
 
 #include <memory>
 #include <string>
@@ -30,7 +30,7 @@ constexpr std::string_view export_examples =
     "  metron export --format chrome-trace run.mtr -o trace.json\n";
 
 int run_export(const export_options& options) {
-  output_file output(options.output, options.path);
+  report::output_file output(options.output, options.path);
   const read_status status = render_chrome_trace(options.path, output.stream());
   output.commit();
   return finish_read(options.path, status);

@@ -2,15 +2,10 @@
 #include "commands.hpp"
 
 #include <metron/readers/readers.hpp>
-#include <metron/report/format.hpp>
-#include <metron/report/text_table.hpp>
+#include <metron/report/kpi_output.hpp>
 #include <metron/spec/kpi.hpp>
 #include <metron/spec/spec.hpp>
 
-#include <fmt/core.h>
-#include <nlohmann/json.hpp>
-
-#include <cmath>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -58,82 +53,6 @@ constexpr std::string_view kpi_exit_codes =
     "     foreign or corrupt input, a metric or event the inputs lack, an unknown option\n"
     "  3  a KPI had too few samples and --fail-on-insufficient was given\n";
 
-// "12.5 µs", "0.500 /s", "42": a value with its unit, or "-" when there is none.
-std::string with_unit(double value, const std::string& unit) {
-  return std::isnan(value) ? "-" : report::format_amount(value, unit);
-}
-
-std::string threshold_text(const analysis::kpi_result& result) {
-  if (!result.threshold) {
-    return "-";
-  }
-  return fmt::format("{} {}", result.direction == analysis::better::lower ? "<=" : ">=",
-                     with_unit(*result.threshold, result.unit));
-}
-
-std::string status_text(analysis::kpi_status status) {
-  std::string text(analysis::to_string(status));
-  return status == analysis::kpi_status::breach ? "BREACH" : text;
-}
-
-void print_text(const analysis::kpi_report& report, std::ostream& out) {
-  out << fmt::format("suite {} ({})\n", report.suite, report.spec_file);
-  report::text_table table(
-      {"kpi", "source", "statistic", "value", "threshold", "samples", "status"},
-      {false, false, false, true, true, true, false});
-  for (const analysis::kpi_result& result : report.results) {
-    table.add({result.name, result.source, std::string(analysis::to_string(result.stat)),
-               with_unit(result.value, result.unit), threshold_text(result),
-               std::to_string(result.samples), status_text(result.status)});
-  }
-  table.print(out);
-  bool first_note = true;
-  for (const analysis::kpi_result& result : report.results) {
-    if (!result.note.empty()) {
-      out << (first_note ? "\nnotes\n" : "") << fmt::format("  {}: {}\n", result.name, result.note);
-      first_note = false;
-    }
-  }
-  out << fmt::format("\n{} pass, {} breach, {} insufficient, {} unchecked\n",
-                     report.count(analysis::kpi_status::pass),
-                     report.count(analysis::kpi_status::breach),
-                     report.count(analysis::kpi_status::insufficient),
-                     report.count(analysis::kpi_status::unchecked));
-}
-
-nlohmann::ordered_json number_or_null(double value) {
-  return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
-}
-
-nlohmann::ordered_json to_json(const analysis::kpi_report& report,
-                               const std::vector<std::string>& inputs) {
-  nlohmann::ordered_json kpis = nlohmann::ordered_json::array();
-  for (const analysis::kpi_result& result : report.results) {
-    kpis.push_back({{"name", result.name},
-                    {"source", result.source},
-                    {"statistic", analysis::to_string(result.stat)},
-                    {"value", number_or_null(result.value)},
-                    {"unit", result.unit},
-                    {"threshold", result.threshold ? number_or_null(*result.threshold) : nullptr},
-                    {"better", analysis::to_string(result.direction)},
-                    {"status", analysis::to_string(result.status)},
-                    {"samples", result.samples},
-                    {"min_samples", result.min_samples},
-                    {"note", result.note},
-                    {"line", result.where.line}});
-  }
-  return {{"suite", report.suite},
-          {"spec", report.spec_file},
-          {"inputs", inputs},
-          {"passed", report.passed()},
-          {"counts",
-           {{"pass", report.count(analysis::kpi_status::pass)},
-            {"breach", report.count(analysis::kpi_status::breach)},
-            {"insufficient", report.count(analysis::kpi_status::insufficient)},
-            {"unchecked", report.count(analysis::kpi_status::unchecked)}}},
-          {"kpis", std::move(kpis)}};
-}
-
 int run_kpi(const kpi_options& options) {
   // The spec first: a bad spec is reported before any input is read.
   const analysis::benchmark_spec spec = analysis::load_spec(options.spec);
@@ -145,9 +64,9 @@ int run_kpi(const kpi_options& options) {
   }
   const analysis::kpi_report report = analysis::evaluate_kpis(spec, data);
   if (options.json) {
-    std::cout << to_json(report, options.inputs).dump(2) << '\n';
+    report::write_kpi_json(std::cout, report, options.inputs);
   } else {
-    print_text(report, std::cout);
+    report::write_kpi_text(std::cout, report);
   }
   std::cout.flush();
   if (!report.passed()) {

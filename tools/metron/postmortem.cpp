@@ -1,11 +1,11 @@
 // `metron postmortem`: several processes' JSON-lines logs related: nodes, keyed spans, windows,
 // timeline.
 #include "commands.hpp"
-#include "output_file.hpp"
 
 #include <metron/error.hpp>
 #include <metron/postmortem/postmortem.hpp>
 #include <metron/report/format.hpp>
+#include <metron/report/output_file.hpp>
 
 #include <fmt/core.h>
 
@@ -201,7 +201,7 @@ int run_postmortem(postmortem_cli_options& cli) {
         "--early-end {}: the allowance must be a positive number of seconds", cli.early_end_s));
   }
   cli.library.early_end_ns = static_cast<std::int64_t>(std::llround(cli.early_end_s * 1e9));
-  output_file output(cli.output, cli.inputs.front());
+  report::output_file output(cli.output, cli.inputs.front());
   const analysis::postmortem_report report = analysis::analyse_logs(cli.inputs, cli.library);
   if (cli.json) {
     output.stream() << analysis::to_json(report, cli.library);

@@ -1,10 +1,10 @@
 // `metron record`: runs a program with a capture switched on, then summarises what it wrote.
 #include "commands.hpp"
-#include "output_file.hpp"
 
 #include <metron/capture/render.hpp>
 #include <metron/error.hpp>
 #include <metron/report/format.hpp>
+#include <metron/report/output_file.hpp>
 
 #include <fmt/core.h>
 
@@ -259,7 +259,7 @@ void report_capture(const std::string& output) {
 int run_record(const record_options& options) {
   check_output_path(options.output);
   const std::string temporary =
-      std::filesystem::absolute(temporary_path_for(options.output)).string();
+      std::filesystem::absolute(report::temporary_path_for(options.output)).string();
   std::vector<setting> settings = {{"METRON_CAPTURE", temporary}};
   if (!options.policy.empty()) {
     settings.emplace_back("METRON_POLICY", options.policy);

@@ -1,8 +1,8 @@
 // `metron report`: a run's KPIs, its change against a baseline and its history, as a report file.
 #include "commands.hpp"
-#include "output_file.hpp"
 
 #include <metron/error.hpp>
+#include <metron/report/output_file.hpp>
 #include <metron/report/report.hpp>
 
 #include <fmt/core.h>
@@ -80,7 +80,7 @@ report::report_format format_of(const report_settings& settings) {
 int run_report(const report_settings& settings) {
   const report::report_format format = format_of(settings);
   // The output is opened first, so that an unwritable path fails before any work is done.
-  output_file output(settings.output, settings.request.candidate);
+  report::output_file output(settings.output, settings.request.candidate);
   const report::report_document document = report::build_report(settings.request);
   report::write_report(output.stream(), document, format);
   output.commit();

@@ -1,18 +1,14 @@
 // `metron stats`: per-metric summaries of captures, Google Benchmark JSON and logs, as a table or
 // JSON.
 #include "commands.hpp"
-#include "output_file.hpp"
-#include "progress.hpp"
 
-#include <metron/report/format.hpp>
+#include <metron/report/output_file.hpp>
+#include <metron/report/progress.hpp>
+#include <metron/report/stats_table.hpp>
 #include <metron/spec/stats_report.hpp>
 
-#include <fmt/core.h>
-
-#include <algorithm>
-#include <cmath>
+#include <cstdint>
 #include <memory>
-#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,81 +58,6 @@ constexpr std::string_view stats_exit_codes =
     "     value, a metric name in two inputs (without --pool), inputs without any metric; the\n"
     "     one-line error names the file and the place, and no output file is left behind\n";
 
-// A value in the metric's unit, as metron::report formats amounts; "-" when the statistic does
-// not exist for the sample.
-std::string cell(double value, const analysis::metric_stats& metric, bool approximate = false) {
-  if (!std::isfinite(value)) {
-    return "-";
-  }
-  const std::string text = report::format_amount(value, metric.unit);
-  return approximate ? "~" + text : text;
-}
-
-std::string modes_text(const analysis::metric_stats& metric) {
-  std::string text;
-  for (const double mode : metric.stats.modes) {
-    text += (text.empty() ? "" : ", ") + cell(mode, metric);
-  }
-  return text;
-}
-
-void write_table(const analysis::stats_report& report, std::ostream& out) {
-  for (const analysis::input_stats& input : report.inputs) {
-    out << fmt::format("{}: {}, {} records{}{}\n", input.path, to_string(input.format),
-                       input.records, input.streamed ? ", streamed" : "",
-                       input.problem.empty() ? "" : ", read up to the damage: " + input.problem);
-  }
-  const std::vector<std::string> headers = {"metric", "n",      "mean", "median",   "p90",    "p99",
-                                            "p99.9",  "stddev", "cv",   "outliers", "bimodal"};
-  std::vector<std::vector<std::string>> rows;
-  bool any_approximate = false;
-  for (const analysis::metric_stats& metric : report.metrics) {
-    const analysis::summary& s = metric.stats;
-    const bool approx = s.approximate;
-    any_approximate = any_approximate || approx;
-    rows.push_back({metric.name, std::to_string(s.n), cell(s.mean, metric),
-                    cell(s.median, metric, approx), cell(s.p90, metric, approx),
-                    cell(s.p99, metric, approx), cell(s.p999, metric, approx),
-                    cell(s.stddev, metric), std::isfinite(s.cv) ? report::format_share(s.cv) : "-",
-                    s.n == 0 ? "-" : fmt::format("{}/{}", s.mild_outliers, s.severe_outliers),
-                    s.bimodal ? "yes: " + modes_text(metric) : "no"});
-  }
-  std::vector<std::size_t> widths(headers.size());
-  for (std::size_t c = 0; c < headers.size(); ++c) {
-    widths[c] = headers[c].size();
-    for (const auto& row : rows) {
-      // Column widths count characters, not bytes: "µ" is two bytes.
-      const auto length = static_cast<std::size_t>(
-          std::count_if(row[c].begin(), row[c].end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
-      widths[c] = std::max(widths[c], length);
-    }
-  }
-  const auto write_row = [&](const std::vector<std::string>& row) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      const auto length = static_cast<std::size_t>(
-          std::count_if(row[c].begin(), row[c].end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
-      const std::string padding(widths[c] - length, ' ');
-      // Names and the bimodal verdict read left to right; numbers line up on the right.
-      const bool left = c == 0 || c + 1 == row.size();
-      line += (c == 0 ? "" : "  ") + (left ? row[c] + padding : padding + row[c]);
-    }
-    while (!line.empty() && line.back() == ' ') {
-      line.pop_back();
-    }
-    out << line << '\n';
-  };
-  out << '\n';
-  write_row(headers);
-  for (const auto& row : rows) {
-    write_row(row);
-  }
-  out << "\noutliers: Tukey mild/severe (beyond 1.5/3 IQR); cv: stddev / mean\n";
-  if (any_approximate) {
-    out << "~ approximate: streamed through a histogram, within 0.39 % of the exact quantile\n";
-  }
-}
-
 int run_stats(const stats_cli_options& cli) {
   analysis::stats_options options;
   options.mode = cli.streaming ? analysis::stats_mode::streaming
@@ -146,18 +67,18 @@ int run_stats(const stats_cli_options& cli) {
   options.duplicates =
       cli.pool ? analysis::duplicate_policy::pool : analysis::duplicate_policy::reject;
   options.allow_truncated = cli.allow_truncated;
-  progress_bar progress("records");
+  report::progress_bar progress("records");
   options.on_progress = [&progress](const analysis::stats_progress& at) {
     progress.update(at.records, at.bytes, at.total_bytes);
   };
   // The output opens first: an unwritable output fails before a long read, not after it.
-  output_file output(cli.output, cli.inputs.front());
+  report::output_file output(cli.output, cli.inputs.front());
   const analysis::stats_report report = analysis::compute_stats(cli.inputs, options);
   progress.finish();
   if (cli.json) {
     output.stream() << analysis::to_json(report);
   } else {
-    write_table(report, output.stream());
+    report::write_stats_table(output.stream(), report);
   }
   output.commit();
   return exit_ok;

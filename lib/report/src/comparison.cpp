@@ -1,4 +1,5 @@
-// Renderings of a comparison against a baseline: terminal table, Markdown, JUnit XML and JSON.
+// Renderings of a comparison against a baseline: terminal table, Markdown, JUnit XML, JSON and
+// the comparability messages.
 #include <metron/report/comparison.hpp>
 
 #include "xml.hpp"
@@ -446,6 +447,22 @@ void write_json(std::ostream& out, const comparison_report& report,
       {"exit_code", context.exit_code},
   };
   out << document.dump(2) << '\n';
+}
+
+std::vector<std::string> comparability_messages(const comparison_report& report,
+                                                const compare_context& context) {
+  std::vector<std::string> messages;
+  if (context.exit_code == 2 && !report.issues.empty()) {
+    messages.push_back(fmt::format("--strict: the sides were not measured alike ({})",
+                                   comparability_text(report.issues.front())));
+    return messages;
+  }
+  for (const auto& issue : report.issues) {
+    messages.push_back(
+        fmt::format("warning: {}; the comparison may reflect the machines, not the code",
+                    comparability_text(issue)));
+  }
+  return messages;
 }
 
 }  // namespace metron::report

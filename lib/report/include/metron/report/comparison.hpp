@@ -1,5 +1,5 @@
 // Renderings of a comparison against a baseline (`metron compare`): terminal table, Markdown,
-// JUnit XML and JSON.
+// JUnit XML, JSON and the comparability messages.
 #pragma once
 
 #include <metron/compare/compare.hpp>
@@ -47,5 +47,12 @@ void write_junit(std::ostream& out, const analysis::comparison_report& report,
 /// One JSON object described by specs/compare.schema.json; numbers that are not finite are null.
 void write_json(std::ostream& out, const analysis::comparison_report& report,
                 const compare_context& context);
+
+/// The comparability issues as one-line messages for standard error: when `context.exit_code` is
+/// 2 (--strict refused the sides), one message naming the first issue; else one warning per
+/// issue, saying that the comparison may reflect the machines rather than the code. Empty when
+/// the sides were measured alike.
+[[nodiscard]] std::vector<std::string> comparability_messages(
+    const analysis::comparison_report& report, const compare_context& context);
 
 }  // namespace metron::report

@@ -1,4 +1,4 @@
-// Helpers the subcommands share: help footers, the end of a read, error lines.
+// What every subcommand shares: help footers, the end of a read, error lines.
 #include "commands.hpp"
 
 #include <fmt/core.h>

@@ -1,11 +1,11 @@
-// Where a subcommand writes its result: standard output, or a file that appears only when complete.
+// Where a rendering is written: standard output, or a file that appears only when complete.
 #pragma once
 
 #include <fstream>
 #include <ostream>
 #include <string>
 
-namespace metron::tool {
+namespace metron::report {
 
 /// The temporary name a file being produced for `target` goes by until it is complete: a hidden
 /// file in the same directory, so that the final rename stays on one file system.
@@ -17,13 +17,17 @@ namespace metron::tool {
 /// /dev/null, a FIFO) is written in place instead, since a rename would replace it.
 class output_file {
  public:
-  /// Opens the output. An empty `path` or "-" means standard output.
+  /// Opens the output.
+  /// @param path the file to produce; empty or "-" means standard output
   /// @param input the file being read, which the output must not replace
   /// @throws input_error when `path` is `input`; resource_error when the temporary file cannot be
   ///         created.
   output_file(std::string path, const std::string& input);
+  /// Removes the temporary file unless commit() succeeded.
   ~output_file();
+  /// Not copyable: one object owns the temporary file.
   output_file(const output_file&) = delete;
+  /// Not copyable: one object owns the temporary file.
   output_file& operator=(const output_file&) = delete;
 
   /// The stream to write to.
@@ -40,4 +44,4 @@ class output_file {
   bool committed_ = false;
 };
 
-}  // namespace metron::tool
+}  // namespace metron::report

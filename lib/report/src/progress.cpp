@@ -1,5 +1,5 @@
 // The progress line of long reads: drawn on stderr only when it is a terminal.
-#include "progress.hpp"
+#include <metron/report/progress.hpp>
 
 #include <metron/report/format.hpp>
 
@@ -13,7 +13,7 @@
 
 #include <unistd.h>
 
-namespace metron::tool {
+namespace metron::report {
 
 namespace {
 
@@ -37,16 +37,15 @@ std::string progress_line(std::string_view what, std::uint64_t records, std::uin
   std::string line = "[" + std::string(static_cast<std::size_t>(filled), '#') +
                      std::string(static_cast<std::size_t>(bar_width - filled), '-') + "]";
   line += fmt::format(" {:3}%  {} {}  {} of {}", std::lround(fraction * 100),
-                      report::format_number(static_cast<double>(records)), what,
-                      report::format_bytes(static_cast<double>(bytes)),
-                      report::format_bytes(static_cast<double>(total_bytes)));
+                      format_number(static_cast<double>(records)), what,
+                      format_bytes(static_cast<double>(bytes)),
+                      format_bytes(static_cast<double>(total_bytes)));
   if (elapsed_s > 0) {
-    line += fmt::format("  {} {}/s",
-                        report::format_number(static_cast<double>(records) / elapsed_s), what);
+    line += fmt::format("  {} {}/s", format_number(static_cast<double>(records) / elapsed_s), what);
   }
   if (elapsed_s > 0 && bytes > 0 && fraction < 1.0) {
     const double remaining_s = elapsed_s * (1.0 - fraction) / fraction;
-    line += "  ETA " + report::format_duration(remaining_s * 1e9);
+    line += "  ETA " + format_duration(remaining_s * 1e9);
   }
   return line;
 }
@@ -92,4 +91,4 @@ void progress_bar::finish() noexcept {
   enabled_ = false;
 }
 
-}  // namespace metron::tool
+}  // namespace metron::report

@@ -1,5 +1,5 @@
 // Output to standard output, or to a temporary file renamed over its target when complete.
-#include "output_file.hpp"
+#include <metron/report/output_file.hpp>
 
 #include <metron/error.hpp>
 
@@ -13,7 +13,7 @@
 
 #include <unistd.h>
 
-namespace metron::tool {
+namespace metron::report {
 
 namespace {
 
@@ -94,4 +94,4 @@ void output_file::commit() {
   committed_ = true;
 }
 
-}  // namespace metron::tool
+}  // namespace metron::report

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace metron::tool {
+namespace metron::report {
 
 /// Draws "records, bytes of total, rate, ETA" on one stderr line, redrawn at most ten times a
 /// second, and erases it when done. Silent when stderr is not a terminal (or TERM is "dumb"), so
@@ -15,8 +15,11 @@ class progress_bar {
  public:
   /// @param what the word for what is counted ("records")
   explicit progress_bar(std::string_view what);
+  /// Erases the line if one is drawn (finish()).
   ~progress_bar();
+  /// Not copyable: one object owns the line.
   progress_bar(const progress_bar&) = delete;
+  /// Not copyable: one object owns the line.
   progress_bar& operator=(const progress_bar&) = delete;
 
   /// Reports the counts so far; draws when a tenth of a second has passed since the last draw.
@@ -33,4 +36,4 @@ class progress_bar {
   std::chrono::steady_clock::time_point last_draw_;
 };
 
-}  // namespace metron::tool
+}  // namespace metron::report
