@@ -3,6 +3,8 @@
 
 #include <metron/error.hpp>
 
+#include <fmt/core.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
@@ -24,7 +26,8 @@ bool is_standard_output(std::string_view path) { return path.empty() || path == 
 std::string temporary_path_for(const std::string& target) {
   const std::filesystem::path path(target);
   // The process id keeps two metron processes writing the same target out of each other's way.
-  const std::string name = "." + path.filename().string() + "." + std::to_string(getpid()) + ".tmp";
+  // Formatted, not joined with +: GCC 12 at -O3 warns falsely (-Wrestrict) inside operator+.
+  const std::string name = fmt::format(".{}.{}.tmp", path.filename().string(), getpid());
   return (path.parent_path() / name).string();
 }
 

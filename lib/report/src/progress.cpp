@@ -34,8 +34,8 @@ std::string progress_line(std::string_view what, std::uint64_t records, std::uin
           ? 0.0
           : std::clamp(static_cast<double>(bytes) / static_cast<double>(total_bytes), 0.0, 1.0);
   const int filled = static_cast<int>(std::lround(fraction * bar_width));
-  std::string line = "[" + std::string(static_cast<std::size_t>(filled), '#') +
-                     std::string(static_cast<std::size_t>(bar_width - filled), '-') + "]";
+  std::string line = fmt::format("[{}{}]", std::string(static_cast<std::size_t>(filled), '#'),
+                                 std::string(static_cast<std::size_t>(bar_width - filled), '-'));
   line += fmt::format(" {:3}%  {} {}  {} of {}", std::lround(fraction * 100),
                       format_number(static_cast<double>(records)), what,
                       format_bytes(static_cast<double>(bytes)),
