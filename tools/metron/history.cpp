@@ -4,13 +4,9 @@
 #include <metron/history/change_points.hpp>
 #include <metron/history/history.hpp>
 #include <metron/readers/readers.hpp>
-#include <metron/report/format.hpp>
+#include <metron/report/history_output.hpp>
 
-#include <fmt/core.h>
-#include <nlohmann/json.hpp>
-
-#include <cmath>
-#include <cstdlib>
+#include <cstdint>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -21,15 +17,8 @@ namespace metron::tool {
 
 namespace {
 
-/// The store when --db is not given: $METRON_HISTORY_DB, else results.sqlite here.
-std::string default_store() {
-  const char* from_environment = std::getenv("METRON_HISTORY_DB");
-  return from_environment != nullptr && *from_environment != '\0' ? from_environment
-                                                                  : "results.sqlite";
-}
-
 struct history_options {
-  std::string store = default_store();
+  std::string store = analysis::default_history_location();
   analysis::history_run run;
   std::vector<std::string> inputs;
   std::string metric;
@@ -76,111 +65,30 @@ int run_add(history_options& options) {
   const auto store =
       analysis::open_history(options.store, analysis::history_open::create_if_missing);
   const std::int64_t run = store->add_run(options.run, values);
-  fmt::print("{}: added run {} (commit {}) with {} metric(s)\n", options.store, run,
-             options.run.commit, values.size());
+  report::write_run_added(std::cout, options.store, run, options.run.commit, values.size());
   return exit_ok;
 }
 
 int run_show(const history_options& options) {
   const auto store = analysis::open_history(options.store, analysis::history_open::existing);
-  const std::vector<analysis::history_point> points = store->series(options.metric, options.filter);
-  std::string unit;
-  for (const analysis::history_metric& entry : store->metrics(options.filter)) {
-    if (entry.name == options.metric) {
-      unit = entry.unit;
-    }
-  }
+  const analysis::history_series series =
+      analysis::read_series(*store, options.metric, options.filter);
   if (options.json) {
-    nlohmann::json rows = nlohmann::json::array();
-    for (const auto& point : points) {
-      rows.push_back({{"run", point.run},
-                      {"commit", point.commit},
-                      {"branch", point.branch},
-                      {"machine", point.machine},
-                      {"time", point.time},
-                      {"value", point.value},
-                      {"samples", point.samples}});
-    }
-    std::cout << nlohmann::json{{"metric", options.metric}, {"unit", unit}, {"points", rows}}.dump(
-                     2)
-              << '\n';
-    return exit_ok;
-  }
-  fmt::print("{} ({} runs)\n", options.metric, points.size());
-  fmt::print("{:<21} {:<12} {:<12} {:<12} {:>14} {:>8}\n", "time", "commit", "branch", "machine",
-             "value", "samples");
-  for (const auto& point : points) {
-    fmt::print("{:<21} {:<12} {:<12} {:<12} {:>14} {:>8}\n", point.time, point.commit.substr(0, 12),
-               point.branch, point.machine, report::format_amount(point.value, unit),
-               point.samples);
+    report::write_series_json(std::cout, series);
+  } else {
+    report::write_series_table(std::cout, series);
   }
   return exit_ok;
 }
 
 int run_changes(const history_options& options) {
   const auto store = analysis::open_history(options.store, analysis::history_open::existing);
-  std::vector<analysis::history_metric> chosen;
-  const std::vector<analysis::history_metric> all = store->metrics(options.filter);
-  if (options.metrics.empty()) {
-    chosen = all;
-  } else {
-    for (const std::string& name : options.metrics) {
-      (void)store->series(name, options.filter);  // an unknown name fails here, with suggestions
-      for (const auto& entry : all) {
-        if (entry.name == name) {
-          chosen.push_back(entry);
-        }
-      }
-    }
-  }
-  nlohmann::json rows = nlohmann::json::array();
-  if (!options.json) {
-    fmt::print("{:<32} {:<12} {:<21} {:>12} {:>12} {:>9} {:>8} {}\n", "metric", "commit", "time",
-               "before", "after", "change", "p", "");
-  }
-  std::size_t shown = 0;
-  for (const auto& entry : chosen) {
-    const std::vector<analysis::history_point> points = store->series(entry.name, options.filter);
-    std::vector<double> values;
-    std::vector<std::string> commits;
-    for (const auto& point : points) {
-      values.push_back(point.value);
-      commits.push_back(point.commit);
-    }
-    for (const analysis::change_point& change :
-         analysis::detect_change_points(values, commits, options.detection)) {
-      if (change.weak && !options.include_weak) {
-        continue;
-      }
-      ++shown;
-      const std::string& time = points[change.index].time;
-      if (options.json) {
-        rows.push_back(
-            {{"metric", entry.name},
-             {"unit", entry.unit},
-             {"index", change.index},
-             {"commit", change.commit},
-             {"time", time},
-             {"mean_before", change.mean_before},
-             {"mean_after", change.mean_after},
-             {"magnitude",
-              std::isnan(change.magnitude) ? nlohmann::json() : nlohmann::json(change.magnitude)},
-             {"p_value", change.p_value},
-             {"weak", change.weak}});
-        continue;
-      }
-      fmt::print("{:<32} {:<12} {:<21} {:>12} {:>12} {:>9} {:>8} {}\n", entry.name,
-                 change.commit.substr(0, 12), time,
-                 report::format_amount(change.mean_before, entry.unit),
-                 report::format_amount(change.mean_after, entry.unit),
-                 report::format_percent(change.magnitude), report::format_p(change.p_value),
-                 change.weak ? "weak" : "");
-    }
-  }
+  const analysis::history_changes changes = analysis::find_history_changes(
+      *store, options.metrics, options.filter, options.detection, options.include_weak);
   if (options.json) {
-    std::cout << nlohmann::json{{"metrics", chosen.size()}, {"changes", rows}}.dump(2) << '\n';
+    report::write_changes_json(std::cout, changes);
   } else {
-    fmt::print("{} change point(s) in {} metric(s)\n", shown, chosen.size());
+    report::write_changes_table(std::cout, changes);
   }
   return exit_ok;
 }

@@ -1,6 +1,8 @@
-// The history of results: runs' metric values by commit, branch and machine, in SQLite or PostgreSQL.
+// The history of results: runs' metric values by commit, branch and machine, in SQLite or
+// PostgreSQL.
 #pragma once
 
+#include <metron/history/change_points.hpp>
 #include <metron/readers/dataset.hpp>
 
 #include <cstddef>
@@ -27,30 +29,30 @@ struct history_run {
 
 /// One metric's value in a run: its sample reduced to one number (see history_values()).
 struct history_value {
-  std::string metric;               ///< the metric's name
-  std::string unit;                 ///< its unit, e.g. "ns"
-  better direction = better::lower; ///< which way it improves
-  double value = 0;                 ///< the run's value, finite
-  std::size_t samples = 0;          ///< how many values of the run it summarises
+  std::string metric;                ///< the metric's name
+  std::string unit;                  ///< its unit, e.g. "ns"
+  better direction = better::lower;  ///< which way it improves
+  double value = 0;                  ///< the run's value, finite
+  std::size_t samples = 0;           ///< how many values of the run it summarises
 };
 
 /// A metric's value in one run, as a series lists it.
 struct history_point {
-  std::int64_t run = 0;  ///< the run's id in the store
-  std::string commit;    ///< the run's commit
-  std::string branch;    ///< its branch
-  std::string machine;   ///< its machine
-  std::string time;      ///< its time, ISO 8601 UTC
-  double value = 0;      ///< the value
+  std::int64_t run = 0;     ///< the run's id in the store
+  std::string commit;       ///< the run's commit
+  std::string branch;       ///< its branch
+  std::string machine;      ///< its machine
+  std::string time;         ///< its time, ISO 8601 UTC
+  double value = 0;         ///< the value
   std::size_t samples = 0;  ///< how many values it summarises
 };
 
 /// A metric the store holds.
 struct history_metric {
-  std::string name;                 ///< the metric's name
-  std::string unit;                 ///< its unit in the latest run that has it
-  better direction = better::lower; ///< its direction in the latest run that has it
-  std::size_t points = 0;           ///< how many runs have it (within the filter)
+  std::string name;                  ///< the metric's name
+  std::string unit;                  ///< its unit in the latest run that has it
+  better direction = better::lower;  ///< its direction in the latest run that has it
+  std::size_t points = 0;            ///< how many runs have it (within the filter)
 };
 
 /// Which runs a query sees; empty fields match everything.
@@ -109,5 +111,46 @@ enum class history_open : std::uint8_t {
 /// A dataset's metrics as history values: each metric's median, with its unit, direction and
 /// sample size. Metrics without values are left out.
 [[nodiscard]] std::vector<history_value> history_values(const dataset& data);
+
+/// The store used when none is named: the value of $METRON_HISTORY_DB when it is set and not
+/// empty, else "results.sqlite" in the working directory. Reads the environment; any thread.
+[[nodiscard]] std::string default_history_location();
+
+/// A metric's series as a store holds it, oldest run first.
+struct history_series {
+  std::string metric;  ///< the metric's name
+  std::string unit;    ///< its unit in the latest run (within the filter) that has it
+  std::vector<history_point> points;  ///< its values, oldest run first
+};
+
+/// Reads the series of `metric` within `filter`, with its unit.
+/// @throws what history_store::series() and history_store::metrics() throw.
+[[nodiscard]] history_series read_series(history_store& store, std::string_view metric,
+                                         const history_filter& filter);
+
+/// A change point found in a metric's series.
+struct history_change {
+  std::string metric;   ///< the metric's name
+  std::string unit;     ///< its unit
+  std::string time;     ///< the time of the run the change starts at, ISO 8601 UTC
+  change_point change;  ///< where and how much the series changed
+};
+
+/// The change points of several series.
+struct history_changes {
+  std::size_t metrics = 0;              ///< how many metrics were searched
+  std::vector<history_change> changes;  ///< metric by metric as searched, oldest change first
+};
+
+/// Searches the series of `metrics` (every metric within `filter` when empty) for change points
+/// with detect_change_points(); weak points are kept only when `include_weak` is set. Costs one
+/// query and one detection per metric.
+/// @throws input_error for a metric the store does not hold (naming the closest names), and what
+///         the store's queries throw.
+[[nodiscard]] history_changes find_history_changes(history_store& store,
+                                                   std::span<const std::string> metrics,
+                                                   const history_filter& filter,
+                                                   const change_point_options& options,
+                                                   bool include_weak);
 
 }  // namespace metron::analysis
