@@ -1,13 +1,17 @@
-// The renderings of `metron ab` and the drops warning of `metron info`, which the end-to-end tests
-// only glance at: exact text for hand-built results.
+// The renderings of metron ab, history and record, and the drops warning of metron info, which the
+// end-to-end tests only glance at: exact text for hand-built results.
 #include <metron/report/ab_output.hpp>
 #include <metron/report/capture_info.hpp>
+#include <metron/report/history_output.hpp>
+#include <metron/report/record_output.hpp>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <limits>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -24,6 +28,15 @@ metron::analysis::ab_result slower_candidate() {
   result.comparison.ratio = {.estimate = 1.1, .low = 1.05, .high = 1.15, .level = 0.95};
   result.comparison.verdict = metron::analysis::paired_verdict::regressed;
   return result;
+}
+
+metron::analysis::history_series two_runs() {
+  metron::analysis::history_series series;
+  series.metric = "BM_sort/1024";
+  series.unit = "ns";
+  series.points = {{1, "0123456789abcdef", "main", "ci-1", "2026-11-01T10:00:00Z", 1234.5, 9},
+                   {2, "fedcba", "main", "ci-1", "2026-11-02T10:00:00Z", 1300, 9}};
+  return series;
 }
 
 }  // namespace
@@ -61,4 +74,83 @@ TEST_CASE("info: the drops warning says how to avoid them", "[report][info]") {
   CHECK(metron::report::capture_drops_warning(12) ==
         "12 records were lost to full rings, so the totals undercount; record with --policy "
         "block or a larger --ring-bytes");
+}
+
+TEST_CASE("history show: the table and the JSON object", "[report][history]") {
+  std::ostringstream table;
+  metron::report::write_series_table(table, two_runs());
+  CHECK(table.str() ==
+        "BM_sort/1024 (2 runs)\n"
+        "time                  commit       branch       machine               value  samples\n"
+        "2026-11-01T10:00:00Z  0123456789ab main         ci-1                1.23 µs        9\n"
+        "2026-11-02T10:00:00Z  fedcba       main         ci-1                1.30 µs        9\n");
+  std::ostringstream json;
+  metron::report::write_series_json(json, two_runs());
+  const nlohmann::json parsed = nlohmann::json::parse(json.str());
+  CHECK(parsed.at("unit") == "ns");
+  CHECK(parsed.at("points").size() == 2);
+  CHECK(parsed.at("points")[1].at("commit") == "fedcba");
+  CHECK(json.str().back() == '\n');
+}
+
+TEST_CASE("history changes: the table, and null for a magnitude that is NaN", "[report][history]") {
+  metron::analysis::history_changes changes;
+  changes.metrics = 3;
+  metron::analysis::change_point change;
+  change.index = 30;
+  change.commit = "c30";
+  change.mean_before = 100;
+  change.mean_after = 115;
+  change.magnitude = 0.15;
+  change.p_value = 0.001;
+  changes.changes.push_back({"BM_sort/1024", "ns", "2026-11-01T10:30:00Z", change});
+  change.magnitude = std::numeric_limits<double>::quiet_NaN();
+  change.weak = true;
+  changes.changes.push_back({"BM_zero", "", "2026-11-01T10:31:00Z", change});
+
+  std::ostringstream table;
+  metron::report::write_changes_table(table, changes);
+  CHECK(table.str() ==
+        "metric                           commit       time                        before"
+        "        after    change        p \n"
+        "BM_sort/1024                     c30          2026-11-01T10:30:00Z        100 ns"
+        "       115 ns   +15.0 %  0.00100 \n"
+        "BM_zero                          c30          2026-11-01T10:31:00Z           100"
+        "          115         –  0.00100 weak\n"
+        "2 change point(s) in 3 metric(s)\n");
+  std::ostringstream json;
+  metron::report::write_changes_json(json, changes);
+  const nlohmann::json parsed = nlohmann::json::parse(json.str());
+  CHECK(parsed.at("metrics") == 3);
+  CHECK(parsed.at("changes")[0].at("magnitude") == 0.15);
+  CHECK(parsed.at("changes")[1].at("magnitude").is_null());
+}
+
+TEST_CASE("record: the capture's summary and its warnings", "[report][record]") {
+  metron::capture_summary summary;
+  summary.records = 1000;
+  summary.threads.resize(3);
+  summary.dropped = 0;
+  summary.duration_ns = 2'500'000;
+  summary.status.file_bytes = 15'360;
+  summary.status.complete = true;
+  CHECK(metron::report::capture_summary_lines("run.mtr", summary) ==
+        std::vector<std::string>{
+            "wrote run.mtr: 1000 records, 3 threads, 0 dropped, 15 KiB (15.4 bytes/record), "
+            "2.50 ms"});
+
+  summary.dropped = 7;
+  summary.status.complete = false;
+  summary.status.problem = "a chunk ends at byte 900";
+  const std::vector<std::string> lines = metron::report::capture_summary_lines("run.mtr", summary);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[1].starts_with("warning: 7 records were dropped because a ring was full"));
+  CHECK(lines[2] ==
+        "warning: run.mtr is truncated: a chunk ends at byte 900. The 1000 records "
+        "before that point were recovered; a capture is finished only when the "
+        "program exits normally");
+
+  summary.records = 0;
+  CHECK(metron::report::capture_summary_lines("run.mtr", summary)[0] ==
+        "wrote run.mtr: 0 records, 3 threads, 7 dropped, 15 KiB, 2.50 ms");
 }
