@@ -456,3 +456,37 @@ TEST_CASE("a 5 % slowdown at 3 % CV with 20 repetitions is detected at a 2 % tol
   const noise_model log_normal;
   CHECK(rate_of(verdict::regressed, log_normal, 1.05, 20, options, 1000, 201) >= 0.95);
 }
+
+TEST_CASE("the gate's exit status: not comparable, then failures, then inconclusive rows",
+          "[compare][gate]") {
+  using metron::analysis::gate_exit_status;
+  metron::analysis::comparison_report report;
+  report.rows.resize(2);
+  report.rows[0].result = verdict::unchanged;
+  report.rows[1].result = verdict::inconclusive;
+  CHECK(gate_exit_status(report, {}) == 0);
+  CHECK(gate_exit_status(report, {.fail_on_inconclusive = true}) == 3);
+
+  report.removed = {"BM_gone"};
+  CHECK(gate_exit_status(report, {}) == 0);
+  CHECK(gate_exit_status(report, {.fail_on_removed = true, .fail_on_inconclusive = true}) == 1);
+
+  metron::analysis::comparability_issue cpus;
+  cpus.what = "CPU count";
+  cpus.field = "num_cpus";
+  report.issues.push_back(cpus);
+  CHECK(gate_exit_status(report, {.fail_on_removed = true}) == 1);
+  CHECK(gate_exit_status(report, {.strict = true, .fail_on_removed = true}) == 2);
+
+  report.issues.clear();
+  report.removed.clear();
+  report.rows[0].result = verdict::regressed;
+  CHECK(gate_exit_status(report, {.fail_on_inconclusive = true}) == 1);
+  report.rows[0].result = verdict::improved;
+  metron::analysis::failed_benchmark broken;
+  broken.name = "BM_fetch";
+  broken.in_candidate = true;
+  broken.ran_in_baseline = true;
+  report.failures.push_back(broken);
+  CHECK(gate_exit_status(report, {}) == 1);
+}

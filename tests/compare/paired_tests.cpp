@@ -1,5 +1,6 @@
 // The signed-rank test and interval against SciPy's answers (fixtures/signed_rank.json), and
 // verdicts on paired log-ratios.
+#include <metron/compare/ab.hpp>
 #include <metron/compare/paired.hpp>
 #include <metron/error.hpp>
 
@@ -135,4 +136,15 @@ TEST_CASE("paired comparison input errors", "[analysis][paired]") {
   CHECK_THROWS_AS(metron::analysis::signed_rank_interval(three, 1.0), metron::input_error);
   CHECK_THROWS_AS(metron::analysis::wilcoxon_signed_rank(std::vector<double>{NAN}),
                   metron::input_error);
+}
+
+TEST_CASE("metron ab's exit status: 1 regressed, 3 inconclusive only when asked", "[paired][gate]") {
+  metron::analysis::ab_result result;
+  result.comparison.verdict = paired_verdict::regressed;
+  CHECK(gate_exit_status(result, false) == 1);
+  result.comparison.verdict = paired_verdict::inconclusive;
+  CHECK(gate_exit_status(result, false) == 0);
+  CHECK(gate_exit_status(result, true) == 3);
+  result.comparison.verdict = paired_verdict::improved;
+  CHECK(gate_exit_status(result, true) == 0);
 }

@@ -3,10 +3,12 @@
 #include "support/analysis_fixtures.hpp"
 
 #include <metron/compare/compare.hpp>
+#include <metron/report/stats_output.hpp>
 #include <metron/spec/stats_report.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -30,8 +32,9 @@ std::string summary_of(const metron::test::scratch_dir& scratch, const std::stri
                        const std::vector<double>& times) {
   const std::string input = scratch.write(name + ".json", benchmark_file(times));
   const std::vector<std::string> paths{input};
-  return scratch.write(name + ".stats.json",
-                       metron::analysis::to_json(metron::analysis::compute_stats(paths)));
+  std::ostringstream json;
+  metron::report::write_stats_json(json, metron::analysis::compute_stats(paths));
+  return scratch.write(name + ".stats.json", json.str());
 }
 
 }  // namespace

@@ -183,3 +183,16 @@ TEST_CASE("report rendering: a baseline of another machine is said first, instea
   document.issues.clear();
   CHECK(rendered(metron::report::write_markdown, document).rfind("## ❌", 0) == 0);
 }
+
+TEST_CASE("report format: the name given, else the output's extension, else HTML", "[report]") {
+  using metron::report::report_format;
+  using metron::report::report_format_for;
+  CHECK(report_format_for("md", "out.xml") == report_format::markdown);
+  CHECK(report_format_for("", "out.xml") == report_format::junit);
+  CHECK(report_format_for("", "dir.d/out.csv") == report_format::csv);
+  CHECK(report_format_for("", "report.json") == report_format::json);
+  CHECK(report_format_for("", "-") == report_format::html);
+  CHECK(report_format_for("", "report.txt") == report_format::html);
+  CHECK_THROWS_WITH(report_format_for("pdf", "out.pdf"),
+                    "--format 'pdf' is unknown; expected html, md, junit, csv or json");
+}

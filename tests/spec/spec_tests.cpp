@@ -256,20 +256,23 @@ TEST_CASE("validation errors name the file, the line and the key", "[analysis][s
        "specs/test.yaml:3: metrics.m: expected a mapping with one of probe"},
       {"unknown metric key", "suite: s\nmetrics:\n  m:\n    prob: a\nkpis:\n  k: {rate: e}\n",
        "specs/test.yaml:4: metrics.m.prob: unknown key 'prob'; did you mean 'probe'"},
-      {"duplicate metric", "suite: s\nmetrics:\n  m: {probe: a}\n  m: {probe: b}\nkpis:\n  k: "
-                           "{rate: e}\n",
+      {"duplicate metric",
+       "suite: s\nmetrics:\n  m: {probe: a}\n  m: {probe: b}\nkpis:\n  k: "
+       "{rate: e}\n",
        "specs/test.yaml:4: metrics.m: duplicate metric 'm'"},
       {"empty probe name", "suite: s\nmetrics:\n  m: {probe: ' '}\nkpis:\n  k: {rate: e}\n",
        "specs/test.yaml:3: metrics.m.probe: expected a name, found an empty string"},
       {"bad regex", "suite: s\nmetrics:\n  m:\n    probe_regex: 'a('\nkpis:\n  k: {rate: e}\n",
        "specs/test.yaml:4: metrics.m.probe_regex: invalid regular expression 'a('"},
-      {"empty metric unit", "suite: s\nmetrics:\n  m:\n    probe: a\n    unit: ''\nkpis:\n  k: "
-                            "{rate: e}\n",
+      {"empty metric unit",
+       "suite: s\nmetrics:\n  m:\n    probe: a\n    unit: ''\nkpis:\n  k: "
+       "{rate: e}\n",
        "specs/test.yaml:5: metrics.m.unit: expected a unit"},
       {"unknown defaults key", "suite: s\ndefaults:\n  unit: us\nkpis:\n  k: {rate: e}\n",
        "specs/test.yaml:3: defaults.unit: unknown key 'unit'"},
-      {"absolute default tolerance", "suite: s\ndefaults:\n  tolerance: 2 us\nkpis:\n  k: {rate: "
-                                     "e}\n",
+      {"absolute default tolerance",
+       "suite: s\ndefaults:\n  tolerance: 2 us\nkpis:\n  k: {rate: "
+       "e}\n",
        "specs/test.yaml:3: defaults.tolerance: a default tolerance must be a percentage"},
       {"defaults not a mapping", "suite: s\ndefaults: 5\nkpis:\n  k: {rate: e}\n",
        "specs/test.yaml:2: defaults: expected a mapping"},
@@ -293,7 +296,8 @@ TEST_CASE("validation errors name the file, the line and the key", "[analysis][s
        "specs/test.yaml:4: kpis.k.metric: unknown metric 'm': the spec defines no metrics"},
       {"unknown statistic", with_kpi("    metric: m\n    statistic: p999\n"),
        "specs/test.yaml:10: kpis.k.statistic: unknown statistic 'p999'; expected one of count, "
-       "sum, mean, median, p50, p75, p90, p95, p96, p99, p99.9, min, max, stddev, mad, cv, rate, last"},
+       "sum, mean, median, p50, p75, p90, p95, p96, p99, p99.9, min, max, stddev, mad, cv, rate, "
+       "last"},
       {"statistic on a rate", with_kpi("    rate: e\n    statistic: mean\n"),
        "specs/test.yaml:10: kpis.k.statistic: a rate KPI reports events per unit of time"},
       {"rate of an interval", with_kpi("    interval: e\n    statistic: rate\n"),
@@ -318,11 +322,13 @@ TEST_CASE("validation errors name the file, the line and the key", "[analysis][s
        "specs/test.yaml:10: kpis.k.threshold: expected a finite number"},
       {"threshold NaN with a unit", with_kpi("    metric: m\n    threshold: nan us\n"),
        "specs/test.yaml:10: kpis.k.threshold: expected a finite number"},
-      {"threshold of another dimension", with_kpi("    metric: m\n    unit: us\n    threshold: 5 "
-                                                  "/s\n"),
+      {"threshold of another dimension",
+       with_kpi("    metric: m\n    unit: us\n    threshold: 5 "
+                "/s\n"),
        "specs/test.yaml:11: kpis.k.threshold: '/s' does not convert to the KPI's unit 'us'"},
-      {"threshold of another unit", with_kpi("    metric: m\n    unit: bytes\n    threshold: 5 "
-                                             "items\n"),
+      {"threshold of another unit",
+       with_kpi("    metric: m\n    unit: bytes\n    threshold: 5 "
+                "items\n"),
        "specs/test.yaml:11: kpis.k.threshold: 'items' does not convert to the KPI's unit 'bytes'"},
       {"threshold a list", with_kpi("    metric: m\n    threshold: [1]\n"),
        "specs/test.yaml:10: kpis.k.threshold: expected a number"},
@@ -403,9 +409,29 @@ TEST_CASE("closest names rank by edit distance and leave out the far ones", "[an
         std::vector<std::string>{"ledger.apply"});
   CHECK(metron::analysis::detail::closest_names("zzz", known).empty());
   CHECK(metron::analysis::detail::did_you_mean("zzz", known).empty());
-  CHECK(metron::analysis::detail::did_you_mean("mempool.ad", known) == "; did you mean 'mempool.add'?");
+  CHECK(metron::analysis::detail::did_you_mean("mempool.ad", known) ==
+        "; did you mean 'mempool.add'?");
   // Within a third of the length, but much further than the nearest: left out.
   CHECK(metron::analysis::detail::closest_names("chain.block.forget",
                                                 {"chain.block.adopted", "chain.block.forged"}) ==
         std::vector<std::string>{"chain.block.forged"});
+}
+
+TEST_CASE("a tolerance percentage and a test's name as the command line gives them", "[spec]") {
+  using metron::analysis::parse_percentage;
+  CHECK(parse_percentage("5%") == Approx(0.05));
+  CHECK(parse_percentage("2.5 %") == Approx(0.025));
+  CHECK(parse_percentage("7") == Approx(0.07));
+  CHECK(parse_percentage("0") == 0.0);
+  CHECK_FALSE(parse_percentage("-1%"));
+  CHECK_FALSE(parse_percentage("1001%"));
+  CHECK_FALSE(parse_percentage("five"));
+  CHECK_FALSE(parse_percentage("5 ms"));
+  CHECK_FALSE(parse_percentage("nan"));
+  CHECK_FALSE(parse_percentage(""));
+
+  using metron::analysis::test_kind;
+  CHECK(metron::analysis::test_kind_named("welch") == test_kind::welch);
+  CHECK(metron::analysis::test_kind_named("mann-whitney") == test_kind::mann_whitney);
+  CHECK_FALSE(metron::analysis::test_kind_named("t-test"));
 }

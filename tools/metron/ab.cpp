@@ -63,13 +63,7 @@ int run_ab_command(ab_command_options& options) {
   } else {
     report::write_ab_text(std::cout, result);
   }
-  switch (result.comparison.verdict) {
-    case analysis::paired_verdict::regressed: return 1;
-    case analysis::paired_verdict::inconclusive: return options.fail_on_inconclusive ? 3 : exit_ok;
-    case analysis::paired_verdict::improved:
-    case analysis::paired_verdict::unchanged: break;
-  }
-  return exit_ok;
+  return analysis::gate_exit_status(result, options.fail_on_inconclusive);
 }
 
 }  // namespace

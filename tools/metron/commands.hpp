@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 
@@ -58,6 +59,17 @@ command register_serve(CLI::App& app);
 [[nodiscard]] std::string help_footer(std::string_view details, std::string_view examples,
                                       std::string_view exit_codes);
 
+/// Adds the required positional argument naming the capture (.mtr) a subcommand reads.
+void add_capture_argument(CLI::App& sub, std::string& path);
+
+/// Adds `-o,--output FILE`, the file a subcommand writes instead of standard output.
+void add_output_option(CLI::App& sub, std::string& output);
+
+/// Writes `path`'s capture through `render` to `output` (standard output when empty), then ends
+/// as finish_read() does; the file appears only once complete.
+[[nodiscard]] int render_capture(const std::string& path, const std::string& output,
+                                 read_status (*render)(const std::string&, std::ostream&));
+
 /// The exit code table of the subcommands that read one capture (info, dump, export).
 [[nodiscard]] std::string_view reader_exit_codes();
 
@@ -65,6 +77,10 @@ command register_serve(CLI::App& app);
 /// incomplete capture prints `metron: <path>: <problem>` on stderr and returns exit_bad_input,
 /// else returns exit_ok. Whatever was recovered has been written by then, so nothing is lost.
 [[nodiscard]] int finish_read(const std::string& path, const read_status& status);
+
+/// A CLI11 transform of a positive, finite number of seconds ("1.5") into whole nanoseconds
+/// ("1500000000"), for options bound to an integer of ns; anything else is refused.
+[[nodiscard]] CLI::Validator seconds_to_nanoseconds();
 
 /// Prints `metron: <message>` on stderr, after flushing what is pending on stdout.
 void print_error(std::string_view message);

@@ -13,7 +13,6 @@
 #include <unistd.h>
 #include <cstdint>
 #include <cstdlib>
-#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -25,9 +24,6 @@
 namespace metron::tool {
 
 namespace {
-
-constexpr int exit_regression = 1;
-constexpr int exit_inconclusive = 3;
 
 struct compare_settings {
   std::vector<std::string> sides;  // positional: baseline candidate
@@ -82,63 +78,6 @@ constexpr std::string_view compare_exit_codes =
     "     or (with --strict) runs that are not comparable\n"
     "  3  inconclusive rows, with --fail-on-inconclusive or --equivalence\n";
 
-/// "5%", "5 %" or "5": a percentage, as a fraction.
-double parse_tolerance(const std::string& text) {
-  std::string number = text;
-  while (!number.empty() && (number.back() == '%' || number.back() == ' ')) {
-    number.pop_back();
-  }
-  char* end = nullptr;
-  const double percent = std::strtod(number.c_str(), &end);
-  if (number.empty() || end != number.c_str() + number.size() || !(percent >= 0) ||
-      percent > 1000) {
-    throw input_error(fmt::format("--tolerance '{}' is not a percentage such as 5% or 2.5", text));
-  }
-  return percent / 100.0;
-}
-
-analysis::test_kind parse_test(const std::string& text) {
-  for (const auto kind : {analysis::test_kind::mann_whitney, analysis::test_kind::welch,
-                          analysis::test_kind::bootstrap}) {
-    if (analysis::to_string(kind) == text) {
-      return kind;
-    }
-  }
-  throw input_error(
-      fmt::format("--test '{}' is unknown; expected mann-whitney, welch or bootstrap", text));
-}
-
-std::vector<analysis::run_input> read_side(const std::vector<std::string>& paths) {
-  std::vector<analysis::run_input> runs;
-  runs.reserve(paths.size());
-  for (const std::string& path : paths) {
-    runs.push_back(analysis::read_run(path));
-  }
-  return runs;
-}
-
-int exit_code_of(const analysis::comparison_report& report, const compare_settings& settings) {
-  if (settings.strict && !report.issues.empty()) {
-    return exit_bad_input;
-  }
-  if (report.count(analysis::verdict::regressed) > 0 || !report.breaches.empty() ||
-      report.broken() > 0 || (settings.fail_on_removed && !report.removed.empty())) {
-    return exit_regression;
-  }
-  if ((settings.fail_on_inconclusive || settings.equivalence) &&
-      report.count(analysis::verdict::inconclusive) > 0) {
-    return exit_inconclusive;
-  }
-  return exit_ok;
-}
-
-void write_output(const std::string& path, const std::string& input,
-                  const std::function<void(std::ostream&)>& render) {
-  report::output_file output(path, input);
-  render(output.stream());
-  output.commit();
-}
-
 int run_compare(compare_settings settings) {
   if (!settings.sides.empty()) {
     if (settings.sides.size() != 2 || !settings.baseline.empty() || !settings.candidate.empty()) {
@@ -156,9 +95,14 @@ int run_compare(compare_settings settings) {
   context.candidate_files = settings.candidate;
   context.fail_on_inconclusive = settings.fail_on_inconclusive;
   auto& options = context.options;
-  options.tolerance = parse_tolerance(settings.tolerance);
+  const std::optional<double> tolerance = analysis::parse_percentage(settings.tolerance);
+  if (!tolerance) {
+    throw input_error(
+        fmt::format("--tolerance '{}' is not a percentage such as 5% or 2.5", settings.tolerance));
+  }
+  options.tolerance = *tolerance;
   options.alpha = settings.alpha;
-  options.test = parse_test(settings.test);
+  options.test = *analysis::test_kind_named(settings.test);
   if (!settings.interval.empty()) {
     options.interval = settings.interval == "bootstrap" ? analysis::interval_method::bootstrap
                                                         : analysis::interval_method::hodges_lehmann;
@@ -166,13 +110,16 @@ int run_compare(compare_settings settings) {
   options.equivalence = settings.equivalence;
   options.seed = settings.seed;
 
-  const std::vector<analysis::run_input> baseline = read_side(settings.baseline);
-  const std::vector<analysis::run_input> candidate = read_side(settings.candidate);
+  const std::vector<analysis::run_input> baseline = analysis::read_runs(settings.baseline);
+  const std::vector<analysis::run_input> candidate = analysis::read_runs(settings.candidate);
   const analysis::comparison_report report =
       settings.spec.empty() ? analysis::compare_runs(baseline, candidate, options)
                             : analysis::compare_kpis(analysis::load_spec(settings.spec), baseline,
                                                      candidate, options);
-  context.exit_code = exit_code_of(report, settings);
+  context.exit_code = analysis::gate_exit_status(
+      report, {.strict = settings.strict,
+               .fail_on_removed = settings.fail_on_removed,
+               .fail_on_inconclusive = settings.fail_on_inconclusive || settings.equivalence});
 
   const std::string& first_input = settings.baseline.front();
   bool table_replaced = false;
@@ -183,7 +130,8 @@ int run_compare(compare_settings settings) {
       return;
     }
     table_replaced = table_replaced || path == "-";
-    write_output(path, first_input, [&](std::ostream& out) { render(out, report, context); });
+    report::write_output(path, first_input,
+                         [&](std::ostream& out) { render(out, report, context); });
   };
   emit(settings.json_path, report::write_json);
   emit(settings.markdown_path, report::write_markdown);
@@ -222,7 +170,8 @@ command register_compare(CLI::App& app) {
       ->check(CLI::Range(0.0001, 0.4999));
   sub->add_option("--test", settings->test,
                   "mann-whitney (default), welch, or bootstrap (of the ratio of medians)")
-      ->type_name("TEST");
+      ->type_name("TEST")
+      ->check(CLI::IsMember({"mann-whitney", "welch", "bootstrap"}));
   sub->add_option("--interval", settings->interval,
                   "The change's interval: hodges-lehmann (default) or bootstrap")
       ->type_name("METHOD")

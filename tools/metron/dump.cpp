@@ -2,7 +2,6 @@
 #include "commands.hpp"
 
 #include <metron/capture/render.hpp>
-#include <metron/report/output_file.hpp>
 
 #include <memory>
 #include <string>
@@ -29,25 +28,16 @@ constexpr std::string_view dump_examples =
     "  metron dump run.mtr -o run.jsonl\n"
     "  metron dump run.mtr | jq -c 'select(.type == \"record\" and .kind == \"bracket\")'\n";
 
-int run_dump(const dump_options& options) {
-  report::output_file output(options.output, options.path);
-  const read_status status = render_json_lines(options.path, output.stream());
-  output.commit();
-  return finish_read(options.path, status);
-}
-
 }  // namespace
 
 command register_dump(CLI::App& app) {
   auto options = std::make_shared<dump_options>();
   CLI::App* sub = app.add_subcommand("dump", "Print a capture as JSON lines");
   sub->footer(help_footer(dump_details, dump_examples, reader_exit_codes()));
-  sub->add_option("capture", options->path, "The capture file (.mtr)")
-      ->required()
-      ->type_name("FILE");
-  sub->add_option("-o,--output", options->output, "Write to this file instead of stdout")
-      ->type_name("FILE");
-  return {sub, [options] { return run_dump(*options); }};
+  add_capture_argument(*sub, options->path);
+  add_output_option(*sub, options->output);
+  return {sub,
+          [options] { return render_capture(options->path, options->output, render_json_lines); }};
 }
 
 }  // namespace metron::tool

@@ -2,7 +2,6 @@
 #include "commands.hpp"
 
 #include <metron/capture/render.hpp>
-#include <metron/report/output_file.hpp>
 
 #include <memory>
 #include <string>
@@ -29,13 +28,6 @@ constexpr std::string_view export_details =
 constexpr std::string_view export_examples =
     "  metron export --format chrome-trace run.mtr -o trace.json\n";
 
-int run_export(const export_options& options) {
-  report::output_file output(options.output, options.path);
-  const read_status status = render_chrome_trace(options.path, output.stream());
-  output.commit();
-  return finish_read(options.path, status);
-}
-
 }  // namespace
 
 command register_export(CLI::App& app) {
@@ -47,12 +39,11 @@ command register_export(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::IsMember({"chrome-trace"}))
       ->type_name("FORMAT");
-  sub->add_option("capture", options->path, "The capture file (.mtr)")
-      ->required()
-      ->type_name("FILE");
-  sub->add_option("-o,--output", options->output, "Write to this file instead of stdout")
-      ->type_name("FILE");
-  return {sub, [options] { return run_export(*options); }};
+  add_capture_argument(*sub, options->path);
+  add_output_option(*sub, options->output);
+  return {sub, [options] {
+            return render_capture(options->path, options->output, render_chrome_trace);
+          }};
 }
 
 }  // namespace metron::tool

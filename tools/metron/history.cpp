@@ -54,10 +54,8 @@ constexpr std::string_view history_exit_codes =
     "     unchanged), an unknown metric, a store that cannot be reached\n";
 
 int run_add(history_options& options) {
-  analysis::dataset pooled;
-  for (const std::string& input : options.inputs) {
-    analysis::merge(pooled, analysis::read_input(input), analysis::duplicate_policy::pool);
-  }
+  const analysis::dataset pooled =
+      analysis::read_inputs(options.inputs, analysis::duplicate_policy::pool);
   const std::vector<analysis::history_value> values = analysis::history_values(pooled);
   if (options.run.commit.empty() && !pooled.metadata.commit.empty()) {
     options.run.commit = pooled.metadata.commit;
@@ -73,11 +71,7 @@ int run_show(const history_options& options) {
   const auto store = analysis::open_history(options.store, analysis::history_open::existing);
   const analysis::history_series series =
       analysis::read_series(*store, options.metric, options.filter);
-  if (options.json) {
-    report::write_series_json(std::cout, series);
-  } else {
-    report::write_series_table(std::cout, series);
-  }
+  (options.json ? report::write_series_json : report::write_series_table)(std::cout, series);
   return exit_ok;
 }
 
@@ -85,11 +79,7 @@ int run_changes(const history_options& options) {
   const auto store = analysis::open_history(options.store, analysis::history_open::existing);
   const analysis::history_changes changes = analysis::find_history_changes(
       *store, options.metrics, options.filter, options.detection, options.include_weak);
-  if (options.json) {
-    report::write_changes_json(std::cout, changes);
-  } else {
-    report::write_changes_table(std::cout, changes);
-  }
+  (options.json ? report::write_changes_json : report::write_changes_table)(std::cout, changes);
   return exit_ok;
 }
 

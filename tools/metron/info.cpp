@@ -31,11 +31,8 @@ constexpr std::string_view info_examples =
 
 int run_info(const info_options& options) {
   const capture_summary summary = summarize_capture(options.path);
-  if (options.json) {
-    report::write_capture_info_json(std::cout, options.path, summary);
-  } else {
-    report::write_capture_info_text(std::cout, options.path, summary);
-  }
+  (options.json ? report::write_capture_info_json : report::write_capture_info_text)(
+      std::cout, options.path, summary);
   std::cout.flush();
   if (summary.dropped > 0) {
     print_error("warning: " + report::capture_drops_warning(summary.dropped));
@@ -50,9 +47,7 @@ command register_info(CLI::App& app) {
   CLI::App* sub =
       app.add_subcommand("info", "Summarise a capture: metadata, threads, sites, drops");
   sub->footer(help_footer(info_details, info_examples, reader_exit_codes()));
-  sub->add_option("capture", options->path, "The capture file (.mtr)")
-      ->required()
-      ->type_name("FILE");
+  add_capture_argument(*sub, options->path);
   sub->add_flag("--json", options->json, "Print one JSON object instead of text");
   return {sub, [options] { return run_info(*options); }};
 }

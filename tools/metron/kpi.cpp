@@ -16,11 +16,6 @@ namespace metron::tool {
 
 namespace {
 
-/// Exit code of a KPI breach (STYLE.md's table).
-constexpr int exit_breach = 1;
-/// Exit code of an insufficient KPI, when --fail-on-insufficient asks for it.
-constexpr int exit_inconclusive = 3;
-
 struct kpi_options {
   std::string spec;
   std::vector<std::string> inputs;
@@ -56,26 +51,17 @@ constexpr std::string_view kpi_exit_codes =
 int run_kpi(const kpi_options& options) {
   // The spec first: a bad spec is reported before any input is read.
   const analysis::benchmark_spec spec = analysis::load_spec(options.spec);
-  analysis::dataset data;
-  for (const std::string& input : options.inputs) {
-    analysis::merge(
-        data, analysis::read_input(input),
-        options.pool ? analysis::duplicate_policy::pool : analysis::duplicate_policy::reject);
-  }
-  const analysis::kpi_report report = analysis::evaluate_kpis(spec, data);
+  const analysis::kpi_report report = analysis::evaluate_kpis(
+      spec,
+      analysis::read_inputs(options.inputs, options.pool ? analysis::duplicate_policy::pool
+                                                         : analysis::duplicate_policy::reject));
   if (options.json) {
     report::write_kpi_json(std::cout, report, options.inputs);
   } else {
     report::write_kpi_text(std::cout, report);
   }
   std::cout.flush();
-  if (!report.passed()) {
-    return exit_breach;
-  }
-  if (options.fail_on_insufficient && report.count(analysis::kpi_status::insufficient) > 0) {
-    return exit_inconclusive;
-  }
-  return exit_ok;
+  return analysis::gate_exit_status(report, options.fail_on_insufficient);
 }
 
 }  // namespace

@@ -2,14 +2,10 @@
 // timeline.
 #include "commands.hpp"
 
-#include <metron/error.hpp>
 #include <metron/postmortem/postmortem.hpp>
 #include <metron/report/output_file.hpp>
 #include <metron/report/postmortem_output.hpp>
 
-#include <fmt/core.h>
-
-#include <cmath>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,8 +20,6 @@ struct postmortem_cli_options {
   std::string output;
   bool json = false;
   bool summary_only = false;
-  double window_s = 1.0;
-  double early_end_s = 2.0;
   analysis::postmortem_options library;
 };
 
@@ -51,21 +45,11 @@ constexpr std::string_view postmortem_exit_codes =
     "  2  bad input or usage: a missing file, a directory without logs, a malformed record (the\n"
     "     one-line error names the file and line), logs without records, a bad option\n";
 
-int run_postmortem(postmortem_cli_options& cli) {
-  if (!(cli.window_s > 0) || !std::isfinite(cli.window_s)) {
-    throw input_error(
-        fmt::format("--window {}: the window must be a positive number of seconds", cli.window_s));
-  }
-  cli.library.window_ns = static_cast<std::int64_t>(std::llround(cli.window_s * 1e9));
-  if (!(cli.early_end_s > 0) || !std::isfinite(cli.early_end_s)) {
-    throw input_error(fmt::format(
-        "--early-end {}: the allowance must be a positive number of seconds", cli.early_end_s));
-  }
-  cli.library.early_end_ns = static_cast<std::int64_t>(std::llround(cli.early_end_s * 1e9));
+int run_postmortem(const postmortem_cli_options& cli) {
   report::output_file output(cli.output, cli.inputs.front());
   const analysis::postmortem_report report = analysis::analyse_logs(cli.inputs, cli.library);
   if (cli.json) {
-    output.stream() << analysis::to_json(report, cli.library);
+    report::write_json(output.stream(), report, cli.library);
   } else {
     report::write_text(output.stream(), report, cli.library, cli.summary_only);
   }
@@ -86,13 +70,15 @@ command register_postmortem(CLI::App& app) {
       ->required()
       ->type_name("PATH...");
   sub->add_flag("--json", options->json, "Write JSON (docs/postmortem.md) instead of text");
-  sub->add_option("-o,--output", options->output, "Write to this file instead of stdout")
-      ->type_name("FILE");
-  sub->add_option("--window", options->window_s, "Throughput window in seconds (default 1)")
+  add_output_option(*sub, options->output);
+  sub->add_option("--window", options->library.window_ns,
+                  "Throughput window in seconds (default 1)")
+      ->transform(seconds_to_nanoseconds())
       ->type_name("SECONDS");
-  sub->add_option("--early-end", options->early_end_s,
+  sub->add_option("--early-end", options->library.early_end_ns,
                   "A node whose last record is more than this many seconds before the last of "
                   "all ends early (default 2)")
+      ->transform(seconds_to_nanoseconds())
       ->type_name("SECONDS");
   sub->add_flag("--summary", options->summary_only,
                 "Text: only the files, nodes and span centiles (no per-key lines, windows, "

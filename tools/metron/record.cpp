@@ -4,25 +4,13 @@
 #include <metron/recorder/recorder.hpp>
 #include <metron/report/record_output.hpp>
 
-#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace metron::tool {
 
 namespace {
-
-struct record_options {
-  std::string output = "run.mtr";
-  std::string policy;
-  std::uint64_t ring_bytes = 0;
-  std::uint64_t resource_interval_ms = 0;
-  std::vector<std::string> command;
-  const CLI::Option* ring_bytes_option = nullptr;
-  const CLI::Option* resource_interval_option = nullptr;
-};
 
 constexpr std::string_view record_details =
     "The program must be linked with metron::probe: at load time it reads METRON_CAPTURE (and\n"
@@ -41,20 +29,10 @@ constexpr std::string_view record_exit_codes =
     "  2    bad usage, an output path that cannot be written, or a program that cannot be\n"
     "       started (metron's own errors)\n";
 
-int run_record(const record_options& options) {
-  record_request request;
-  request.command = options.command;
-  request.output = options.output;
-  request.policy = options.policy;
-  if (options.ring_bytes_option->count() > 0) {
-    request.ring_bytes = options.ring_bytes;
-  }
-  if (options.resource_interval_option->count() > 0) {
-    request.resource_interval_ms = options.resource_interval_ms;
-  }
+int run_record(const record_request& request) {
   const record_result result = record_program(request, print_error);
   if (result.capture) {
-    for (const std::string& line : report::capture_summary_lines(options.output, *result.capture)) {
+    for (const std::string& line : report::capture_summary_lines(request.output, *result.capture)) {
       print_error(line);
     }
   }
@@ -74,39 +52,36 @@ CLI::Validator unsigned_number() {
 }  // namespace
 
 command register_record(CLI::App& app) {
-  auto options = std::make_shared<record_options>();
+  auto request = std::make_shared<record_request>();
   CLI::App* sub = app.add_subcommand("record", "Run a program and write its capture (.mtr)");
   sub->footer(help_footer(record_details, record_examples, record_exit_codes));
-  sub->add_option("-o,--output", options->output, "Capture file to write")
+  sub->add_option("-o,--output", request->output, "Capture file to write")
       ->capture_default_str()
       ->type_name("FILE");
-  sub->add_option("--policy", options->policy,
+  sub->add_option("--policy", request->policy,
                   "What a full ring does: block (lossless, the default) or drop (count and go on)")
       ->check(CLI::IsMember({"block", "drop"}))
       ->type_name("POLICY");
-  options->ring_bytes_option =
-      sub->add_option("--ring-bytes", options->ring_bytes,
-                      "Size of each thread's ring, rounded up to a power of two (default 1M); "
-                      "accepts suffixes k, M, G")
-          ->transform(CLI::Validator(CLI::AsSizeValue(false)).description(""))
-          ->transform(unsigned_number())  // transforms run in reverse order: this one first
-          ->check(CLI::Validator(
-              [](const std::string& bytes) {
-                return bytes == "0" ? "a ring needs at least one byte" : "";
-              },
-              ""))
-          ->type_name("BYTES");
-  options->resource_interval_option =
-      sub->add_option(
-             "--resource-interval-ms", options->resource_interval_ms,
-             "Period of the process resource samples in ms (default 100; 0 turns them off)")
-          ->check(unsigned_number())
-          ->type_name("MS");
-  sub->add_option("program", options->command,
+  sub->add_option("--ring-bytes", request->ring_bytes,
+                  "Size of each thread's ring, rounded up to a power of two (default 1M); "
+                  "accepts suffixes k, M, G")
+      ->transform(CLI::Validator(CLI::AsSizeValue(false)).description(""))
+      ->transform(unsigned_number())  // transforms run in reverse order: this one first
+      ->check(CLI::Validator(
+          [](const std::string& bytes) {
+            return bytes == "0" ? "a ring needs at least one byte" : "";
+          },
+          ""))
+      ->type_name("BYTES");
+  sub->add_option("--resource-interval-ms", request->resource_interval_ms,
+                  "Period of the process resource samples in ms (default 100; 0 turns them off)")
+      ->check(unsigned_number())
+      ->type_name("MS");
+  sub->add_option("program", request->command,
                   "The program and its arguments, after '--' so that its options stay its own")
       ->required()
       ->type_name("ARGS");
-  return {sub, [options] { return run_record(*options); }};
+  return {sub, [request] { return run_record(*request); }};
 }
 
 }  // namespace metron::tool

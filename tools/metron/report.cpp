@@ -1,15 +1,10 @@
 // `metron report`: a run's KPIs, its change against a baseline and its history, as a report file.
 #include "commands.hpp"
 
-#include <metron/error.hpp>
 #include <metron/report/output_file.hpp>
 #include <metron/report/report.hpp>
 
-#include <fmt/core.h>
-
-#include <filesystem>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -57,28 +52,8 @@ constexpr std::string_view report_exit_codes =
     "  2  bad input or usage: an unreadable input, spec or store, an unknown format, an output\n"
     "     that cannot be written (no file is left behind)\n";
 
-report::report_format format_of(const report_settings& settings) {
-  if (!settings.format.empty()) {
-    if (const auto format = report::parse_report_format(settings.format)) {
-      return *format;
-    }
-    throw input_error(fmt::format("--format '{}' is unknown; expected html, md, junit, csv or json",
-                                  settings.format));
-  }
-  const std::string extension = std::filesystem::path(settings.output).extension().string();
-  if (extension == ".xml") {
-    return report::report_format::junit;
-  }
-  if (extension.size() > 1) {
-    if (const auto format = report::parse_report_format(extension.substr(1))) {
-      return *format;
-    }
-  }
-  return report::report_format::html;
-}
-
 int run_report(const report_settings& settings) {
-  const report::report_format format = format_of(settings);
+  const report::report_format format = report::report_format_for(settings.format, settings.output);
   // The output is opened first, so that an unwritable path fails before any work is done.
   report::output_file output(settings.output, settings.request.candidate);
   const report::report_document document = report::build_report(settings.request);

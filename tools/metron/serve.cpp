@@ -6,7 +6,6 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,40 +35,18 @@ constexpr std::string_view serve_examples =
     "  metron serve run.mtr --config node.yaml --port 9100\n";
 
 constexpr std::string_view serve_exit_codes =
-    "Exit codes:\n"
     "  0  served until interrupted\n"
     "  2  bad input: a missing, foreign or truncated capture, a bad configuration, or the\n"
     "     address cannot be bound\n";
 
-// Hands what the capture holds to the hub's probe sink, as the collector would have.
-class replay final : public capture_visitor {
- public:
-  explicit replay(std::shared_ptr<sink> into) : into_(std::move(into)) {}
-  void on_sites(std::span<const site_info> sites) override { into_->on_sites(sites); }
-  void on_thread(const thread_info& thread) override {
-    threads_[thread.index] = thread;
-    into_->on_thread(thread);
-  }
-  void on_records(std::uint32_t thread_index, std::span<const record> records) override {
-    into_->on_records(threads_[thread_index], records);
-  }
-  void on_resources(std::span<const resource_sample> samples) override {
-    for (const auto& sample : samples) into_->on_resources(sample);
-  }
-
- private:
-  std::shared_ptr<sink> into_;
-  std::map<std::uint32_t, thread_info> threads_;
-};
-
 int run_serve(const serve_options& options) {
-  monitor_config config = options.config.empty() ? monitor_config{} : load_monitor_config(options.config);
+  monitor_config config =
+      options.config.empty() ? monitor_config{} : load_monitor_config(options.config);
   if (!config.http) config.http = http_exporter_config{};
   config.http->bind = options.bind;
   config.http->port = static_cast<std::uint16_t>(options.port);
   monitoring hub(config);
-  replay visitor(hub.probe_sink());
-  const read_status status = read_capture(options.path, visitor);
+  const read_status status = hub.replay_capture(options.path);
   if (!status.complete) return finish_read(options.path, status);
   hub.evaluate_now();
 
@@ -97,9 +74,10 @@ int run_serve(const serve_options& options) {
 
 command register_serve(CLI::App& app) {
   auto options = std::make_shared<serve_options>();
-  CLI::App* sub = app.add_subcommand("serve", "Serve a capture's aggregates to Prometheus and the dashboard");
+  CLI::App* sub =
+      app.add_subcommand("serve", "Serve a capture's aggregates to Prometheus and the dashboard");
   sub->footer(help_footer(serve_details, serve_examples, serve_exit_codes));
-  sub->add_option("capture", options->path, "The capture file (.mtr)")->required();
+  add_capture_argument(*sub, options->path);
   sub->add_option("--config", options->config, "A configuration file with 'options: monitoring:'");
   sub->add_option("--bind", options->bind, "The address to listen on")->capture_default_str();
   sub->add_option("--port", options->port, "The port; 0 picks a free one")

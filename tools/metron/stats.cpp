@@ -4,7 +4,7 @@
 
 #include <metron/report/output_file.hpp>
 #include <metron/report/progress.hpp>
-#include <metron/report/stats_table.hpp>
+#include <metron/report/stats_output.hpp>
 #include <metron/spec/stats_report.hpp>
 
 #include <cstdint>
@@ -75,11 +75,7 @@ int run_stats(const stats_cli_options& cli) {
   report::output_file output(cli.output, cli.inputs.front());
   const analysis::stats_report report = analysis::compute_stats(cli.inputs, options);
   progress.finish();
-  if (cli.json) {
-    output.stream() << analysis::to_json(report);
-  } else {
-    report::write_stats_table(output.stream(), report);
-  }
+  (cli.json ? report::write_stats_json : report::write_stats_table)(output.stream(), report);
   output.commit();
   return exit_ok;
 }
@@ -96,8 +92,7 @@ command register_stats(CLI::App& app) {
       ->required()
       ->type_name("FILE...");
   sub->add_flag("--json", options->json, "Write JSON (specs/stats.schema.json) instead of a table");
-  sub->add_option("-o,--output", options->output, "Write to this file instead of stdout")
-      ->type_name("FILE");
+  add_output_option(*sub, options->output);
   CLI::Option* streaming =
       sub->add_flag("--streaming", options->streaming,
                     "Bounded memory for every input: approximate quantiles, no intervals");

@@ -186,4 +186,17 @@ ab_result run_ab(const ab_options& options) {
   return result;
 }
 
+int gate_exit_status(const ab_result& result, bool fail_on_inconclusive) noexcept {
+  constexpr int pass = 0;
+  constexpr int regression = 1;
+  constexpr int inconclusive = 3;
+  switch (result.comparison.verdict) {
+    case paired_verdict::regressed: return regression;
+    case paired_verdict::inconclusive: return fail_on_inconclusive ? inconclusive : pass;
+    case paired_verdict::improved:
+    case paired_verdict::unchanged: break;
+  }
+  return pass;
+}
+
 }  // namespace metron::analysis

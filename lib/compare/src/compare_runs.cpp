@@ -467,4 +467,31 @@ run_input read_run(const std::string& path) {
   return run;
 }
 
+std::vector<run_input> read_runs(const std::vector<std::string>& paths) {
+  std::vector<run_input> runs;
+  runs.reserve(paths.size());
+  for (const std::string& path : paths) {
+    runs.push_back(read_run(path));
+  }
+  return runs;
+}
+
+int gate_exit_status(const comparison_report& report, const gate_rules& rules) {
+  constexpr int pass = 0;
+  constexpr int regression = 1;
+  constexpr int not_comparable = 2;
+  constexpr int inconclusive = 3;
+  if (rules.strict && !report.issues.empty()) {
+    return not_comparable;
+  }
+  if (report.count(verdict::regressed) > 0 || !report.breaches.empty() || report.broken() > 0 ||
+      (rules.fail_on_removed && !report.removed.empty())) {
+    return regression;
+  }
+  if (rules.fail_on_inconclusive && report.count(verdict::inconclusive) > 0) {
+    return inconclusive;
+  }
+  return pass;
+}
+
 }  // namespace metron::analysis

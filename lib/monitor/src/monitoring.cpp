@@ -1,7 +1,7 @@
 // The monitoring hub: feeding the aggregator from probes and logs, evaluating monitors, running
 // their actions, and driving the exporters from one worker thread.
-#include "expression.hpp"
 #include "exporters.hpp"
+#include "expression.hpp"
 
 #include <metron/error.hpp>
 #include <metron/monitor/monitor.hpp>
@@ -16,6 +16,7 @@
 #include <deque>
 #include <iterator>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -225,7 +226,8 @@ struct monitoring::state {
       bool active = true;
       {
         const std::lock_guard data(data_mutex);
-        if (monitor.precondition) active = detail::is_true(evaluate(*monitor.precondition, values, *this));
+        if (monitor.precondition)
+          active = detail::is_true(evaluate(*monitor.precondition, values, *this));
         if (active) condition = evaluate(monitor.condition, values, *this);
       }
       if (!active || std::isnan(condition)) {
@@ -269,8 +271,9 @@ struct monitoring::state {
       if (action.kind == action_kind::set_min_severity) {
         next.min_severity = action.level;
       } else {
-        auto entry = std::find_if(next.namespaces.begin(), next.namespaces.end(),
-                                  [&](const namespace_config& space) { return space.name == action.name_space; });
+        auto entry = std::find_if(
+            next.namespaces.begin(), next.namespaces.end(),
+            [&](const namespace_config& space) { return space.name == action.name_space; });
         if (entry == next.namespaces.end()) {
           next.namespaces.push_back(namespace_config{});
           entry = std::prev(next.namespaces.end());
@@ -280,8 +283,8 @@ struct monitoring::state {
       }
       reconfigure_logging(next);
     } catch (const std::exception& problem) {
-      failures.push_back("monitor '" + rule.name + "': cannot change the logging configuration: " +
-                         problem.what());
+      failures.push_back("monitor '" + rule.name +
+                         "': cannot change the logging configuration: " + problem.what());
     }
   }
 
@@ -324,15 +327,18 @@ struct monitoring::state {
             break;
           }
           case metric_kind::gauge:
-            if (metric.values.count != 0) lines.push_back(name + ":" + format_number(metric.values.last) + "|g");
+            if (metric.values.count != 0)
+              lines.push_back(name + ":" + format_number(metric.values.last) + "|g");
             break;
           case metric_kind::summary:
             if (metric.unit == metric_unit::nanoseconds) {
               const double rate = sampled.seen == 0 ? 1.0
-                                  : static_cast<double>(sampled.samples.size()) / static_cast<double>(sampled.seen);
+                                                    : static_cast<double>(sampled.samples.size()) /
+                                                          static_cast<double>(sampled.seen);
               const std::string rate_text = rate < 1.0 ? "|@" + format_number(rate) : "";
               for (const double value : sampled.samples) {
-                lines.push_back(fmt::format("{}:{}|ms{}", name, format_number(value / 1e6), rate_text));
+                lines.push_back(
+                    fmt::format("{}:{}|ms{}", name, format_number(value / 1e6), rate_text));
               }
             } else if (metric.values.count != 0) {
               lines.push_back(name + ":" + format_number(metric.values.last) + "|g");
@@ -359,7 +365,8 @@ struct monitoring::state {
   void run() {
     auto next_evaluation = steady::now() + config.evaluation_interval;
     auto next_emit = steady::now() + config.emit_interval;
-    auto next_statsd = steady::now() + (config.statsd ? config.statsd->interval : std::chrono::milliseconds(0));
+    auto next_statsd =
+        steady::now() + (config.statsd ? config.statsd->interval : std::chrono::milliseconds(0));
     for (;;) {
       auto wake_at = next_evaluation;
       if (config.emit_interval.count() != 0) wake_at = std::min(wake_at, next_emit);
@@ -396,10 +403,11 @@ struct monitoring::state {
     const std::lock_guard report(report_mutex);
     auto& states = out["monitors"] = nlohmann::json::array();
     for (const auto& monitor : monitors) {
-      states.push_back({{"name", monitor.rule.name},
-                        {"condition", monitor.rule.condition},
-                        {"holds", monitor.holds ? nlohmann::json(*monitor.holds) : nlohmann::json(nullptr)},
-                        {"fired", monitor.fired}});
+      states.push_back(
+          {{"name", monitor.rule.name},
+           {"condition", monitor.rule.condition},
+           {"holds", monitor.holds ? nlohmann::json(*monitor.holds) : nlohmann::json(nullptr)},
+           {"fired", monitor.fired}});
     }
     auto& raised = out["alerts"] = nlohmann::json::array();
     for (const auto& alert : alerts) {
@@ -442,7 +450,8 @@ class monitor_probe_sink final : public sink {
       for (std::uint8_t tag = 1; tag < 32; ++tag) {
         if ((site.observables & (1U << tag)) == 0) continue;
         const auto observable = observable_name(tag);
-        const auto unit = ends_with(observable, "_ns") ? metric_unit::nanoseconds : metric_unit::none;
+        const auto unit =
+            ends_with(observable, "_ns") ? metric_unit::nanoseconds : metric_unit::none;
         if (const auto id = hub_->series_for(site.name + "." + std::string(observable),
                                              metric_kind::summary, unit)) {
           known.observables.emplace_back(tag, *id);
@@ -466,7 +475,8 @@ class monitor_probe_sink final : public sink {
       }
       if (!known.main) continue;
       double value = seen.value;
-      if (known.kind == site_kind::bracket) value = static_cast<double>(seen.end_ns - seen.begin_ns);
+      if (known.kind == site_kind::bracket)
+        value = static_cast<double>(seen.end_ns - seen.begin_ns);
       if (known.kind == site_kind::event) value = 1;
       hub_->record(*known.main, value, seen.end_ns);
     }
@@ -551,23 +561,51 @@ bool aggregated(const monitor_config& config, std::string_view name) {
   return resolve_rule(config, name).has_value();
 }
 
+// Hands what a capture holds to a probe sink, in the order the collector would have.
+class capture_replay final : public capture_visitor {
+ public:
+  explicit capture_replay(std::shared_ptr<sink> into) : into_(std::move(into)) {}
+
+  void on_sites(std::span<const site_info> sites) override { into_->on_sites(sites); }
+
+  void on_thread(const thread_info& thread) override {
+    threads_[thread.index] = thread;
+    into_->on_thread(thread);
+  }
+
+  void on_records(std::uint32_t thread_index, std::span<const record> records) override {
+    into_->on_records(threads_[thread_index], records);
+  }
+
+  void on_resources(std::span<const resource_sample> samples) override {
+    for (const resource_sample& sample : samples) {
+      into_->on_resources(sample);
+    }
+  }
+
+ private:
+  std::shared_ptr<sink> into_;
+  std::map<std::uint32_t, thread_info> threads_;
+};
+
 }  // namespace
 
-monitoring::monitoring(monitor_config config)
-    : state_(std::make_shared<state>(std::move(config))) {
+monitoring::monitoring(monitor_config config) : state_(std::make_shared<state>(std::move(config))) {
   auto& hub = *state_;
   for (const auto& rule : hub.config.monitors) {
     compiled_monitor compiled{rule, {}, std::nullopt, std::nullopt, 0, std::nullopt};
     try {
       compiled.condition = detail::expression::parse(rule.condition);
-      if (!rule.precondition.empty()) compiled.precondition = detail::expression::parse(rule.precondition);
+      if (!rule.precondition.empty())
+        compiled.precondition = detail::expression::parse(rule.precondition);
     } catch (const detail::expression_syntax_error& problem) {
       throw input_error(rule.where + ": monitor '" + rule.name + "', at character " +
                         std::to_string(problem.offset + 1) + ": " + problem.what());
     }
     std::vector<detail::metric_ref> refs = compiled.condition.refs();
     if (compiled.precondition) {
-      refs.insert(refs.end(), compiled.precondition->refs().begin(), compiled.precondition->refs().end());
+      refs.insert(refs.end(), compiled.precondition->refs().begin(),
+                  compiled.precondition->refs().end());
     }
     for (const auto& ref : refs) {
       if (aggregated(hub.config, ref.series)) continue;
@@ -579,7 +617,8 @@ monitoring::monitoring(monitor_config config)
   }
   if (hub.config.statsd) {
     hub.statsd_sampling = true;
-    hub.statsd_stride = static_cast<std::uint64_t>(std::max(1.0, std::round(1.0 / hub.config.statsd->sample_rate)));
+    hub.statsd_stride =
+        static_cast<std::uint64_t>(std::max(1.0, std::round(1.0 / hub.config.statsd->sample_rate)));
   }
 }
 
@@ -589,20 +628,21 @@ void monitoring::start() {
   auto& hub = *state_;
   const std::lock_guard lifecycle(hub.lifecycle_mutex);
   if (hub.running) return;
-  for (const auto& warning : hub.warnings) std::fprintf(stderr, "metron: warning: %s\n", warning.c_str());
+  for (const auto& warning : hub.warnings)
+    std::fprintf(stderr, "metron: warning: %s\n", warning.c_str());
   if (hub.config.http) {
     std::string problem;
     const std::weak_ptr<state> weak = state_;
-    detail::http_content content{
-        [weak] {
-          const auto alive = weak.lock();
-          return alive ? to_prometheus_text(alive->aggregates_snapshot(), alive->config.http->prefix)
-                       : std::string();
-        },
-        [weak] {
-          const auto alive = weak.lock();
-          return alive ? alive->json_document() : std::string("{}");
-        }};
+    detail::http_content content{[weak] {
+                                   const auto alive = weak.lock();
+                                   return alive ? to_prometheus_text(alive->aggregates_snapshot(),
+                                                                     alive->config.http->prefix)
+                                                : std::string();
+                                 },
+                                 [weak] {
+                                   const auto alive = weak.lock();
+                                   return alive ? alive->json_document() : std::string("{}");
+                                 }};
     if (const auto port = hub.http.start(*hub.config.http, std::move(content), problem)) {
       hub.http_port.store(*port, std::memory_order_relaxed);  // Relaxed: a report, not a handshake.
     } else {
@@ -642,7 +682,14 @@ void monitoring::stop() {
   hub.running = false;
 }
 
-std::shared_ptr<sink> monitoring::probe_sink() { return std::make_shared<monitor_probe_sink>(state_); }
+std::shared_ptr<sink> monitoring::probe_sink() {
+  return std::make_shared<monitor_probe_sink>(state_);
+}
+
+read_status monitoring::replay_capture(const std::string& path) {
+  capture_replay replay(probe_sink());
+  return read_capture(path, replay);
+}
 
 named_sink monitoring::log_sink(std::string name) {
   named_sink made;

@@ -114,4 +114,12 @@ dataset read_input(const std::string& path, const log_read_options& log_options)
   throw input_error(fmt::format("{}: unknown input format", path));
 }
 
+dataset read_inputs(const std::vector<std::string>& paths, duplicate_policy policy) {
+  dataset merged;
+  for (const std::string& path : paths) {
+    merge(merged, read_input(path), policy);
+  }
+  return merged;
+}
+
 }  // namespace metron::analysis

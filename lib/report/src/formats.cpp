@@ -1,5 +1,10 @@
 // The report's formats by name, and rendering in any of them.
+#include <metron/error.hpp>
 #include <metron/report/report.hpp>
+
+#include <fmt/format.h>
+
+#include <filesystem>
 
 namespace metron::report {
 
@@ -20,6 +25,26 @@ std::optional<report_format> parse_report_format(std::string_view name) noexcept
     return report_format::json;
   }
   return std::nullopt;
+}
+
+report_format report_format_for(std::string_view name, const std::string& output) {
+  if (!name.empty()) {
+    if (const auto format = parse_report_format(name)) {
+      return *format;
+    }
+    throw input_error(
+        fmt::format("--format '{}' is unknown; expected html, md, junit, csv or json", name));
+  }
+  const std::string extension = std::filesystem::path(output).extension().string();
+  if (extension == ".xml") {
+    return report_format::junit;
+  }
+  if (extension.size() > 1) {
+    if (const auto format = parse_report_format(std::string_view(extension).substr(1))) {
+      return *format;
+    }
+  }
+  return report_format::html;
 }
 
 void write_report(std::ostream& out, const report_document& document, report_format format) {

@@ -97,4 +97,11 @@ void output_file::commit() {
   committed_ = true;
 }
 
+void write_output(const std::string& path, const std::string& input,
+                  const std::function<void(std::ostream&)>& render) {
+  output_file output(path, input);
+  render(output.stream());
+  output.commit();
+}
+
 }  // namespace metron::report

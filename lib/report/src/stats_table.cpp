@@ -1,6 +1,6 @@
 // The terminal table of per-metric summaries: one row per metric, quantiles marked when
 // approximate.
-#include <metron/report/stats_table.hpp>
+#include <metron/report/stats_output.hpp>
 
 #include <metron/report/format.hpp>
 

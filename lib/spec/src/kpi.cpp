@@ -304,13 +304,13 @@ kpi_sample span_sample(const kpi_spec& kpi, const dataset& data) {
   }
   if (starts_without_key + ends_without_key == starts.size() + ends.size()) {
     fail(kpi.where, kpi_key(kpi, "span.key"),
-         fmt::format("no '{}' or '{}' event carries the field '{}'", kpi.from_event,
-                     kpi.to_event, kpi.key));
+         fmt::format("no '{}' or '{}' event carries the field '{}'", kpi.from_event, kpi.to_event,
+                     kpi.key));
   }
   std::vector<std::string> notes;
   if (const std::size_t unended = started.size() - ended.size(); unended > 0) {
-    notes.push_back(fmt::format("{} of {} keys never reached '{}'", unended, started.size(),
-                                kpi.to_event));
+    notes.push_back(
+        fmt::format("{} of {} keys never reached '{}'", unended, started.size(), kpi.to_event));
   }
   if (ends_without_start > 0) {
     notes.push_back(fmt::format("{} '{}' events without a '{}' left out", ends_without_start,
@@ -398,9 +398,8 @@ statistic_value compute(statistic stat, const std::vector<double>& values) {
 void judge(kpi_result& result, const std::string& shortfall) {
   if (result.samples < result.min_samples) {
     result.status = kpi_status::insufficient;
-    const std::string why =
-        fmt::format("{} samples, fewer than the {} min_samples asks", result.samples,
-                    result.min_samples);
+    const std::string why = fmt::format("{} samples, fewer than the {} min_samples asks",
+                                        result.samples, result.min_samples);
     result.note = result.note.empty() ? why : why + "; " + result.note;
     return;
   }
@@ -450,8 +449,8 @@ double duration_seconds(const dataset& data, const kpi_spec& kpi) {
   double duration_ns = 0.0;
   if (found != data.metadata.extra.end()) {
     const std::string& text = found->second;
-    const auto [end, problem] = std::from_chars(text.data(), text.data() + text.size(),
-                                                duration_ns);
+    const auto [end, problem] =
+        std::from_chars(text.data(), text.data() + text.size(), duration_ns);
     if (problem != std::errc{} || end != text.data() + text.size()) {
       duration_ns = 0.0;
     }
@@ -505,8 +504,8 @@ kpi_result evaluate_rate(const kpi_spec& kpi, const dataset& data) {
   } else if (elapsed <= 0) {
     shortfall = fmt::format("all {} events happened at the same instant", events.size());
   } else {
-    const double per_second = static_cast<double>(events.size() - 1) /
-                              (static_cast<double>(elapsed) / ns_per_second);
+    const double per_second =
+        static_cast<double>(events.size() - 1) / (static_cast<double>(elapsed) / ns_per_second);
     result.value = rate_in_unit(per_second, kpi);
     result.values = {result.value};
   }
@@ -591,8 +590,19 @@ std::string_view to_string(kpi_status status) noexcept {
 bool kpi_report::passed() const noexcept { return count(kpi_status::breach) == 0; }
 
 std::size_t kpi_report::count(kpi_status status) const noexcept {
-  return static_cast<std::size_t>(std::count_if(
-      results.begin(), results.end(), [status](const kpi_result& r) { return r.status == status; }));
+  return static_cast<std::size_t>(
+      std::count_if(results.begin(), results.end(),
+                    [status](const kpi_result& r) { return r.status == status; }));
+}
+
+int gate_exit_status(const kpi_report& report, bool fail_on_insufficient) noexcept {
+  constexpr int pass = 0;
+  constexpr int breach = 1;
+  constexpr int insufficient = 3;
+  if (!report.passed()) {
+    return breach;
+  }
+  return fail_on_insufficient && report.count(kpi_status::insufficient) > 0 ? insufficient : pass;
 }
 
 kpi_report evaluate_kpis(const benchmark_spec& spec, const dataset& data) {

@@ -14,8 +14,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <limits>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <regex>
 #include <set>
@@ -73,14 +73,14 @@ constexpr std::array<unit_name, 10> unit_table = {{
 }};
 
 // The keys each mapping accepts, for the "unknown key" message.
-constexpr std::array<std::string_view, 5> top_keys = {"suite", "description", "defaults",
-                                                      "metrics", "kpis"};
+constexpr std::array<std::string_view, 5> top_keys = {"suite", "description", "defaults", "metrics",
+                                                      "kpis"};
 constexpr std::array<std::string_view, 4> default_keys = {"tolerance", "test", "alpha",
                                                           "min_samples"};
 constexpr std::array<std::string_view, 7> metric_keys = {
     "probe", "probe_regex", "benchmark", "benchmark_regex", "field", "unit", "description"};
 constexpr std::array<std::string_view, 15> kpi_keys = {
-    "metric", "rate",      "interval", "span", "ratio", "statistic",   "unit",       "better",
+    "metric",    "rate",      "interval", "span",  "ratio",       "statistic",   "unit", "better",
     "threshold", "tolerance", "test",     "alpha", "min_samples", "description", "field"};
 constexpr std::array<std::string_view, 3> span_keys = {"from", "to", "key"};
 constexpr std::array<std::string_view, 2> ratio_keys = {"numerator", "denominator"};
@@ -154,9 +154,9 @@ std::size_t number_length(std::string_view text) {
   std::size_t length = 0;
   while (length < text.size()) {
     const char c = text[length];
-    const bool exponent = (c == 'e' || c == 'E') && length + 1 < text.size() &&
-                          std::string_view("0123456789+-").find(text[length + 1]) !=
-                              std::string_view::npos;
+    const bool exponent =
+        (c == 'e' || c == 'E') && length + 1 < text.size() &&
+        std::string_view("0123456789+-").find(text[length + 1]) != std::string_view::npos;
     // An 'e' begins an exponent only when a digit or sign follows it: "5 e" is not a number.
     if (std::isdigit(static_cast<unsigned char>(c)) == 0 &&
         std::string_view("+-.").find(c) == std::string_view::npos && !exponent) {
@@ -264,8 +264,7 @@ class spec_reader {
         std::vector<std::string> known(allowed.begin(), allowed.end());
         const std::string hint = detail::did_you_mean(key, known);
         fail(entry->first, join_key(path, key),
-             fmt::format("unknown key '{}'{}; expected one of {}", key, hint,
-                         join_names(allowed)));
+             fmt::format("unknown key '{}'{}; expected one of {}", key, hint, join_names(allowed)));
       }
       if (!seen.insert(key).second) {
         fail(entry->first, join_key(path, key), fmt::format("duplicate key '{}'", key));
@@ -422,8 +421,8 @@ class spec_reader {
     try {
       const std::regex compiled(pattern, std::regex::ECMAScript);
     } catch (const std::regex_error& problem) {
-      fail_value(value, key, fmt::format("invalid regular expression '{}': {}", pattern,
-                                         problem.what()));
+      fail_value(value, key,
+                 fmt::format("invalid regular expression '{}': {}", pattern, problem.what()));
     }
   }
 
@@ -518,8 +517,8 @@ class spec_reader {
       check_keys(value, key, ratio_keys);
       kpi.numerator =
           metric_reference(required(value, key, "numerator"), join_key(key, "numerator"), spec);
-      kpi.denominator = metric_reference(required(value, key, "denominator"),
-                                         join_key(key, "denominator"), spec);
+      kpi.denominator =
+          metric_reference(required(value, key, "denominator"), join_key(key, "denominator"), spec);
     }
     if (kinds != 1) {
       fail(body, path,
@@ -591,9 +590,9 @@ class spec_reader {
     const std::string text = string_value(value, key);
     const std::optional<statistic> parsed = parse_statistic(text);
     if (!parsed) {
-      fail_value(value, key,
-                 fmt::format("unknown statistic '{}'; expected one of {}", text,
-                             statistic_names()));
+      fail_value(
+          value, key,
+          fmt::format("unknown statistic '{}'; expected one of {}", text, statistic_names()));
     }
     if (*parsed == statistic::rate && kpi.kind != kpi_kind::metric) {
       fail_value(value, key,
@@ -615,10 +614,11 @@ class spec_reader {
     }
     const unit_spec parsed = parse_unit(text);
     if (kpi.stat == statistic::count || kpi.stat == statistic::cv || kpi.kind == kpi_kind::ratio) {
-      fail_value(value, key,
-                 fmt::format("a {} has no unit; leave out 'unit'",
-                             kpi.kind == kpi_kind::ratio ? "ratio"
-                                                         : fmt::format("'{}'", to_string(kpi.stat))));
+      fail_value(
+          value, key,
+          fmt::format(
+              "a {} has no unit; leave out 'unit'",
+              kpi.kind == kpi_kind::ratio ? "ratio" : fmt::format("'{}'", to_string(kpi.stat))));
     }
     const bool rate_like = kpi.kind == kpi_kind::rate || kpi.stat == statistic::rate;
     if (rate_like && parsed.dimension != unit_dimension::rate) {
@@ -682,7 +682,8 @@ class spec_reader {
   }
 
   // A tolerance: "5%" (relative), a number in the KPI's unit, or a number with a unit.
-  tolerance_spec read_tolerance(const YAML::Node& value, const std::string& key, kpi_spec* kpi) const {
+  tolerance_spec read_tolerance(const YAML::Node& value, const std::string& key,
+                                kpi_spec* kpi) const {
     const std::optional<quantity> read =
         value.IsScalar() ? parse_quantity(value.Scalar()) : std::nullopt;
     if (!read) {
@@ -702,22 +703,21 @@ class spec_reader {
 
   test_kind read_test(const YAML::Node& value, const std::string& key) const {
     const std::string text = string_value(value, key);
-    for (const test_kind kind : {test_kind::mann_whitney, test_kind::welch, test_kind::bootstrap}) {
-      if (text == to_string(kind)) {
-        return kind;
-      }
+    if (const std::optional<test_kind> kind = test_kind_named(text)) {
+      return *kind;
     }
-    fail_value(value, key,
-               fmt::format("unknown test '{}'; expected one of mann-whitney, welch, bootstrap",
-                           text));
+    fail_value(
+        value, key,
+        fmt::format("unknown test '{}'; expected one of mann-whitney, welch, bootstrap", text));
   }
 
   double read_alpha(const YAML::Node& value, const std::string& key) const {
     const double alpha = number_value(value, key);
     if (!(alpha > 0.0 && alpha < 1.0)) {
-      fail_value(value, key, fmt::format("alpha is a significance level between 0 and 1, such "
-                                         "as 0.05, not {}",
-                                         value.Scalar()));
+      fail_value(value, key,
+                 fmt::format("alpha is a significance level between 0 and 1, such "
+                             "as 0.05, not {}",
+                             value.Scalar()));
     }
     return alpha;
   }
@@ -725,9 +725,9 @@ class spec_reader {
   std::size_t read_min_samples(const YAML::Node& value, const std::string& key) const {
     const double count = number_value(value, key);
     if (count < 1 || count != std::floor(count) || count > 1e15) {
-      fail_value(value, key,
-                 fmt::format("expected a whole number of samples, 1 or more, not {}",
-                             value.Scalar()));
+      fail_value(
+          value, key,
+          fmt::format("expected a whole number of samples, 1 or more, not {}", value.Scalar()));
     }
     return static_cast<std::size_t>(count);
   }
@@ -775,6 +775,24 @@ std::string_view to_string(test_kind t) noexcept {
     case test_kind::bootstrap: return "bootstrap";
   }
   return "unknown";
+}
+
+std::optional<test_kind> test_kind_named(std::string_view name) noexcept {
+  for (const test_kind kind : {test_kind::mann_whitney, test_kind::welch, test_kind::bootstrap}) {
+    if (name == to_string(kind)) {
+      return kind;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<double> parse_percentage(std::string_view text) {
+  const std::optional<quantity> read = parse_quantity(text);
+  constexpr double largest_percent = 1000;
+  if (!read || !read->unit_name.empty() || !(read->value >= 0) || read->value > largest_percent) {
+    return std::nullopt;
+  }
+  return read->value / 100.0;
 }
 
 unit_spec parse_unit(std::string_view name) {

@@ -45,4 +45,8 @@ struct ab_result {
 ///         is missing, unreadable or lacks the metric; resource_error when a process cannot start.
 [[nodiscard]] ab_result run_ab(const ab_options& options);
 
+/// The exit status `metron ab` ends with for `result`: 1 when regressed; 3 when inconclusive and
+/// `fail_on_inconclusive`; else 0. Pure; any thread.
+[[nodiscard]] int gate_exit_status(const ab_result& result, bool fail_on_inconclusive) noexcept;
+
 }  // namespace metron::analysis

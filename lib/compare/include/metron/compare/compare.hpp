@@ -168,6 +168,10 @@ struct run_input {
 ///         cannot be read.
 [[nodiscard]] run_input read_run(const std::string& path);
 
+/// read_run() of every file of a side, in order.
+/// @throws input_error and resource_error as read_run() does.
+[[nodiscard]] std::vector<run_input> read_runs(const std::vector<std::string>& paths);
+
 /// A fact of the machine or build that differs between two runs and makes their numbers hard to
 /// compare.
 struct comparability_issue {
@@ -248,5 +252,18 @@ struct comparison_report {
                                              std::span<const run_input> baseline,
                                              std::span<const run_input> candidate,
                                              const compare_options& defaults = {});
+
+/// What a CI gate fails on besides regressions, KPI breaches and broken benchmarks.
+struct gate_rules {
+  bool strict = false;                ///< sides that are not comparable are bad input
+  bool fail_on_removed = false;       ///< a metric the candidate lost fails the gate
+  bool fail_on_inconclusive = false;  ///< an inconclusive row fails the gate
+};
+
+/// The exit status `metron compare` ends with for `report`: 2 when `rules.strict` and the sides
+/// are not comparable; else 1 for a regression, a KPI breach, a benchmark the candidate broke or
+/// (with `rules.fail_on_removed`) a removed metric; else 3 for an inconclusive row with
+/// `rules.fail_on_inconclusive`; else 0. Pure; any thread.
+[[nodiscard]] int gate_exit_status(const comparison_report& report, const gate_rules& rules);
 
 }  // namespace metron::analysis

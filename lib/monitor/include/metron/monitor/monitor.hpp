@@ -1,6 +1,7 @@
 // Live monitoring: aggregation fed by probes and logs, monitors with alert actions, exporters.
 #pragma once
 
+#include <metron/capture/capture.hpp>
 #include <metron/log/log.hpp>
 #include <metron/monitor/aggregation.hpp>
 #include <metron/probe/session.hpp>
@@ -147,6 +148,12 @@ class monitoring {
   /// site (`ledger.apply_block`), observables `<site>.<observable>`, counters counters, gauges
   /// gauges, events counters of 1, resource samples gauges `process.*`. Locks once per batch.
   [[nodiscard]] std::shared_ptr<sink> probe_sink();
+
+  /// Feeds a finished capture to probe_sink(), as the live session that wrote it would have
+  /// (`metron serve`). Reads in bounded memory.
+  /// @returns how far reading got: a truncated capture is fed up to its last complete chunk.
+  /// @throws input_error as read_capture() does.
+  read_status replay_capture(const std::string& path);
 
   /// A log sink for start_logging's extra sinks, called `name` in the routing: every numeric
   /// payload field `f` of a record in namespace `ns` (or the fields its rule names) is observed

@@ -142,9 +142,4 @@ struct postmortem_report {
 [[nodiscard]] postmortem_report analyse_logs(std::span<const std::string> paths,
                                              const postmortem_options& options = {});
 
-/// The report as one JSON document (docs/postmortem.md), ending in a newline. Times are ns
-/// since the Unix epoch ("…_ns") or ms from the report's start ("…_ms"); absent values are null.
-[[nodiscard]] std::string to_json(const postmortem_report& report,
-                                  const postmortem_options& options = {});
-
 }  // namespace metron::analysis

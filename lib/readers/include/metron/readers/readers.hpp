@@ -50,6 +50,11 @@ struct log_read_options {
 ///         resource_error when the file cannot be read.
 [[nodiscard]] dataset read_input(const std::string& path, const log_read_options& log_options = {});
 
+/// Reads every file of `paths` with read_input() and merges them in order into one dataset.
+/// @param policy what a metric name found in two files does: refused, or its values pooled
+/// @throws input_error as read_input() and merge() do.
+[[nodiscard]] dataset read_inputs(const std::vector<std::string>& paths, duplicate_policy policy);
+
 /// Reads a capture: brackets become per-call durations in ns per site, observable deltas samples
 /// "<site>:<observable>", counter deltas and gauge values samples named after their site, and
 /// event sites events (time since the Unix epoch when the metadata has "start_unix_ns").

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <fstream>
+#include <functional>
 #include <ostream>
 #include <string>
 
@@ -43,5 +44,11 @@ class output_file {
   std::ofstream file_;
   bool committed_ = false;
 };
+
+/// Writes what `render` writes to `path` through an output_file, and commits it.
+/// @throws as output_file's constructor and commit() do, and whatever `render` throws (the file is
+///         then left out).
+void write_output(const std::string& path, const std::string& input,
+                  const std::function<void(std::ostream&)>& render);
 
 }  // namespace metron::report

@@ -1,4 +1,4 @@
-// The text rendering of a post-mortem report (`metron postmortem`).
+// The renderings of a post-mortem report (`metron postmortem`): text, or JSON.
 #pragma once
 
 #include <metron/postmortem/postmortem.hpp>
@@ -16,5 +16,11 @@ namespace metron::report {
 /// the report's size.
 void write_text(std::ostream& out, const analysis::postmortem_report& report,
                 const analysis::postmortem_options& options, bool summary_only);
+
+/// Writes a post-mortem report as one JSON document (docs/postmortem.md), ending in a newline.
+/// Times are ns since the Unix epoch ("…_ns") or ms from the report's start ("…_ms"); absent
+/// values are null. `options` as for write_text(). Any thread.
+void write_json(std::ostream& out, const analysis::postmortem_report& report,
+                const analysis::postmortem_options& options);
 
 }  // namespace metron::report

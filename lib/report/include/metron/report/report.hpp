@@ -125,6 +125,11 @@ enum class report_format : std::uint8_t { html, markdown, junit, csv, json };
 /// The format named "html", "md" (or "markdown"), "junit", "csv" or "json"; nothing otherwise.
 [[nodiscard]] std::optional<report_format> parse_report_format(std::string_view name) noexcept;
 
+/// The format a report written to `output` takes: `name` when given, else the output's extension
+/// (".xml" is JUnit, ".html", ".md", ".csv" and ".json" their own), else HTML.
+/// @throws input_error for a `name` parse_report_format() does not know.
+[[nodiscard]] report_format report_format_for(std::string_view name, const std::string& output);
+
 /// How much of the samples the charts of the HTML page draw; every number comes from all of them.
 struct html_options {
   std::size_t histogram_bins = 30;        ///< bins of each distribution chart

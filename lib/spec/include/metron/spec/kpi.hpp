@@ -60,6 +60,10 @@ struct kpi_report {
   [[nodiscard]] std::size_t count(kpi_status status) const noexcept;
 };
 
+/// The exit status `metron kpi` ends with for `report`: 1 for a breach; else 3 for an insufficient
+/// KPI with `fail_on_insufficient`; else 0. Pure; any thread.
+[[nodiscard]] int gate_exit_status(const kpi_report& report, bool fail_on_insufficient) noexcept;
+
 /// Evaluates every KPI of `spec` over `data`. Any thread; costs a sort of each sample.
 ///
 /// Metric KPIs take the metric's values; `interval` the times between successive events of the

@@ -79,6 +79,13 @@ enum class test_kind {
 /// "mann-whitney", "welch" or "bootstrap".
 [[nodiscard]] std::string_view to_string(test_kind t) noexcept;
 
+/// The test to_string() names `name`, or nothing.
+[[nodiscard]] std::optional<test_kind> test_kind_named(std::string_view name) noexcept;
+
+/// A relative tolerance as `metron compare --tolerance` takes it ("5%", "5 %" or "5"), as a
+/// fraction (0.05); nothing for text that is not a percentage from 0 to 1000.
+[[nodiscard]] std::optional<double> parse_percentage(std::string_view text);
+
 /// What a unit measures; values convert only within one dimension.
 enum class unit_dimension {
   time,   ///< ns, us (or µs), ms, s; the base is the nanosecond

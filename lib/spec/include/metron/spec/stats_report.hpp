@@ -104,9 +104,4 @@ struct stats_report {
 [[nodiscard]] stats_report compute_stats(std::span<const std::string> paths,
                                          const stats_options& options = {});
 
-/// The report as one JSON document (specs/stats.schema.json), ending in a newline. Statistics
-/// are given to 12 significant digits; those that do not exist for the sample (NaN) are null.
-/// Any thread.
-[[nodiscard]] std::string to_json(const stats_report& report);
-
 }  // namespace metron::analysis

@@ -1,4 +1,4 @@
-// The terminal table of per-metric summaries (`metron stats`).
+// The renderings of per-metric summaries (`metron stats`): a terminal table, or JSON.
 #pragma once
 
 #include <metron/spec/stats_report.hpp>
@@ -14,5 +14,10 @@ namespace metron::report {
 /// quantiles from a histogram are marked '~', and a legend ends the table. Widths count code
 /// points, so "µs" lines up. Any thread; linear in the metrics.
 void write_stats_table(std::ostream& out, const analysis::stats_report& report);
+
+/// Writes the report as one JSON document (specs/stats.schema.json), ending in a newline: what a
+/// later comparison needs too (each metric's replicates). Statistics are given to 12 significant
+/// digits; those that do not exist for the sample (NaN) are null. Any thread.
+void write_stats_json(std::ostream& out, const analysis::stats_report& report);
 
 }  // namespace metron::report
