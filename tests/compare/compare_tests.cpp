@@ -490,3 +490,107 @@ TEST_CASE("the gate's exit status: not comparable, then failures, then inconclus
   report.failures.push_back(broken);
   CHECK(gate_exit_status(report, {}) == 1);
 }
+
+namespace {
+
+/// The moments of `values`, as an aggregates-only file would report them.
+metron::analysis::reported_sample reported_of(const std::vector<double>& values) {
+  const auto n = static_cast<double>(values.size());
+  double mean = 0;
+  for (const double value : values) {
+    mean += value / n;
+  }
+  double squares = 0;
+  for (const double value : values) {
+    squares += (value - mean) * (value - mean);
+  }
+  return {{values.size(), mean, std::sqrt(squares / (n - 1.0))}, mean};
+}
+
+}  // namespace
+
+TEST_CASE("aggregates-only files are compared by Welch's test on their reported moments",
+          "[compare][aggregates]") {
+  const std::string directory = std::string(METRON_TEST_FIXTURES) + "/google_benchmark/";
+  const std::vector<metron::analysis::run_input> baseline = {
+      metron::analysis::read_run(directory + "v1_7_aggregates_only.json")};
+  const std::vector<metron::analysis::run_input> candidate = {
+      metron::analysis::read_run(directory + "v1_7_aggregates_only_slower.json")};
+  const auto report = metron::analysis::compare_runs(baseline, candidate);
+  REQUIRE(report.rows.size() == 3);
+  const comparison& time = report.rows[0];
+  CHECK(time.name == "BM_admit");
+  CHECK(time.from_aggregates);
+  CHECK(time.test == metron::analysis::test_kind::welch);
+  CHECK(time.method == metron::analysis::interval_method::welch);
+  CHECK(time.baseline.n == 10);
+  CHECK(time.baseline.median == Approx(4880));  // shown as reported
+  CHECK(time.change == Approx(5.60 / 4.91 - 1.0));
+  // scipy.stats.ttest_ind_from_stats(5.60, 0.13, 10, 4.91, 0.12, 10, equal_var=False)
+  CHECK(time.p_value == Approx(3.5131578323370167e-10).epsilon(1e-6));
+  CHECK(time.result == verdict::regressed);
+  CHECK(report.rows[1].name == "BM_admit:cpu_time");
+  CHECK(report.rows[1].result == verdict::regressed);
+  CHECK(report.rows[2].name == "BM_admit:items_per_second");
+  CHECK(report.rows[2].result == verdict::regressed);  // fewer items per second is worse
+
+  // The same file on both sides: nothing changed, and the interval says so.
+  const auto same = metron::analysis::compare_runs(baseline, baseline);
+  CHECK(same.rows[0].result == verdict::unchanged);
+  CHECK(same.rows[0].from_aggregates);
+}
+
+TEST_CASE("reported moments: no repetition count is inconclusive, never one sample",
+          "[compare][aggregates]") {
+  metron::analysis::reported_sample unknown{{0, 4910, 120}, 4880};
+  const metron::analysis::reported_sample known{{10, 5600, 130}, 5570};
+  const comparison row = metron::analysis::compare_reported(unknown, known, better::lower);
+  CHECK(row.result == verdict::inconclusive);
+  CHECK(row.from_aggregates);
+  CHECK_THAT(row.note, Catch::Contains("--benchmark_repetitions"));
+  unknown.moments.n = 10;
+  CHECK(metron::analysis::compare_reported(unknown, known, better::lower).result ==
+        verdict::regressed);
+}
+
+TEST_CASE("reported moments: A/A false positives at most alpha, a 10 % slowdown found",
+          "[compare][aggregates][acceptance]") {
+  constexpr std::size_t trials = 400;
+  std::mt19937_64 generator(301);
+  const noise_model model;  // log-normal, 3 % CV, 3 % of runs preempted
+  // Means are not robust: one preempted run in ten moves a mean by 3-10 %. The power is shown on
+  // runs without preemption; the false-positive rates hold with it.
+  noise_model steady;
+  steady.outlier_rate = 0;
+  compare_options no_tolerance;
+  no_tolerance.tolerance = 0;
+  std::size_t false_positives = 0;
+  std::size_t significant = 0;
+  std::size_t detected = 0;
+  const auto flagged = [](verdict result) {
+    return result == verdict::regressed || result == verdict::improved ? std::size_t{1}
+                                                                       : std::size_t{0};
+  };
+  for (std::size_t trial = 0; trial < trials; ++trial) {
+    const auto baseline = reported_of(draw(generator, model, 10));
+    const auto same = reported_of(draw(generator, model, 10));
+    const auto steady_baseline = reported_of(draw(generator, steady, 10));
+    const auto slower = reported_of(scaled(draw(generator, steady, 10), 1.10));
+    false_positives +=
+        flagged(metron::analysis::compare_reported(baseline, same, better::lower).result);
+    significant += flagged(
+        metron::analysis::compare_reported(baseline, same, better::lower, no_tolerance).result);
+    detected += metron::analysis::compare_reported(steady_baseline, slower, better::lower).result ==
+                        verdict::regressed
+                    ? std::size_t{1}
+                    : std::size_t{0};
+  }
+  const auto rate = [](std::size_t count) { return static_cast<double>(count) / trials; };
+  INFO("false positives " << rate(false_positives) << ", at no tolerance " << rate(significant)
+                          << ", power " << rate(detected));
+  CHECK(rate(false_positives) <= 0.05);
+  // With no tolerance only the test decides: its rate is alpha's, 5 % ± 1.1 % in 400 trials.
+  CHECK(rate(significant) >= 0.025);
+  CHECK(rate(significant) <= 0.075);
+  CHECK(rate(detected) >= 0.95);
+}

@@ -77,6 +77,13 @@ TEST_CASE("an aggregates-only file gives aggregates and no samples", "[readers]"
   // A coefficient of variation is a fraction, whatever the time unit says.
   CHECK(aggregate(data, "BM_admit", "cv") == Approx(0.0244));
   CHECK(aggregate(data, "BM_admit:items_per_second", "mean") == Approx(2.04e5));
+  // What a comparison of the aggregates needs besides the values: the repetitions, the quantity.
+  REQUIRE_FALSE(data.aggregates.empty());
+  for (const auto& reported : data.aggregates) {
+    CHECK(reported.repetitions == 10);
+  }
+  CHECK(data.aggregates.front().quantity == "real_time");
+  CHECK(data.aggregates.back().quantity == "items_per_second");
 }
 
 TEST_CASE("errored and skipped runs of Google Benchmark 1.8 are kept as failures", "[readers]") {

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -117,4 +118,33 @@ TEST_CASE("significance tests refuse bad samples", "[analysis][significance]") {
   CHECK_THROWS_AS(metron::analysis::hodges_lehmann(some, some, 1.5), metron::input_error);
   CHECK_THROWS_AS(metron::analysis::benjamini_hochberg(std::vector<double>{0.5, 1.5}),
                   metron::input_error);
+}
+
+TEST_CASE("Welch's test and interval from moments agree with SciPy's ttest_ind_from_stats",
+          "[analysis][significance]") {
+  using metron::analysis::sample_moments;
+  // scipy.stats.ttest_ind_from_stats(101, 3, 8, 100, 2, 12, equal_var=False), and the interval
+  // of the difference from stats.t.ppf(0.975, df) at its Welch-Satterthwaite df.
+  const sample_moments baseline{12, 100.0, 2.0};
+  const sample_moments candidate{8, 101.0, 3.0};
+  const auto test = metron::analysis::welch_t(candidate, baseline);
+  CHECK(test.statistic == Approx(0.828078671210825).epsilon(1e-12));
+  CHECK(test.p_value == Approx(0.4250106748673327).epsilon(1e-10));
+  CHECK(test.degrees_of_freedom == Approx(11.14030943663635).epsilon(1e-12));
+  const auto interval = metron::analysis::welch_interval(baseline, candidate, 0.95);
+  CHECK(interval.estimate == Approx(1.0));
+  CHECK(interval.low == Approx(-1.6538635044550118).epsilon(1e-10));
+  CHECK(interval.high == Approx(3.653863504455012).epsilon(1e-10));
+
+  // The same numbers as samples and as their moments give the same test.
+  const std::vector<double> a{4.0, 5.5, 6.0, 4.5, 5.0};
+  const std::vector<double> b{6.5, 7.0, 5.5, 8.0};
+  const sample_moments a_moments{5, 5.0, std::sqrt(0.625)};
+  const sample_moments b_moments{4, 6.75, std::sqrt(3.25 / 3.0)};
+  CHECK(metron::analysis::welch_t(a_moments, b_moments).p_value ==
+        Approx(metron::analysis::welch_t(a, b).p_value).epsilon(1e-12));
+
+  CHECK_THROWS_AS(metron::analysis::welch_t(sample_moments{1, 5.0, 0.0}, b_moments),
+                  metron::input_error);
+  CHECK_THROWS_AS(metron::analysis::welch_interval(a_moments, b_moments, 1.0), metron::input_error);
 }

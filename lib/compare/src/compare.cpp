@@ -233,6 +233,69 @@ double pooled_cv(const summary& baseline, const summary& candidate) {
   return std::sqrt((cv_baseline * cv_baseline + cv_candidate * cv_candidate) / 2.0);
 }
 
+/// A row of `direction` with the options' settings and every estimate still NaN.
+comparison new_row(better direction, const compare_options& options) {
+  comparison row;
+  row.direction = direction;
+  row.test = options.test;
+  row.alpha = options.alpha;
+  row.equivalence = options.equivalence;
+  row.method = options.interval.value_or(options.test == test_kind::bootstrap
+                                             ? interval_method::bootstrap
+                                             : interval_method::hodges_lehmann);
+  const double level = options.equivalence ? 1.0 - 2.0 * options.alpha : 1.0 - options.alpha;
+  row.change_interval = {not_a_number, not_a_number, level};
+  row.change = not_a_number;
+  row.estimate = not_a_number;
+  row.p_value = not_a_number;
+  row.p_adjusted = not_a_number;
+  row.equivalence_p = not_a_number;
+  row.tolerance = options.tolerance;
+  return row;
+}
+
+/// Judges `row` on its p_value, and says for an inconclusive one what would decide it.
+void decide(comparison& row, const compare_options& options) {
+  row.p_adjusted = row.p_value;
+  row.result = judge(row);
+  if (row.result != verdict::inconclusive) {
+    return;
+  }
+  const double cv = pooled_cv(row.baseline, row.candidate);
+  if (row.tolerance > 0 && std::isfinite(cv) && std::isfinite(row.estimate)) {
+    // What is left to decide is whether the change lies beyond the tolerance: the difference
+    // to resolve is the estimate's distance from it (the tolerance itself for no change),
+    // floored at a tenth of the tolerance so a change sitting on it asks for a finite number.
+    const double distance =
+        std::max(std::abs(std::abs(row.estimate) - row.tolerance), row.tolerance / 10.0);
+    row.repetitions_needed = repetitions_needed(cv, distance, row.alpha, options.power);
+    row.reason = doubt::too_noisy;
+    row.variation = cv;
+    row.power = options.power;
+  } else if (row.tolerance > 0) {
+    // No variance to go by: the fewest values with which the test can reach alpha at all.
+    row.repetitions_needed = repetitions_needed(0, row.tolerance, row.alpha, options.power);
+    row.reason = doubt::no_variation;
+  }
+}
+
+/// What the comparison reports of a side known by its moments: n, mean, standard deviation,
+/// coefficient of variation and median; every other statistic NaN.
+summary describe(const reported_sample& sample) {
+  summary result = describe(std::span<const double>{});
+  result.n = sample.moments.n;
+  result.mean = sample.moments.mean;
+  result.stddev = sample.moments.n >= 2 ? sample.moments.stddev : not_a_number;
+  result.cv = result.mean == 0 ? not_a_number : result.stddev / result.mean;
+  result.median = sample.median;
+  return result;
+}
+
+/// `sample` divided by 1 + margin: the candidate of the one-sided tests of equivalence mode.
+sample_moments scaled(const sample_moments& sample, double margin) {
+  return {sample.n, sample.mean / (1.0 + margin), sample.stddev / (1.0 + margin)};
+}
+
 }  // namespace
 
 std::string_view to_string(verdict result) noexcept {
@@ -246,7 +309,12 @@ std::string_view to_string(verdict result) noexcept {
 }
 
 std::string_view to_string(interval_method method) noexcept {
-  return method == interval_method::bootstrap ? "bootstrap" : "hodges-lehmann";
+  switch (method) {
+    case interval_method::bootstrap: return "bootstrap";
+    case interval_method::welch: return "welch";
+    case interval_method::hodges_lehmann: break;
+  }
+  return "hodges-lehmann";
 }
 
 std::size_t repetitions_needed(double cv, double tolerance, double alpha, double power) {
@@ -306,24 +374,10 @@ verdict judge(const comparison& row) {
 comparison compare(std::span<const double> baseline, std::span<const double> candidate,
                    better direction, const compare_options& options) {
   check_options(options);
-  comparison row;
-  row.direction = direction;
+  comparison row = new_row(direction, options);
   row.baseline = describe(baseline);
   row.candidate = describe(candidate);
-  row.test = options.test;
-  row.alpha = options.alpha;
-  row.equivalence = options.equivalence;
-  row.method = options.interval.value_or(options.test == test_kind::bootstrap
-                                             ? interval_method::bootstrap
-                                             : interval_method::hodges_lehmann);
-  const double level = options.equivalence ? 1.0 - 2.0 * options.alpha : 1.0 - options.alpha;
-  row.change_interval = {not_a_number, not_a_number, level};
-  row.change = not_a_number;
-  row.estimate = not_a_number;
-  row.p_value = not_a_number;
-  row.p_adjusted = not_a_number;
-  row.equivalence_p = not_a_number;
-  row.tolerance = options.tolerance;
+  const double level = row.change_interval.level;
 
   const double base = row.baseline.median;
   if (baseline.empty() || candidate.empty()) {
@@ -371,27 +425,53 @@ comparison compare(std::span<const double> baseline, std::span<const double> can
       }
     }
   }
-  row.p_adjusted = row.p_value;
-  row.result = judge(row);
+  decide(row, options);
+  return row;
+}
 
-  if (row.result == verdict::inconclusive) {
-    const double cv = pooled_cv(row.baseline, row.candidate);
-    if (row.tolerance > 0 && std::isfinite(cv) && std::isfinite(row.estimate)) {
-      // What is left to decide is whether the change lies beyond the tolerance: the difference
-      // to resolve is the estimate's distance from it (the tolerance itself for no change),
-      // floored at a tenth of the tolerance so a change sitting on it asks for a finite number.
-      const double distance =
-          std::max(std::abs(std::abs(row.estimate) - row.tolerance), row.tolerance / 10.0);
-      row.repetitions_needed = repetitions_needed(cv, distance, row.alpha, options.power);
-      row.reason = doubt::too_noisy;
-      row.variation = cv;
-      row.power = options.power;
-    } else if (row.tolerance > 0) {
-      // No variance to go by: the fewest values with which the test can reach alpha at all.
-      row.repetitions_needed = repetitions_needed(0, row.tolerance, row.alpha, options.power);
-      row.reason = doubt::no_variation;
-    }
+comparison compare_reported(const reported_sample& baseline, const reported_sample& candidate,
+                            better direction, const compare_options& options) {
+  check_options(options);
+  comparison row = new_row(direction, options);
+  row.from_aggregates = true;
+  row.test = test_kind::welch;
+  row.method = interval_method::welch;
+  row.baseline = describe(baseline);
+  row.candidate = describe(candidate);
+  const sample_moments& before = baseline.moments;
+  const sample_moments& after = candidate.moments;
+  const bool testable = before.n >= 2 && after.n >= 2 && std::isfinite(before.stddev) &&
+                        std::isfinite(after.stddev) && before.stddev >= 0 && after.stddev >= 0 &&
+                        std::isfinite(before.mean) && std::isfinite(after.mean);
+  if (before.mean == 0 || !std::isfinite(before.mean)) {
+    row.note = "the baseline mean is 0: a relative change is undefined";
+    row.result = verdict::inconclusive;
+    return row;
   }
+  if (options.absolute_tolerance) {
+    row.tolerance = *options.absolute_tolerance / std::abs(before.mean);
+  }
+  row.change = after.mean / before.mean - 1.0;
+  row.estimate = row.change;
+  if (!testable) {
+    row.note =
+        "the aggregates give no standard deviation of two or more repetitions on both sides: "
+        "rerun with --benchmark_repetitions of at least 2";
+    row.result = verdict::inconclusive;
+    return row;
+  }
+  const shift_estimate shift = welch_interval(before, after, row.change_interval.level);
+  row.change_interval.low = shift.low / std::abs(before.mean);
+  row.change_interval.high = shift.high / std::abs(before.mean);
+  row.p_value = welch_t(after, before).p_value;
+  if (options.equivalence) {
+    const double below_upper =
+        welch_t(scaled(after, row.tolerance), before, alternative::less).p_value;
+    const double above_lower =
+        welch_t(scaled(after, -row.tolerance), before, alternative::greater).p_value;
+    row.equivalence_p = std::max(below_upper, above_lower);
+  }
+  decide(row, options);
   return row;
 }
 

@@ -16,6 +16,8 @@
 #include <iterator>
 #include <limits>
 #include <map>
+#include <numeric>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -52,6 +54,8 @@ double median_of(std::vector<double> values) {
 /// One metric's sample on one side, and the unit and file it was first seen with.
 struct side_sample {
   std::vector<double> values;
+  /// What files with aggregate rows only (--benchmark_report_aggregates_only) report of it.
+  std::vector<reported_sample> reported;
   std::string unit;
   std::string file;
   better direction = better::lower;
@@ -72,32 +76,124 @@ void add_values(side_sample& sample, std::span<const double> values, replication
   }
 }
 
+/// The sample of metric `name` of `side`, created with the unit, direction and quantity given
+/// when it is new; a unit that differs from the one first seen is refused.
+side_sample& sample_of(side_samples& side, const std::string& name, const std::string& unit,
+                       better direction, const std::string& quantity, const std::string& file) {
+  auto [found, fresh] = side.by_name.try_emplace(name);
+  side_sample& sample = found->second;
+  if (fresh) {
+    side.order.push_back(name);
+    sample.unit = unit;
+    sample.file = file;
+    sample.direction = direction;
+    sample.quantity = quantity;
+  } else if (sample.unit != unit) {
+    throw input_error(fmt::format("{}: metric '{}' is in '{}' here but in '{}' in {}", file, name,
+                                  unit, sample.unit, sample.file));
+  }
+  return sample;
+}
+
+/// The aggregate rows of `run` for metrics it has no repetitions of: mean, standard deviation,
+/// median and repetition count per metric.
+void add_reported(side_samples& samples, const run_input& run) {
+  std::set<std::string, std::less<>> measured;
+  for (const metric& m : run.data.metrics) {
+    if (!m.values.empty()) {
+      measured.insert(m.name);
+    }
+  }
+  std::map<std::string, reported_sample, std::less<>> by_metric;
+  std::vector<const reported_aggregate*> means;
+  for (const reported_aggregate& aggregate : run.data.aggregates) {
+    if (measured.contains(aggregate.metric)) {
+      continue;
+    }
+    reported_sample& sample = by_metric[aggregate.metric];
+    if (aggregate.statistic == "mean") {
+      sample.moments.mean = aggregate.value;
+      sample.moments.n = aggregate.repetitions;
+      means.push_back(&aggregate);
+    } else if (aggregate.statistic == "stddev") {
+      sample.moments.stddev = aggregate.value;
+    } else if (aggregate.statistic == "median") {
+      sample.median = aggregate.value;
+    }
+  }
+  for (const reported_aggregate* mean : means) {
+    side_sample& sample =
+        sample_of(samples, mean->metric, mean->unit, mean->direction, mean->quantity, run.file);
+    sample.reported.push_back(by_metric.find(mean->metric)->second);
+  }
+}
+
 side_samples collect(std::span<const run_input> side, replication mode) {
   side_samples samples;
   for (const run_input& run : side) {
     for (const metric& m : run.data.metrics) {
-      auto [found, fresh] = samples.by_name.try_emplace(m.name);
-      side_sample& sample = found->second;
-      if (fresh) {
-        samples.order.push_back(m.name);
-        sample.unit = m.unit;
-        sample.file = run.file;
-        sample.direction = m.direction;
-        sample.quantity = m.quantity;
-      } else if (sample.unit != m.unit) {
-        throw input_error(fmt::format("{}: metric '{}' is in '{}' here but in '{}' in {}", run.file,
-                                      m.name, m.unit, sample.unit, sample.file));
-      }
+      side_sample& sample = sample_of(samples, m.name, m.unit, m.direction, m.quantity, run.file);
       if (!m.values.empty()) {
         add_values(sample, m.values, mode);
       }
     }
+    add_reported(samples, run);
   }
   if (samples.order.empty()) {
     throw input_error(fmt::format("{}: no metric to compare (no benchmark rows or probe samples)",
                                   side.front().file));
   }
   return samples;
+}
+
+/// The count, mean, standard deviation and median of `values`.
+reported_sample moments_of(const std::vector<double>& values) {
+  const auto n = static_cast<double>(values.size());
+  const double mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
+  double squares = 0;
+  for (const double value : values) {
+    squares += (value - mean) * (value - mean);
+  }
+  const double stddev = values.size() >= 2 ? std::sqrt(squares / (n - 1.0))
+                                           : std::numeric_limits<double>::quiet_NaN();
+  return {{values.size(), mean, stddev}, median_of(values)};
+}
+
+/// A side's sample as moments: its reported aggregates and its values pooled into one count,
+/// mean and standard deviation. The median is the one reported or measured when there is one
+/// source, else unknown. A source of unknown repetitions makes the count unknown (0).
+reported_sample pooled(const side_sample& sample) {
+  std::vector<reported_sample> parts = sample.reported;
+  if (!sample.values.empty()) {
+    parts.push_back(moments_of(sample.values));
+  }
+  if (parts.size() == 1) {
+    return parts.front();
+  }
+  reported_sample total;
+  total.moments.stddev = 0;
+  double weighted_sum = 0;
+  for (const reported_sample& part : parts) {
+    if (part.moments.n == 0) {
+      total.moments.n = 0;
+      return total;
+    }
+    total.moments.n += part.moments.n;
+    weighted_sum += static_cast<double>(part.moments.n) * part.moments.mean;
+  }
+  const auto n = static_cast<double>(total.moments.n);
+  total.moments.mean = weighted_sum / n;
+  double squares = 0;
+  for (const reported_sample& part : parts) {
+    const double offset = part.moments.mean - total.moments.mean;
+    const double within = part.moments.n >= 2 ? static_cast<double>(part.moments.n - 1) *
+                                                    part.moments.stddev * part.moments.stddev
+                                              : 0.0;
+    squares += within + static_cast<double>(part.moments.n) * offset * offset;
+  }
+  total.moments.stddev = total.moments.n >= 2 ? std::sqrt(squares / (n - 1.0))
+                                              : std::numeric_limits<double>::quiet_NaN();
+  return total;
 }
 
 replication replication_of(bool per_call, std::size_t runs_here, std::size_t runs_there) {
@@ -289,7 +385,11 @@ comparison_report compare_runs(std::span<const run_input> baseline,
           "metric '{}' is in '{}' in the baseline ({}) but in '{}' in the candidate ({})", name,
           old_sample.unit, old_sample.file, new_sample.unit, new_sample.file));
     }
-    comparison row = compare(old_sample.values, new_sample.values, old_sample.direction, options);
+    comparison row =
+        old_sample.reported.empty() && new_sample.reported.empty()
+            ? compare(old_sample.values, new_sample.values, old_sample.direction, options)
+            : compare_reported(pooled(old_sample), pooled(new_sample), old_sample.direction,
+                               options);
     row.name = name;
     row.unit = old_sample.unit;
     row.kind = kind_of(old_sample.quantity);

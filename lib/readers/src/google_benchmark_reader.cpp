@@ -638,14 +638,25 @@ class reader {
     const bool fraction = row.aggregate_unit.value_or("time") == "percentage";
     const double scale = fraction ? 1.0 : time_scale(row);
     const std::string time_unit = fraction ? "" : "ns";
-    const auto add = [&](std::string metric_name, double value, std::string unit) {
-      data_.aggregates.push_back(
-          {std::move(metric_name), statistic, value, std::move(unit), {file_, row_place_}});
+    const auto repetitions = static_cast<std::size_t>(row.repetitions.value_or(0));
+    const auto add = [&](std::string metric_name, double value, std::string unit,
+                         std::string quantity, better direction) {
+      data_.aggregates.push_back({std::move(metric_name),
+                                  statistic,
+                                  value,
+                                  std::move(unit),
+                                  std::move(quantity),
+                                  direction,
+                                  repetitions,
+                                  {file_, row_place_}});
     };
-    add(run_name, required(row.real_time, "real_time") * scale, time_unit);
-    add(run_name + ":cpu_time", required(row.cpu_time, "cpu_time") * scale, time_unit);
+    add(run_name, required(row.real_time, "real_time") * scale, time_unit, "real_time",
+        better::lower);
+    add(run_name + ":cpu_time", required(row.cpu_time, "cpu_time") * scale, time_unit, "cpu_time",
+        better::lower);
     for (const auto& [key, value] : row.counters) {
-      add(run_name + ":" + key, value, fraction ? "" : counter_kind(key).first);
+      const auto [unit, direction] = counter_kind(key);
+      add(run_name + ":" + key, value, fraction ? "" : unit, key, direction);
     }
   }
 

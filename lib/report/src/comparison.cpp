@@ -24,11 +24,15 @@ using analysis::comparison;
 using analysis::comparison_report;
 using analysis::verdict;
 
-/// The verdict as shown: marked when the test was per-call and so only indicative.
+/// The verdict as shown: marked when the test was per-call and so only indicative, or when it
+/// rests on reported aggregates rather than repetitions.
 std::string verdict_text(const comparison& row) {
   std::string text(analysis::to_string(row.result));
   if (row.indicative) {
     text += " (indicative)";
+  }
+  if (row.from_aggregates) {
+    text += " (aggregates)";
   }
   return text;
 }
@@ -101,6 +105,13 @@ std::vector<std::string> notes_of(const comparison_report& report) {
         "one capture against one: the tests compare per-call samples, which share their run's "
         "machine state — indicative only; compare several runs a side (--baseline a1 a2 …) for "
         "evidence");
+  }
+  if (std::any_of(report.rows.begin(), report.rows.end(),
+                  [](const comparison& row) { return row.from_aggregates; })) {
+    notes.emplace_back(
+        "(aggregates): a side holds only Google Benchmark's aggregate rows "
+        "(--benchmark_report_aggregates_only), so those rows compare means by Welch's t test on "
+        "the reported mean, standard deviation and repetitions; the medians are as reported");
   }
   for (const std::string& name : report.added) {
     notes.push_back(fmt::format("added: {} (only in the candidate)", name));
@@ -385,6 +396,7 @@ void write_json(std::ostream& out, const comparison_report& report,
         {"alpha", row.alpha},
         {"verdict", analysis::to_string(row.result)},
         {"indicative", row.indicative},
+        {"from_aggregates", row.from_aggregates},
         {"repetitions_needed", row.repetitions_needed ? nlohmann::json(*row.repetitions_needed)
                                                       : nlohmann::json(nullptr)},
         {"note", comparison_note(row)},

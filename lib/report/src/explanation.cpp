@@ -62,6 +62,9 @@ std::string explanation(const report_row& row) {
     if (change.indicative) {
       append("per-call samples of one run each: indicative only");
     }
+    if (change.from_aggregates) {
+      append("from reported aggregates: Welch's t test on the means");
+    }
     if (const std::string note = comparison_note(change); !note.empty()) {
       append(note);
     }

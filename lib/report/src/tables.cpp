@@ -86,7 +86,8 @@ nlohmann::ordered_json row_json(const report_row& row) {
               {"p_adjusted", number_or_null(row.change->p_adjusted)},
               {"tolerance", row.change->tolerance},
               {"test", analysis::to_string(row.change->test)},
-              {"indicative", row.change->indicative}};
+              {"indicative", row.change->indicative},
+              {"from_aggregates", row.change->from_aggregates}};
   }
   return {{"name", row.name},
           {"source", row.source},

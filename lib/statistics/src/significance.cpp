@@ -36,6 +36,47 @@ void require_finite(std::span<const double> sample, std::string_view which, std:
   }
 }
 
+sample_moments moments_of(std::span<const double> sample) {
+  const auto n = static_cast<double>(sample.size());
+  const double mean = std::accumulate(sample.begin(), sample.end(), 0.0) / n;
+  double squares = 0;
+  for (const double value : sample) {
+    squares += (value - mean) * (value - mean);
+  }
+  return {sample.size(), mean, std::sqrt(squares / (n - 1.0))};
+}
+
+/// The standard error of the difference of two means and its Welch–Satterthwaite degrees of
+/// freedom (NaN when the standard error is 0).
+struct welch_terms {
+  double standard_error = 0;
+  double degrees_of_freedom = 0;
+};
+
+welch_terms welch_terms_of(const sample_moments& a, const sample_moments& b,
+                           std::string_view test) {
+  for (const auto& [which, sample] : {std::pair{"a", &a}, std::pair{"b", &b}}) {
+    if (sample->n < 2) {
+      throw input_error(fmt::format("{}: sample {} has {} value(s); it needs at least 2", test,
+                                    which, sample->n));
+    }
+    if (!std::isfinite(sample->mean) || !std::isfinite(sample->stddev) || sample->stddev < 0) {
+      throw input_error(fmt::format("{}: sample {} has mean {} and standard deviation {}", test,
+                                    which, sample->mean, sample->stddev));
+    }
+  }
+  const double share_a = a.stddev * a.stddev / static_cast<double>(a.n);
+  const double share_b = b.stddev * b.stddev / static_cast<double>(b.n);
+  welch_terms terms;
+  terms.standard_error = std::sqrt(share_a + share_b);
+  terms.degrees_of_freedom = terms.standard_error == 0
+                                 ? not_a_number
+                                 : (share_a + share_b) * (share_a + share_b) /
+                                       (share_a * share_a / static_cast<double>(a.n - 1) +
+                                        share_b * share_b / static_cast<double>(b.n - 1));
+  return terms;
+}
+
 /// Upper tail of the standard normal distribution, P(Z > z).
 double normal_upper_tail(double z) noexcept { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
 
@@ -166,24 +207,14 @@ test_result welch_t(std::span<const double> a, std::span<const double> b, altern
   constexpr std::string_view test = "Welch's t test";
   require_finite(a, "a", 2, test);
   require_finite(b, "b", 2, test);
-  const auto moments = [](std::span<const double> sample) {
-    const auto n = static_cast<double>(sample.size());
-    const double mean = std::accumulate(sample.begin(), sample.end(), 0.0) / n;
-    double squares = 0;
-    for (const double value : sample) {
-      squares += (value - mean) * (value - mean);
-    }
-    return std::pair{mean, squares / (n - 1.0)};
-  };
-  const auto [mean_a, variance_a] = moments(a);
-  const auto [mean_b, variance_b] = moments(b);
-  const double share_a = variance_a / static_cast<double>(a.size());
-  const double share_b = variance_b / static_cast<double>(b.size());
-  const double standard_error = std::sqrt(share_a + share_b);
+  return welch_t(moments_of(a), moments_of(b), hypothesis);
+}
 
+test_result welch_t(const sample_moments& a, const sample_moments& b, alternative hypothesis) {
+  const welch_terms terms = welch_terms_of(a, b, "Welch's t test");
+  const double difference = a.mean - b.mean;
   test_result result;
-  if (standard_error == 0) {
-    const double difference = mean_a - mean_b;
+  if (terms.standard_error == 0) {
     result.statistic = difference == 0  ? 0.0
                        : difference > 0 ? std::numeric_limits<double>::infinity()
                                         : -std::numeric_limits<double>::infinity();
@@ -194,10 +225,8 @@ test_result welch_t(std::span<const double> a, std::span<const double> b, altern
     result.p_value = supports ? 0.0 : 1.0;
     return result;
   }
-  result.statistic = (mean_a - mean_b) / standard_error;
-  result.degrees_of_freedom = (share_a + share_b) * (share_a + share_b) /
-                              (share_a * share_a / static_cast<double>(a.size() - 1) +
-                               share_b * share_b / static_cast<double>(b.size() - 1));
+  result.statistic = difference / terms.standard_error;
+  result.degrees_of_freedom = terms.degrees_of_freedom;
   const boost::math::students_t distribution(result.degrees_of_freedom);
   const double t = result.statistic;
   switch (hypothesis) {
@@ -211,6 +240,20 @@ test_result welch_t(std::span<const double> a, std::span<const double> b, altern
   }
   result.p_value = std::clamp(result.p_value, 0.0, 1.0);
   return result;
+}
+
+shift_estimate welch_interval(const sample_moments& a, const sample_moments& b, double level) {
+  if (!(level > 0 && level < 1)) {
+    throw input_error(fmt::format("Welch interval: level {} is outside (0, 1)", level));
+  }
+  const welch_terms terms = welch_terms_of(a, b, "Welch interval");
+  const double difference = b.mean - a.mean;
+  double half_width = 0;
+  if (terms.standard_error > 0) {
+    const boost::math::students_t distribution(terms.degrees_of_freedom);
+    half_width = boost::math::quantile(distribution, 0.5 + level / 2.0) * terms.standard_error;
+  }
+  return {difference, difference - half_width, difference + half_width, level};
 }
 
 std::vector<double> benjamini_hochberg(std::span<const double> p_values) {

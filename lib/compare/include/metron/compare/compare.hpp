@@ -4,10 +4,12 @@
 #include <metron/readers/dataset.hpp>
 #include <metron/spec/kpi.hpp>
 #include <metron/spec/spec.hpp>
+#include <metron/statistics/significance.hpp>
 #include <metron/statistics/statistics.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -32,9 +34,10 @@ enum class interval_method : std::uint8_t {
   hodges_lehmann,  ///< the Hodges–Lehmann shift's distribution-free interval, over the baseline
                    ///< median
   bootstrap,       ///< a seeded percentile bootstrap of the ratio of medians
+  welch,  ///< Welch's interval of the difference of means, over the baseline mean (aggregates)
 };
 
-/// "hodges-lehmann" or "bootstrap".
+/// "hodges-lehmann", "bootstrap" or "welch".
 [[nodiscard]] std::string_view to_string(interval_method method) noexcept;
 
 /// How compare() tests and judges. The defaults are those `metron compare` states in --help.
@@ -116,6 +119,10 @@ struct comparison {
   double power = 0;               ///< too_noisy: the power repetitions_needed was computed for
   std::size_t adjusted_rows = 0;  ///< lost_in_adjustment: the rows the p-values were adjusted over
   std::string note;  ///< why it is inconclusive in words, or what else a reader should know
+  /// Compared from Google Benchmark's aggregate rows (mean, standard deviation and repetitions)
+  /// because a side's file holds no repetitions: Welch's t test on the means, whatever the
+  /// options' test; `change` and the interval are of means, the summaries' medians as reported.
+  bool from_aggregates = false;
 };
 
 /// Compares two samples of one metric: summaries, relative change of the medians with its
@@ -137,6 +144,23 @@ struct comparison {
 [[nodiscard]] comparison compare(std::span<const double> baseline,
                                  std::span<const double> candidate, better direction,
                                  const compare_options& options = {});
+
+/// One side's sample of a metric as Google Benchmark's aggregate rows report it
+/// (--benchmark_report_aggregates_only), or as the moments of the values a side does have.
+struct reported_sample {
+  sample_moments moments;  ///< repetitions, mean and standard deviation
+  double median = std::numeric_limits<double>::quiet_NaN();  ///< the median; NaN when unknown
+};
+
+/// Compares two samples known by their moments, as compare() does samples: the relative change of
+/// the means, its Welch interval over the baseline mean, Welch's t test (two one-sided Welch
+/// tests in equivalence mode), and the verdict by judge(). The row is marked from_aggregates.
+/// A side with fewer than 2 repetitions, or without a standard deviation, is inconclusive with a
+/// note saying so. Pure; any thread.
+/// @throws input_error for options out of range.
+[[nodiscard]] comparison compare_reported(const reported_sample& baseline,
+                                          const reported_sample& candidate, better direction,
+                                          const compare_options& options = {});
 
 /// Adjusts the p-values of `rows` together (Benjamini–Hochberg; rows whose p_value is NaN are
 /// left out) and judges each row again on its adjusted p, with its own tolerance and alpha.

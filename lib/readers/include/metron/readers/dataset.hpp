@@ -91,7 +91,10 @@ struct reported_aggregate {
   std::string statistic;  ///< "mean", "median", "stddev", "cv" or a user-defined statistic
   double value = 0;       ///< in the metric's unit; for "cv" a fraction (0.05 = 5 %)
   std::string unit;       ///< the unit of `value`: the metric's, or empty for "cv"
-  origin where;           ///< the file and the row
+  std::string quantity;   ///< what the metric measures, as metric::quantity ("real_time", …)
+  better direction = better::lower;  ///< the metric's direction, as metric::direction
+  std::size_t repetitions = 0;  ///< the repetitions it summarises; 0 when the row does not say
+  origin where;                 ///< the file and the row
 };
 
 /// A complexity verdict Google Benchmark computed itself (the "_BigO" and "_RMS" rows).

@@ -1,6 +1,7 @@
 // Two-sample significance tests, shift estimates and false-discovery-rate control for comparisons.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -44,6 +45,20 @@ struct test_result {
 [[nodiscard]] test_result welch_t(std::span<const double> a, std::span<const double> b,
                                   alternative hypothesis = alternative::two_sided);
 
+/// A sample known only by its size, mean and standard deviation: what Google Benchmark's
+/// aggregate rows report of its repetitions.
+struct sample_moments {
+  std::size_t n = 0;  ///< the number of values
+  double mean = 0;    ///< their mean
+  double stddev = 0;  ///< their sample standard deviation (n − 1 in the denominator)
+};
+
+/// Welch's t test of `a` against `b` from their moments, as welch_t() of the samples gives it.
+/// @throws input_error when either has fewer than 2 values, or a moment is NaN, infinite or (the
+///         standard deviation) negative.
+[[nodiscard]] test_result welch_t(const sample_moments& a, const sample_moments& b,
+                                  alternative hypothesis = alternative::two_sided);
+
 /// Benjamini–Hochberg adjusted p-values, in the order of `p_values`: the smallest false discovery
 /// rate at which each hypothesis would be rejected. Adjusted values are monotone in the raw ones
 /// and never exceed 1. @throws input_error for a value outside [0, 1] or NaN.
@@ -56,6 +71,13 @@ struct shift_estimate {
   double high = 0;      ///< upper bound of the interval
   double level = 0;     ///< the interval's confidence level
 };
+
+/// The difference of means mean_b − mean_a with its Welch interval at `level`: ± Student's t
+/// quantile at the Welch–Satterthwaite degrees of freedom times the standard error (a point
+/// interval when both deviations are 0).
+/// @throws input_error as welch_t() does, or when `level` is outside (0, 1).
+[[nodiscard]] shift_estimate welch_interval(const sample_moments& a, const sample_moments& b,
+                                            double level = 0.95);
 
 /// The Hodges–Lehmann estimate of the shift from `a` to `b`: the median of all differences
 /// b_j − a_i, with the distribution-free interval between the order statistics of those
