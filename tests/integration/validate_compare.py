@@ -58,8 +58,16 @@ def main():
         documents.append(run(metron, ["--equivalence", "--tolerance", "3%", "--baseline",
                                       p("a.json"), "--candidate", p("a.json"), p("a.json")]))
         documents.append(run(metron, ["--test", "bootstrap", p("a.json"), p("b.json")]))
+        fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures",
+                                "google_benchmark")
+        documents.append(run(metron, [os.path.join(fixtures, "v1_7_aggregates_only.json"),
+                                      os.path.join(fixtures, "v1_7_aggregates_only_slower.json")]))
     for document in documents:
         validator.validate(document)
+    aggregates = documents[4]
+    assert aggregates["exit_code"] == 1, "a slower aggregates-only candidate fails the gate"
+    assert all(m["from_aggregates"] and m["test"] == "welch" for m in aggregates["metrics"])
+    assert not any(m["from_aggregates"] for m in documents[0]["metrics"])
     assert "BM_new" in documents[0]["added"] and "BM_gone" in documents[0]["removed"]
     assert documents[0]["comparability"], "different CPUs should be reported"
     assert documents[1]["exit_code"] == 3
