@@ -493,18 +493,10 @@ TEST_CASE("the gate's exit status: not comparable, then failures, then inconclus
 
 namespace {
 
-/// The moments of `values`, as an aggregates-only file would report them.
+/// The moments of `values`, as an aggregates-only file would report them (the mean as median).
 metron::analysis::reported_sample reported_of(const std::vector<double>& values) {
-  const auto n = static_cast<double>(values.size());
-  double mean = 0;
-  for (const double value : values) {
-    mean += value / n;
-  }
-  double squares = 0;
-  for (const double value : values) {
-    squares += (value - mean) * (value - mean);
-  }
-  return {{values.size(), mean, std::sqrt(squares / (n - 1.0))}, mean};
+  const metron::analysis::sample_moments moments = metron::analysis::moments_of(values);
+  return {moments, moments.mean};
 }
 
 }  // namespace

@@ -16,7 +16,6 @@
 #include <iterator>
 #include <limits>
 #include <map>
-#include <numeric>
 #include <set>
 #include <string>
 #include <string_view>
@@ -146,26 +145,13 @@ side_samples collect(std::span<const run_input> side, replication mode) {
   return samples;
 }
 
-/// The count, mean, standard deviation and median of `values`.
-reported_sample moments_of(const std::vector<double>& values) {
-  const auto n = static_cast<double>(values.size());
-  const double mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
-  double squares = 0;
-  for (const double value : values) {
-    squares += (value - mean) * (value - mean);
-  }
-  const double stddev = values.size() >= 2 ? std::sqrt(squares / (n - 1.0))
-                                           : std::numeric_limits<double>::quiet_NaN();
-  return {{values.size(), mean, stddev}, median_of(values)};
-}
-
 /// A side's sample as moments: its reported aggregates and its values pooled into one count,
 /// mean and standard deviation. The median is the one reported or measured when there is one
 /// source, else unknown. A source of unknown repetitions makes the count unknown (0).
 reported_sample pooled(const side_sample& sample) {
   std::vector<reported_sample> parts = sample.reported;
   if (!sample.values.empty()) {
-    parts.push_back(moments_of(sample.values));
+    parts.push_back({moments_of(sample.values), median_of(sample.values)});
   }
   if (parts.size() == 1) {
     return parts.front();

@@ -36,16 +36,6 @@ void require_finite(std::span<const double> sample, std::string_view which, std:
   }
 }
 
-sample_moments moments_of(std::span<const double> sample) {
-  const auto n = static_cast<double>(sample.size());
-  const double mean = std::accumulate(sample.begin(), sample.end(), 0.0) / n;
-  double squares = 0;
-  for (const double value : sample) {
-    squares += (value - mean) * (value - mean);
-  }
-  return {sample.size(), mean, std::sqrt(squares / (n - 1.0))};
-}
-
 /// The standard error of the difference of two means and its Welch–Satterthwaite degrees of
 /// freedom (NaN when the standard error is 0).
 struct welch_terms {
@@ -201,6 +191,16 @@ test_result mann_whitney_u(std::span<const double> a, std::span<const double> b,
   const double z = (u_tail - n_a * n_b / 2.0 - 0.5) / std::sqrt(variance);
   result.p_value = std::clamp(sides * normal_upper_tail(z), 0.0, 1.0);
   return result;
+}
+
+sample_moments moments_of(std::span<const double> sample) {
+  const auto n = static_cast<double>(sample.size());
+  const double mean = std::accumulate(sample.begin(), sample.end(), 0.0) / n;
+  double squares = 0;
+  for (const double value : sample) {
+    squares += (value - mean) * (value - mean);
+  }
+  return {sample.size(), mean, sample.size() >= 2 ? std::sqrt(squares / (n - 1.0)) : not_a_number};
 }
 
 test_result welch_t(std::span<const double> a, std::span<const double> b, alternative hypothesis) {

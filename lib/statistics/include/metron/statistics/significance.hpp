@@ -53,6 +53,9 @@ struct sample_moments {
   double stddev = 0;  ///< their sample standard deviation (n − 1 in the denominator)
 };
 
+/// The moments of `sample`; the standard deviation is NaN below 2 values. Pure; O(n).
+[[nodiscard]] sample_moments moments_of(std::span<const double> sample);
+
 /// Welch's t test of `a` against `b` from their moments, as welch_t() of the samples gives it.
 /// @throws input_error when either has fewer than 2 values, or a moment is NaN, infinite or (the
 ///         standard deviation) negative.
