@@ -36,6 +36,10 @@ analysis::metric make_metric(const std::string& name, const std::string& unit,
   m.name = name;
   m.entry = name.substr(0, name.find(':'));
   m.unit = unit;
+  // As the readers judge: times better lower, Google Benchmark's rates higher, the rest unknown.
+  m.direction = unit == "ns"    ? analysis::better::lower
+                : unit == "1/s" ? analysis::better::higher
+                                : analysis::better::unknown;
   m.values = std::move(values);
   return m;
 }

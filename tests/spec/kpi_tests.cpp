@@ -14,8 +14,8 @@ namespace {
 
 using metron::analysis::better;
 using metron::analysis::dataset;
-using metron::analysis::event;
 using metron::analysis::evaluate_kpis;
+using metron::analysis::event;
 using metron::analysis::kpi_report;
 using metron::analysis::kpi_result;
 using metron::analysis::kpi_status;
@@ -67,13 +67,13 @@ std::string error_of(const std::string& spec_text, const dataset& data) {
 // One to ten thousand ns: every statistic has a value known by hand.
 dataset ledger_data() {
   dataset data;
-  data.metrics.push_back(make_metric("ledger.apply", {1000, 2000, 3000, 4000, 5000, 6000, 7000,
-                                                      8000, 9000, 10000}));
+  data.metrics.push_back(
+      make_metric("ledger.apply", {1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000}));
   data.metrics.push_back(make_metric("ledger.apply:cpu_time_ns", {500, 500, 500}));
   data.metrics.push_back(make_metric("mempool.add", {10, 20, 30}));
   data.metrics.push_back(make_metric("BM_push", {4, 6}, "ns"));
-  data.metrics.push_back(make_metric("BM_push:items_per_second", {2e8, 3e8}, "1/s",
-                                     better::higher));
+  data.metrics.push_back(
+      make_metric("BM_push:items_per_second", {2e8, 3e8}, "1/s", better::higher));
   data.metrics.push_back(make_metric("BM_sort/8", {80}, "ns"));
   data.metrics.push_back(make_metric("BM_sort/64", {640}, "ns"));
   data.metrics.push_back(make_metric("ledger.utxo", {5, 9, 7}, "outputs"));
@@ -132,8 +132,9 @@ TEST_CASE("each statistic of a metric has its known value", "[analysis][kpi]") {
 }
 
 TEST_CASE("values convert into the KPI's unit", "[analysis][kpi]") {
-  const kpi_report report = evaluate(
-      ledger_metrics + "  k:\n    metric: apply\n    statistic: max\n    unit: us\n", ledger_data());
+  const kpi_report report =
+      evaluate(ledger_metrics + "  k:\n    metric: apply\n    statistic: max\n    unit: us\n",
+               ledger_data());
   CHECK(only(report).value == Approx(10.0));
   CHECK(only(report).unit == "us");
   CHECK(only(report).values.front() == Approx(1.0));
@@ -149,10 +150,10 @@ TEST_CASE("a unit that does not apply to the metric is bad input", "[analysis][k
   CHECK_THAT(error_of(ledger_metrics + "  k:\n    metric: utxo\n    unit: us\n", ledger_data()),
              Catch::StartsWith("specs/test.yaml:20: kpis.k.unit: 'us' does not apply to metric "
                                "'ledger.utxo', measured in 'outputs'"));
-  CHECK_THAT(error_of(ledger_metrics + "  k:\n    metric: push_items\n    unit: ms\n",
-                      ledger_data()),
-             Catch::StartsWith("specs/test.yaml:20: kpis.k.unit: 'ms' does not apply to metric "
-                               "'BM_push:items_per_second', measured in '1/s'"));
+  CHECK_THAT(
+      error_of(ledger_metrics + "  k:\n    metric: push_items\n    unit: ms\n", ledger_data()),
+      Catch::StartsWith("specs/test.yaml:20: kpis.k.unit: 'ms' does not apply to metric "
+                        "'BM_push:items_per_second', measured in '1/s'"));
 }
 
 TEST_CASE("a threshold passes on the better side and breaches on the worse", "[analysis][kpi]") {
@@ -169,8 +170,9 @@ TEST_CASE("a threshold passes on the better side and breaches on the worse", "[a
         kpi_status::pass);
   CHECK(status_of("    metric: push_items\n    statistic: min\n    threshold: 2.5e8\n") ==
         kpi_status::breach);
-  CHECK(status_of("    metric: add\n    statistic: mean\n    better: higher\n    threshold: 25\n") ==
-        kpi_status::breach);
+  CHECK(
+      status_of("    metric: add\n    statistic: mean\n    better: higher\n    threshold: 25\n") ==
+      kpi_status::breach);
 
   const kpi_report report = evaluate(ledger_metrics +
                                          "  fast:\n    metric: apply\n    threshold: 6 us\n"
@@ -190,15 +192,42 @@ TEST_CASE("a threshold passes on the better side and breaches on the worse", "[a
 TEST_CASE("a spec declares the unit of values the inputs leave plain", "[analysis][kpi]") {
   dataset data = ledger_data();
   data.metrics.push_back(make_metric("BM_push:ns_per_op", {2e-8, 4e-8}, ""));
-  const std::string spec = "suite: s\nmetrics:\n  op:\n    benchmark: BM_push\n"
-                           "    field: ns_per_op\n    unit: s\n"
-                           "  utxo:\n    probe: ledger.utxo\n    unit: s\n"
-                           "kpis:\n  k:\n    metric: op\n    unit: ns\n    statistic: max\n";
+  const std::string spec =
+      "suite: s\nmetrics:\n  op:\n    benchmark: BM_push\n"
+      "    field: ns_per_op\n    unit: s\n"
+      "  utxo:\n    probe: ledger.utxo\n    unit: s\n"
+      "kpis:\n  k:\n    metric: op\n    unit: ns\n    statistic: max\n";
   CHECK(only(evaluate(spec, data)).value == Approx(40.0));
   const std::string contradicting = spec + "  u:\n    metric: utxo\n";
   CHECK(error_of(contradicting, data) ==
         "specs/test.yaml:7: metrics.utxo.unit: the inputs measure 'ledger.utxo' in 'outputs', not "
         "'s'; leave out 'unit'");
+}
+
+TEST_CASE("a KPI's direction is the inputs' or its spec unit's, and a threshold needs one",
+          "[analysis][kpi]") {
+  dataset data;
+  data.metrics.push_back(make_metric("BM_q:hit_rate", {0.7, 0.8}, "", better::unknown));
+  data.metrics.push_back(make_metric("BM_q:ns_per_op", {2e-8, 4e-8}, "", better::unknown));
+  data.metrics.push_back(make_metric("BM_q:items_per_second", {2e8, 3e8}, "1/s", better::higher));
+  const std::string metrics =
+      "suite: s\nmetrics:\n"
+      "  hits:\n    benchmark: BM_q\n    field: hit_rate\n"
+      "  op:\n    benchmark: BM_q\n    field: ns_per_op\n    unit: s\n"
+      "  items:\n    benchmark: BM_q\n    field: items_per_second\n";
+  const kpi_report plain = evaluate(
+      metrics + "kpis:\n  hits: {metric: hits}\n  op: {metric: op}\n  items: {metric: items}\n",
+      data);
+  REQUIRE(plain.results.size() == 3);
+  CHECK(plain.results[0].direction == better::unknown);
+  CHECK(plain.results[0].status == kpi_status::unchecked);
+  CHECK(plain.results[1].direction == better::lower);  // the spec says seconds: a duration
+  CHECK(plain.results[2].direction == better::higher);
+
+  CHECK_THAT(error_of(metrics + "kpis:\n  hits:\n    metric: hits\n    threshold: 0.9\n", data),
+             Catch::StartsWith("specs/test.yaml:14: kpis.hits: which way 'BM_q:hit_rate' improves "
+                               "is unknown, so its threshold cannot be judged; say 'better: "
+                               "lower' or 'better: higher'"));
 }
 
 TEST_CASE("fields choose observables and counters", "[analysis][kpi]") {
@@ -245,19 +274,22 @@ TEST_CASE("too few samples make a KPI insufficient, not a pass", "[analysis][kpi
 
 TEST_CASE("a metric missing from the inputs is bad input with the closest names",
           "[analysis][kpi]") {
-  const std::string spec = "suite: s\nmetrics:\n  apply:\n    probe: ledger.aply\nkpis:\n  k:\n"
-                           "    metric: apply\n";
+  const std::string spec =
+      "suite: s\nmetrics:\n  apply:\n    probe: ledger.aply\nkpis:\n  k:\n"
+      "    metric: apply\n";
   CHECK(error_of(spec, ledger_data()) ==
         "specs/test.yaml:3: metrics.apply.probe: no metric 'ledger.aply' in the inputs; did you "
         "mean 'ledger.apply'?");
-  const std::string far = "suite: s\nmetrics:\n  x:\n    benchmark: BM_zzzzzzzz\nkpis:\n  k:\n"
-                          "    metric: x\n";
+  const std::string far =
+      "suite: s\nmetrics:\n  x:\n    benchmark: BM_zzzzzzzz\nkpis:\n  k:\n"
+      "    metric: x\n";
   CHECK(error_of(far, ledger_data()) ==
         "specs/test.yaml:3: metrics.x.benchmark: no metric 'BM_zzzzzzzz' in the inputs; the "
         "inputs hold ledger.apply, ledger.apply:cpu_time_ns, mempool.add, BM_push, "
         "BM_push:items_per_second, BM_sort/8, BM_sort/64, ledger.utxo");
-  const std::string regex = "suite: s\nmetrics:\n  x:\n    probe_regex: 'wallet\\..*'\nkpis:\n"
-                            "  k:\n    metric: x\n";
+  const std::string regex =
+      "suite: s\nmetrics:\n  x:\n    probe_regex: 'wallet\\..*'\nkpis:\n"
+      "  k:\n    metric: x\n";
   CHECK_THAT(error_of(regex, ledger_data()),
              Catch::StartsWith("specs/test.yaml:3: metrics.x.probe_regex: 'wallet\\..*' matches "
                                "no metric in the inputs; the inputs hold ledger.apply"));
@@ -270,8 +302,9 @@ TEST_CASE("a name too long for a regex match is refused, not matched", "[analysi
   dataset data = ledger_data();
   data.metrics.push_back(make_metric(std::string(2000, 'x'), {1}));
   data.metrics.back().origins.push_back({"big.json", "benchmarks[9]"});
-  const std::string spec = "suite: s\nmetrics:\n  x:\n    benchmark_regex: 'x+'\nkpis:\n"
-                           "  k:\n    metric: x\n";
+  const std::string spec =
+      "suite: s\nmetrics:\n  x:\n    benchmark_regex: 'x+'\nkpis:\n"
+      "  k:\n    metric: x\n";
   CHECK(error_of(spec, data) ==
         "specs/test.yaml:3: metrics.x.benchmark_regex: a name of 2000 bytes in big.json is too "
         "long to match against a regular expression (at most 1024); choose it with its exact "
@@ -340,17 +373,19 @@ TEST_CASE("a span runs from the first A to each B with the same key", "[analysis
   data.events.push_back(make_event("block.adopted", 2'100'000'000, fields{{"block", "z"}}, "n1"));
   data.events.push_back(make_event("block.adopted", 2'200'000'000, fields{{"other", "a"}}, "n1"));
 
-  const std::string spec = "suite: s\nkpis:\n  propagation:\n"
-                           "    span: {from: block.forged, to: block.adopted, key: block}\n"
-                           "    unit: ms\n";
+  const std::string spec =
+      "suite: s\nkpis:\n  propagation:\n"
+      "    span: {from: block.forged, to: block.adopted, key: block}\n"
+      "    unit: ms\n";
   const kpi_result max = only(evaluate(spec + "    statistic: max\n    threshold: 350\n", data));
   CHECK(max.values == std::vector<double>{100.0, 200.0, 300.0, 400.0});
   CHECK(max.value == Approx(400.0));
   CHECK(max.status == kpi_status::breach);
   CHECK(max.samples == 4);
   CHECK(max.source == "block.forged → block.adopted by block");
-  CHECK(max.note == "1 of 3 keys never reached 'block.adopted'; 1 'block.adopted' events without "
-                    "a 'block.forged' left out; 1 events without the field 'block' left out");
+  CHECK(max.note ==
+        "1 of 3 keys never reached 'block.adopted'; 1 'block.adopted' events without "
+        "a 'block.forged' left out; 1 events without the field 'block' left out");
   CHECK(only(evaluate(spec + "    statistic: median\n", data)).value == Approx(250.0));
 
   CHECK_THAT(error_of("suite: s\nkpis:\n  p:\n    span: {from: block.forged, to: block.adopted, "
@@ -367,8 +402,8 @@ TEST_CASE("a capture event's value can key a span", "[analysis][kpi]") {
   event adopted = make_event("adopted", 35);
   adopted.value = 7;
   data.events = {forged, adopted};
-  const kpi_result result = only(evaluate(
-      "suite: s\nkpis:\n  p:\n    span: {from: forged, to: adopted, key: value}\n", data));
+  const kpi_result result = only(
+      evaluate("suite: s\nkpis:\n  p:\n    span: {from: forged, to: adopted, key: value}\n", data));
   CHECK(result.value == 25);
 }
 
@@ -396,8 +431,7 @@ TEST_CASE("an event missing from the inputs is bad input with the closest names"
         "specs/test.yaml:3: kpis.r.rate: no event 'x' in the inputs; the inputs hold no events");
 }
 
-TEST_CASE("a ratio divides the statistic of one metric by the same of another",
-          "[analysis][kpi]") {
+TEST_CASE("a ratio divides the statistic of one metric by the same of another", "[analysis][kpi]") {
   dataset data = ledger_data();
   data.metrics.push_back(make_metric("hash", {1, 2, 3}, "us"));
   const std::string spec = ledger_metrics + "  h:\n    probe: hash\n";
@@ -407,8 +441,9 @@ TEST_CASE("a ratio divides the statistic of one metric by the same of another",
     return only(evaluate(text + "kpis:\n  share:\n" + body, data));
   };
   // mean(hash) = 2 µs = 2000 ns; mean(apply) = 5500 ns.
-  const kpi_result result = ratio("    ratio: {numerator: h, denominator: apply}\n"
-                                   "    statistic: mean\n    threshold: 0.5\n");
+  const kpi_result result = ratio(
+      "    ratio: {numerator: h, denominator: apply}\n"
+      "    statistic: mean\n    threshold: 0.5\n");
   CHECK(result.value == Approx(2000.0 / 5500.0));
   CHECK(result.unit.empty());
   CHECK(result.status == kpi_status::pass);

@@ -289,7 +289,11 @@ comparison_report compare_runs(std::span<const run_input> baseline,
           "metric '{}' is in '{}' in the baseline ({}) but in '{}' in the candidate ({})", name,
           old_sample.unit, old_sample.file, new_sample.unit, new_sample.file));
     }
-    comparison row = compare(old_sample.values, new_sample.values, old_sample.direction, options);
+    // Sides that disagree (a summary written before a counter's direction was unknown, say)
+    // leave the direction unknown rather than let one of them guess.
+    const better direction =
+        old_sample.direction == new_sample.direction ? old_sample.direction : better::unknown;
+    comparison row = compare(old_sample.values, new_sample.values, direction, options);
     row.name = name;
     row.unit = old_sample.unit;
     row.kind = kind_of(old_sample.quantity);

@@ -32,7 +32,7 @@ struct kpi_sample {
   std::string unit;
   std::string source;
   std::string note;
-  better direction = better::lower;
+  better direction = better::lower;  ///< intervals and spans are durations
 };
 
 [[noreturn]] void fail(const spec_location& where, const std::string& key,
@@ -191,6 +191,21 @@ std::string unit_of(const metric& m, const metric_selector& selector) {
   return m.unit;
 }
 
+// Which way a metric improves as the spec sees it: the inputs' direction, else what its unit
+// (`unit_of()`, which the spec may have given it) says: a duration is better lower and a rate
+// higher; any other plain number is of unknown direction.
+better direction_of(const metric& m, const std::string& unit) {
+  if (m.direction != better::unknown) {
+    return m.direction;
+  }
+  switch (dataset_unit(unit).dimension) {
+    case unit_dimension::time: return better::lower;
+    case unit_dimension::rate: return better::higher;
+    case unit_dimension::other: break;
+  }
+  return better::unknown;
+}
+
 // A metric's values in the KPI's unit.
 kpi_sample metric_sample(const kpi_spec& kpi, const metric& m, const metric_selector& selector) {
   kpi_sample sample;
@@ -199,7 +214,7 @@ kpi_sample metric_sample(const kpi_spec& kpi, const metric& m, const metric_sele
   convert(sample.values, unit, kpi, fmt::format("metric '{}'", m.name));
   sample.unit = result_unit(kpi, unit);
   sample.source = m.name;
-  sample.direction = m.direction;
+  sample.direction = direction_of(m, unit);
   return sample;
 }
 
@@ -304,13 +319,13 @@ kpi_sample span_sample(const kpi_spec& kpi, const dataset& data) {
   }
   if (starts_without_key + ends_without_key == starts.size() + ends.size()) {
     fail(kpi.where, kpi_key(kpi, "span.key"),
-         fmt::format("no '{}' or '{}' event carries the field '{}'", kpi.from_event,
-                     kpi.to_event, kpi.key));
+         fmt::format("no '{}' or '{}' event carries the field '{}'", kpi.from_event, kpi.to_event,
+                     kpi.key));
   }
   std::vector<std::string> notes;
   if (const std::size_t unended = started.size() - ended.size(); unended > 0) {
-    notes.push_back(fmt::format("{} of {} keys never reached '{}'", unended, started.size(),
-                                kpi.to_event));
+    notes.push_back(
+        fmt::format("{} of {} keys never reached '{}'", unended, started.size(), kpi.to_event));
   }
   if (ends_without_start > 0) {
     notes.push_back(fmt::format("{} '{}' events without a '{}' left out", ends_without_start,
@@ -394,13 +409,19 @@ statistic_value compute(statistic stat, const std::vector<double>& values) {
   return {nan, fmt::format("'{}' is not a statistic of a sample", to_string(stat))};
 }
 
-// Judges a value against the KPI's threshold and sample-size floor.
+// Judges a value against the KPI's threshold and sample-size floor. A threshold needs to know
+// which side of it is better: a guess would make the gate's verdict a guess.
 void judge(kpi_result& result, const std::string& shortfall) {
+  if (result.threshold && result.direction == better::unknown) {
+    fail(result.where, fmt::format("kpis.{}", result.name),
+         fmt::format("which way '{}' improves is unknown, so its threshold cannot be judged; say "
+                     "'better: lower' or 'better: higher'",
+                     result.source));
+  }
   if (result.samples < result.min_samples) {
     result.status = kpi_status::insufficient;
-    const std::string why =
-        fmt::format("{} samples, fewer than the {} min_samples asks", result.samples,
-                    result.min_samples);
+    const std::string why = fmt::format("{} samples, fewer than the {} min_samples asks",
+                                        result.samples, result.min_samples);
     result.note = result.note.empty() ? why : why + "; " + result.note;
     return;
   }
@@ -430,11 +451,11 @@ kpi_result result_of(const kpi_spec& kpi) {
 }
 
 // A result from a sample of values, with the KPI's statistic.
-kpi_result from_sample(const kpi_spec& kpi, kpi_sample&& sample, better default_direction) {
+kpi_result from_sample(const kpi_spec& kpi, kpi_sample&& sample) {
   kpi_result result = result_of(kpi);
   result.source = std::move(sample.source);
   result.unit = std::move(sample.unit);
-  result.direction = kpi.direction.value_or(default_direction);
+  result.direction = kpi.direction.value_or(sample.direction);
   result.note = std::move(sample.note);
   result.samples = sample.values.size();
   const statistic_value computed = compute(kpi.stat, sample.values);
@@ -450,8 +471,8 @@ double duration_seconds(const dataset& data, const kpi_spec& kpi) {
   double duration_ns = 0.0;
   if (found != data.metadata.extra.end()) {
     const std::string& text = found->second;
-    const auto [end, problem] = std::from_chars(text.data(), text.data() + text.size(),
-                                                duration_ns);
+    const auto [end, problem] =
+        std::from_chars(text.data(), text.data() + text.size(), duration_ns);
     if (problem != std::errc{} || end != text.data() + text.size()) {
       duration_ns = 0.0;
     }
@@ -481,7 +502,7 @@ void evaluate_metric(const kpi_spec& kpi, const benchmark_spec& spec, const data
       result.values = {result.value};
       judge(result, {});
     } else {
-      result = from_sample(kpi, metric_sample(kpi, *m, selector), m->direction);
+      result = from_sample(kpi, metric_sample(kpi, *m, selector));
     }
     if (selector.regex) {
       result.name = fmt::format("{}[{}]", kpi.name, m->name);
@@ -505,8 +526,8 @@ kpi_result evaluate_rate(const kpi_spec& kpi, const dataset& data) {
   } else if (elapsed <= 0) {
     shortfall = fmt::format("all {} events happened at the same instant", events.size());
   } else {
-    const double per_second = static_cast<double>(events.size() - 1) /
-                              (static_cast<double>(elapsed) / ns_per_second);
+    const double per_second =
+        static_cast<double>(events.size() - 1) / (static_cast<double>(elapsed) / ns_per_second);
     result.value = rate_in_unit(per_second, kpi);
     result.values = {result.value};
   }
@@ -562,7 +583,8 @@ kpi_result evaluate_ratio(const kpi_spec& kpi, const benchmark_spec& spec, const
   const statistic_value bottom = compute(kpi.stat, in_base(denominator, bottom_unit));
   kpi_result result = result_of(kpi);
   result.source = fmt::format("{} / {}", numerator.name, denominator.name);
-  result.direction = kpi.direction.value_or(numerator.direction);
+  // A ratio improves as its numerator does.
+  result.direction = kpi.direction.value_or(direction_of(numerator, top_side.unit));
   result.samples = std::min(numerator.values.size(), denominator.values.size());
   std::string shortfall = !top.shortfall.empty() ? top.shortfall : bottom.shortfall;
   if (shortfall.empty() && bottom.value == 0.0) {
@@ -591,8 +613,9 @@ std::string_view to_string(kpi_status status) noexcept {
 bool kpi_report::passed() const noexcept { return count(kpi_status::breach) == 0; }
 
 std::size_t kpi_report::count(kpi_status status) const noexcept {
-  return static_cast<std::size_t>(std::count_if(
-      results.begin(), results.end(), [status](const kpi_result& r) { return r.status == status; }));
+  return static_cast<std::size_t>(
+      std::count_if(results.begin(), results.end(),
+                    [status](const kpi_result& r) { return r.status == status; }));
 }
 
 kpi_report evaluate_kpis(const benchmark_spec& spec, const dataset& data) {
@@ -604,10 +627,10 @@ kpi_report evaluate_kpis(const benchmark_spec& spec, const dataset& data) {
       case kpi_kind::metric: evaluate_metric(kpi, spec, data, report.results); break;
       case kpi_kind::rate: report.results.push_back(evaluate_rate(kpi, data)); break;
       case kpi_kind::interval:
-        report.results.push_back(from_sample(kpi, interval_sample(kpi, data), better::lower));
+        report.results.push_back(from_sample(kpi, interval_sample(kpi, data)));
         break;
       case kpi_kind::span:
-        report.results.push_back(from_sample(kpi, span_sample(kpi, data), better::lower));
+        report.results.push_back(from_sample(kpi, span_sample(kpi, data)));
         break;
       case kpi_kind::ratio: report.results.push_back(evaluate_ratio(kpi, spec, data)); break;
     }
