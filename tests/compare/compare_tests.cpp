@@ -333,6 +333,19 @@ TEST_CASE("compare_runs judges a counter of unknown direction two-sided", "[comp
         verdict::changed);
 }
 
+TEST_CASE("compare_runs judges by the declared direction where the inputs know none", "[compare]") {
+  const auto [baseline, candidate] = hit_rate_drop();
+  compare_options declared;
+  declared.directions = {{"BM_b:*", better::lower, {}}, {"*:hit_rate", better::higher, {}}};
+  const auto judged = metron::analysis::compare_runs(baseline, candidate, declared);
+  REQUIRE(judged.rows.size() == 1);
+  CHECK(judged.rows[0].direction == better::higher);
+  CHECK(judged.rows[0].result == verdict::regressed);
+  declared.directions = {{"*:hit_rate", better::lower, {}}};
+  CHECK(metron::analysis::compare_runs(baseline, candidate, declared).rows.at(0).result ==
+        verdict::improved);
+}
+
 TEST_CASE("compare_runs refuses disjoint metrics, mismatched units and empty sides", "[compare]") {
   const std::vector<double> values = {1, 2, 3, 4, 5};
   const std::vector<metron::analysis::run_input> baseline = {

@@ -77,7 +77,11 @@ const analysis::dataset& fixed_dataset() {
 
 void check_spec(const analysis::benchmark_spec& spec) {
   require(!spec.suite.empty(), "a spec without a suite");
-  require(!spec.kpis.empty(), "a spec without KPIs");
+  require(!spec.kpis.empty() || !spec.directions.empty(), "a spec without KPIs or directions");
+  for (const analysis::direction_rule& rule : spec.directions) {
+    require(rule.where.line >= 1, "a direction without its line");
+    require(!rule.pattern.empty(), "a direction naming nothing");
+  }
   for (const analysis::metric_selector& metric : spec.metrics) {
     require(metric.where.line >= 1, "a metric without its line");
     require(!metric.pattern.empty(), "a metric choosing nothing");

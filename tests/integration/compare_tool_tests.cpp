@@ -368,7 +368,8 @@ TEST_CASE("compare: counters gate only where their direction is known", "[integr
     CHECK(help.exit_code == 0);
     CHECK_THAT(help.out, Catch::Contains("Only metrics whose direction is known gate") &&
                              Catch::Contains("bytes_per_second") &&
-                             Catch::Contains("reported as 'changed'"));
+                             Catch::Contains("reported as 'changed'") &&
+                             Catch::Contains("--directions SPEC.yaml"));
   }
 
   SECTION("a drop of Google Benchmark's bytes_per_second regresses, and the gate fails") {
@@ -386,12 +387,32 @@ TEST_CASE("compare: counters gate only where their direction is known", "[integr
     CHECK(verdicts_of(undeclared).at("BM_search/1024:hit_rate") == "changed");
 
     const scratch_dir dir;
+    const std::string spec = dir.file("directions.yaml");
+    write_text(spec, "suite: search\ndirections:\n  \"*:hit_rate\": higher\n");
+    const process_result declared = compare_with(candidate, {"--directions", spec});
+    CHECK(declared.exit_code == 1);
+    const json verdicts = verdicts_of(declared);
+    CHECK(verdicts.at("BM_search/1024:hit_rate") == "regressed");
+    CHECK(verdicts.at("BM_search/1024:docs_per_sec") != "regressed");
+
     const std::string kpis = dir.file("kpis.yaml");
-    write_text(kpis,
-               "suite: search\nmetrics:\n  hits: {benchmark: BM_search/1024, field: hit_rate}\n"
-               "kpis:\n  hit_rate: {metric: hits, better: higher}\n");
-    const process_result by_kpi = compare_with(candidate, {"--spec", kpis});
-    CHECK(by_kpi.exit_code == 1);
-    CHECK(verdicts_of(by_kpi).at("hit_rate") == "regressed");
+    const std::string hits =
+        "suite: search\nmetrics:\n  hits: {benchmark: BM_search/1024, field: hit_rate}\n";
+    for (const std::string& declaration :
+         {std::string("kpis:\n  hit_rate: {metric: hits, better: higher}\n"),
+          std::string(
+              "kpis:\n  hit_rate: {metric: hits}\ndirections:\n  \"*:hit_rate\": higher\n")}) {
+      INFO(declaration);
+      write_text(kpis, hits + declaration);
+      const process_result by_kpi = compare_with(candidate, {"--spec", kpis});
+      CHECK(by_kpi.exit_code == 1);
+      CHECK(verdicts_of(by_kpi).at("hit_rate") == "regressed");
+    }
+
+    write_text(spec, "suite: search\ndirections:\n  \"*:hit_rate\": up\n");
+    const process_result bad = compare_with(candidate, {"--directions", spec});
+    CHECK(bad.exit_code == 2);
+    CHECK_THAT(bad.err, Catch::Contains(spec + ":3: directions.*:hit_rate: unknown direction 'up'; "
+                                               "expected lower or higher"));
   }
 }

@@ -87,7 +87,8 @@ TEST_CASE("compare: a changed row of unknown direction is reported and never fai
                           "inconclusive of 1 compared "
                           "(tolerance 5 %, alpha 0.05)\n"
                           "  changed: BM_search:hit_rate moved beyond the tolerance, but which "
-                          "way is better is unknown, so they do not gate\n"));
+                          "way is better is unknown, so they do not gate; declare it under "
+                          "'directions:' in a spec given with --directions to judge them\n"));
 
   const std::string junit = rendered(metron::report::write_junit, report);
   CHECK_THAT(junit, Catch::Contains(R"(tests="1" failures="0" skipped="0")"));

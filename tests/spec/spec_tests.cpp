@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -231,7 +232,7 @@ TEST_CASE("validation errors name the file, the line and the key", "[analysis][s
       {"not a mapping", "- a\n- b\n", "specs/test.yaml:1: a spec is a mapping"},
       {"unknown top-level key", "suite: s\nkpi:\n  k: {rate: e}\n",
        "specs/test.yaml:2: kpi: unknown key 'kpi'; did you mean 'kpis'?; expected one of suite, "
-       "description, defaults, metrics, kpis"},
+       "description, defaults, metrics, kpis, directions"},
       {"duplicate top-level key", "suite: s\nsuite: t\nkpis:\n  k: {rate: e}\n",
        "specs/test.yaml:2: suite: duplicate key 'suite'"},
       {"missing suite", "kpis:\n  k: {rate: e}\n", "specs/test.yaml:1: suite: missing key 'suite'"},
@@ -256,20 +257,23 @@ TEST_CASE("validation errors name the file, the line and the key", "[analysis][s
        "specs/test.yaml:3: metrics.m: expected a mapping with one of probe"},
       {"unknown metric key", "suite: s\nmetrics:\n  m:\n    prob: a\nkpis:\n  k: {rate: e}\n",
        "specs/test.yaml:4: metrics.m.prob: unknown key 'prob'; did you mean 'probe'"},
-      {"duplicate metric", "suite: s\nmetrics:\n  m: {probe: a}\n  m: {probe: b}\nkpis:\n  k: "
-                           "{rate: e}\n",
+      {"duplicate metric",
+       "suite: s\nmetrics:\n  m: {probe: a}\n  m: {probe: b}\nkpis:\n  k: "
+       "{rate: e}\n",
        "specs/test.yaml:4: metrics.m: duplicate metric 'm'"},
       {"empty probe name", "suite: s\nmetrics:\n  m: {probe: ' '}\nkpis:\n  k: {rate: e}\n",
        "specs/test.yaml:3: metrics.m.probe: expected a name, found an empty string"},
       {"bad regex", "suite: s\nmetrics:\n  m:\n    probe_regex: 'a('\nkpis:\n  k: {rate: e}\n",
        "specs/test.yaml:4: metrics.m.probe_regex: invalid regular expression 'a('"},
-      {"empty metric unit", "suite: s\nmetrics:\n  m:\n    probe: a\n    unit: ''\nkpis:\n  k: "
-                            "{rate: e}\n",
+      {"empty metric unit",
+       "suite: s\nmetrics:\n  m:\n    probe: a\n    unit: ''\nkpis:\n  k: "
+       "{rate: e}\n",
        "specs/test.yaml:5: metrics.m.unit: expected a unit"},
       {"unknown defaults key", "suite: s\ndefaults:\n  unit: us\nkpis:\n  k: {rate: e}\n",
        "specs/test.yaml:3: defaults.unit: unknown key 'unit'"},
-      {"absolute default tolerance", "suite: s\ndefaults:\n  tolerance: 2 us\nkpis:\n  k: {rate: "
-                                     "e}\n",
+      {"absolute default tolerance",
+       "suite: s\ndefaults:\n  tolerance: 2 us\nkpis:\n  k: {rate: "
+       "e}\n",
        "specs/test.yaml:3: defaults.tolerance: a default tolerance must be a percentage"},
       {"defaults not a mapping", "suite: s\ndefaults: 5\nkpis:\n  k: {rate: e}\n",
        "specs/test.yaml:2: defaults: expected a mapping"},
@@ -293,7 +297,8 @@ TEST_CASE("validation errors name the file, the line and the key", "[analysis][s
        "specs/test.yaml:4: kpis.k.metric: unknown metric 'm': the spec defines no metrics"},
       {"unknown statistic", with_kpi("    metric: m\n    statistic: p999\n"),
        "specs/test.yaml:10: kpis.k.statistic: unknown statistic 'p999'; expected one of count, "
-       "sum, mean, median, p50, p75, p90, p95, p96, p99, p99.9, min, max, stddev, mad, cv, rate, last"},
+       "sum, mean, median, p50, p75, p90, p95, p96, p99, p99.9, min, max, stddev, mad, cv, rate, "
+       "last"},
       {"statistic on a rate", with_kpi("    rate: e\n    statistic: mean\n"),
        "specs/test.yaml:10: kpis.k.statistic: a rate KPI reports events per unit of time"},
       {"rate of an interval", with_kpi("    interval: e\n    statistic: rate\n"),
@@ -318,11 +323,13 @@ TEST_CASE("validation errors name the file, the line and the key", "[analysis][s
        "specs/test.yaml:10: kpis.k.threshold: expected a finite number"},
       {"threshold NaN with a unit", with_kpi("    metric: m\n    threshold: nan us\n"),
        "specs/test.yaml:10: kpis.k.threshold: expected a finite number"},
-      {"threshold of another dimension", with_kpi("    metric: m\n    unit: us\n    threshold: 5 "
-                                                  "/s\n"),
+      {"threshold of another dimension",
+       with_kpi("    metric: m\n    unit: us\n    threshold: 5 "
+                "/s\n"),
        "specs/test.yaml:11: kpis.k.threshold: '/s' does not convert to the KPI's unit 'us'"},
-      {"threshold of another unit", with_kpi("    metric: m\n    unit: bytes\n    threshold: 5 "
-                                             "items\n"),
+      {"threshold of another unit",
+       with_kpi("    metric: m\n    unit: bytes\n    threshold: 5 "
+                "items\n"),
        "specs/test.yaml:11: kpis.k.threshold: 'items' does not convert to the KPI's unit 'bytes'"},
       {"threshold a list", with_kpi("    metric: m\n    threshold: [1]\n"),
        "specs/test.yaml:10: kpis.k.threshold: expected a number"},
@@ -359,6 +366,21 @@ TEST_CASE("validation errors name the file, the line and the key", "[analysis][s
        "specs/test.yaml:9: kpis.k.interval: expected a name, found an empty string"},
       {"key not a scalar", "suite: s\nkpis:\n  [a]: {rate: e}\n",
        "specs/test.yaml:3: kpis: a key must be a plain name"},
+      {"unknown declared direction", "suite: s\ndirections:\n  \"*:hit_rate\": up\n",
+       "specs/test.yaml:3: directions.*:hit_rate: unknown direction 'up'; expected lower or "
+       "higher"},
+      {"declared direction unknown", "suite: s\ndirections:\n  BM_a: unknown\n",
+       "specs/test.yaml:3: directions.BM_a: unknown direction 'unknown'; expected lower or higher"},
+      {"declared direction not a string", "suite: s\ndirections:\n  BM_a: [higher]\n",
+       "specs/test.yaml:3: directions.BM_a: expected a string"},
+      {"directions a list", "suite: s\ndirections:\n  - BM_a\n",
+       "specs/test.yaml:3: directions: expected a mapping from metric names or globs"},
+      {"empty directions and no KPIs", "suite: s\ndirections: {}\n",
+       "specs/test.yaml:2: directions: expected a mapping from metric names or globs"},
+      {"duplicate pattern", "suite: s\ndirections:\n  BM_a: higher\n  BM_a: lower\n",
+       "specs/test.yaml:4: directions.BM_a: duplicate pattern 'BM_a'"},
+      {"empty pattern", "suite: s\ndirections:\n  '': higher\n",
+       "specs/test.yaml:3: directions.: expected a metric name or a glob"},
   };
   for (const bad_case& bad : cases) {
     INFO(bad.what << "\n" << bad.text);
@@ -366,6 +388,39 @@ TEST_CASE("validation errors name the file, the line and the key", "[analysis][s
     CHECK_THAT(message, Catch::StartsWith(bad.message));
     CHECK(message.find('\n') == std::string::npos);
   }
+}
+
+TEST_CASE("declared directions: names and globs in the order written, KPIs optional",
+          "[analysis][spec]") {
+  using metron::analysis::better;
+  using metron::analysis::declared_direction;
+  const benchmark_spec spec = parse_spec(R"(suite: search
+directions:
+  "BM_search/1024:hit_rate": lower
+  "*:hit_rate": higher
+  "BM_?:misses": lower
+  "BM_cache*": lower
+)",
+                                         "specs/search.yaml");
+  CHECK(spec.kpis.empty());
+  REQUIRE(spec.directions.size() == 4);
+  CHECK(spec.directions[1].pattern == "*:hit_rate");
+  CHECK(spec.directions[1].direction == better::higher);
+  CHECK(spec.directions[1].where.file == "specs/search.yaml");
+  CHECK(spec.directions[1].where.line == 4);
+  // The first entry that matches the whole name wins.
+  CHECK(declared_direction(spec.directions, "BM_search/1024:hit_rate") == better::lower);
+  CHECK(declared_direction(spec.directions, "BM_search/64:hit_rate") == better::higher);
+  CHECK(declared_direction(spec.directions, "BM_x:misses") == better::lower);
+  CHECK_FALSE(declared_direction(spec.directions, "BM_xy:misses"));
+  CHECK(declared_direction(spec.directions, "BM_cache/8:evictions") == better::lower);
+  CHECK_FALSE(declared_direction(spec.directions, "BM_search/64:hit_rate_total"));
+  CHECK_FALSE(declared_direction(spec.directions, "BM_search/64"));
+
+  const std::vector<metron::analysis::direction_rule> stars = {{"**a*b**", better::higher, {}}};
+  CHECK(declared_direction(stars, "xaxxbx") == better::higher);
+  CHECK(declared_direction(stars, "ab") == better::higher);
+  CHECK_FALSE(declared_direction(stars, "ba"));
 }
 
 TEST_CASE("a quoted value with line breaks stays on one line in a message", "[analysis][spec]") {
@@ -403,7 +458,8 @@ TEST_CASE("closest names rank by edit distance and leave out the far ones", "[an
         std::vector<std::string>{"ledger.apply"});
   CHECK(metron::analysis::detail::closest_names("zzz", known).empty());
   CHECK(metron::analysis::detail::did_you_mean("zzz", known).empty());
-  CHECK(metron::analysis::detail::did_you_mean("mempool.ad", known) == "; did you mean 'mempool.add'?");
+  CHECK(metron::analysis::detail::did_you_mean("mempool.ad", known) ==
+        "; did you mean 'mempool.add'?");
   // Within a third of the length, but much further than the nearest: left out.
   CHECK(metron::analysis::detail::closest_names("chain.block.forget",
                                                 {"chain.block.adopted", "chain.block.forged"}) ==

@@ -72,7 +72,8 @@ void add_values(side_sample& sample, std::span<const double> values, replication
   }
 }
 
-side_samples collect(std::span<const run_input> side, replication mode) {
+side_samples collect(std::span<const run_input> side, replication mode,
+                     std::span<const direction_rule> directions) {
   side_samples samples;
   for (const run_input& run : side) {
     for (const metric& m : run.data.metrics) {
@@ -82,7 +83,7 @@ side_samples collect(std::span<const run_input> side, replication mode) {
         samples.order.push_back(m.name);
         sample.unit = m.unit;
         sample.file = run.file;
-        sample.direction = m.direction;
+        sample.direction = declared_direction(directions, m.name).value_or(m.direction);
         sample.quantity = m.quantity;
       } else if (sample.unit != m.unit) {
         throw input_error(fmt::format("{}: metric '{}' is in '{}' here but in '{}' in {}", run.file,
@@ -267,9 +268,11 @@ comparison_report compare_runs(std::span<const run_input> baseline,
   const bool baseline_per_call = side_is_per_call(baseline, "baseline");
   const bool candidate_per_call = side_is_per_call(candidate, "candidate");
   const side_samples before =
-      collect(baseline, replication_of(baseline_per_call, baseline.size(), candidate.size()));
+      collect(baseline, replication_of(baseline_per_call, baseline.size(), candidate.size()),
+              options.directions);
   const side_samples after =
-      collect(candidate, replication_of(candidate_per_call, candidate.size(), baseline.size()));
+      collect(candidate, replication_of(candidate_per_call, candidate.size(), baseline.size()),
+              options.directions);
   const bool indicative =
       baseline_per_call && candidate_per_call && baseline.size() == 1 && candidate.size() == 1;
 
@@ -403,6 +406,10 @@ comparison_report compare_kpis(const benchmark_spec& spec, std::span<const run_i
                                std::span<const run_input> candidate,
                                const compare_options& defaults) {
   check_sides(baseline, candidate);
+  // The spec's own directions first, then those given for the comparison.
+  benchmark_spec declared = spec;
+  declared.directions.insert(declared.directions.end(), defaults.directions.begin(),
+                             defaults.directions.end());
   const bool baseline_per_call = side_is_per_call(baseline, "baseline");
   const bool candidate_per_call = side_is_per_call(candidate, "candidate");
   comparison_report report;
@@ -410,10 +417,10 @@ comparison_report compare_kpis(const benchmark_spec& spec, std::span<const run_i
   report.baseline_runs = baseline.size();
   report.candidate_runs = candidate.size();
   const kpi_samples before =
-      collect_kpis(spec, baseline,
+      collect_kpis(declared, baseline,
                    replication_of(baseline_per_call, baseline.size(), candidate.size()), nullptr);
   const kpi_samples after = collect_kpis(
-      spec, candidate, replication_of(candidate_per_call, candidate.size(), baseline.size()),
+      declared, candidate, replication_of(candidate_per_call, candidate.size(), baseline.size()),
       &report.breaches);
   const bool indicative =
       baseline_per_call && candidate_per_call && baseline.size() == 1 && candidate.size() == 1;

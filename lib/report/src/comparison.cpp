@@ -102,10 +102,14 @@ std::string changed_note(const comparison_report& report) {
       names += (names.empty() ? "" : ", ") + row.name;
     }
   }
+  const std::string how =
+      report.spec_file.empty()
+          ? std::string("under 'directions:' in a spec given with --directions")
+          : fmt::format("in {} under 'directions:' or as the KPI's 'better:'", report.spec_file);
   return fmt::format(
       "changed: {} moved beyond the tolerance, but which way is better is unknown, so they do "
-      "not gate",
-      names);
+      "not gate; declare it {} to judge them",
+      names, how);
 }
 
 /// The notes a reader needs besides the table: indicative tests, added metrics, comparability,

@@ -191,10 +191,13 @@ std::string unit_of(const metric& m, const metric_selector& selector) {
   return m.unit;
 }
 
-// Which way a metric improves as the spec sees it: the inputs' direction, else what its unit
-// (`unit_of()`, which the spec may have given it) says: a duration is better lower and a rate
-// higher; any other plain number is of unknown direction.
-better direction_of(const metric& m, const std::string& unit) {
+// Which way a metric improves as the spec sees it: as declared under `directions:`, else the
+// inputs' own, else what its unit (`unit_of()`, which the spec may have given it) says: a
+// duration is better lower and a rate higher; any other plain number is of unknown direction.
+better direction_of(const metric& m, const std::string& unit, const benchmark_spec& spec) {
+  if (const std::optional<better> declared = declared_direction(spec.directions, m.name)) {
+    return *declared;
+  }
   if (m.direction != better::unknown) {
     return m.direction;
   }
@@ -207,14 +210,15 @@ better direction_of(const metric& m, const std::string& unit) {
 }
 
 // A metric's values in the KPI's unit.
-kpi_sample metric_sample(const kpi_spec& kpi, const metric& m, const metric_selector& selector) {
+kpi_sample metric_sample(const kpi_spec& kpi, const metric& m, const metric_selector& selector,
+                         const benchmark_spec& spec) {
   kpi_sample sample;
   sample.values = m.values;
   const std::string unit = unit_of(m, selector);
   convert(sample.values, unit, kpi, fmt::format("metric '{}'", m.name));
   sample.unit = result_unit(kpi, unit);
   sample.source = m.name;
-  sample.direction = direction_of(m, unit);
+  sample.direction = direction_of(m, unit, spec);
   return sample;
 }
 
@@ -415,7 +419,7 @@ void judge(kpi_result& result, const std::string& shortfall) {
   if (result.threshold && result.direction == better::unknown) {
     fail(result.where, fmt::format("kpis.{}", result.name),
          fmt::format("which way '{}' improves is unknown, so its threshold cannot be judged; say "
-                     "'better: lower' or 'better: higher'",
+                     "'better: lower' or 'better: higher', or declare it under 'directions:'",
                      result.source));
   }
   if (result.samples < result.min_samples) {
@@ -502,7 +506,7 @@ void evaluate_metric(const kpi_spec& kpi, const benchmark_spec& spec, const data
       result.values = {result.value};
       judge(result, {});
     } else {
-      result = from_sample(kpi, metric_sample(kpi, *m, selector));
+      result = from_sample(kpi, metric_sample(kpi, *m, selector, spec));
     }
     if (selector.regex) {
       result.name = fmt::format("{}[{}]", kpi.name, m->name);
@@ -584,7 +588,7 @@ kpi_result evaluate_ratio(const kpi_spec& kpi, const benchmark_spec& spec, const
   kpi_result result = result_of(kpi);
   result.source = fmt::format("{} / {}", numerator.name, denominator.name);
   // A ratio improves as its numerator does.
-  result.direction = kpi.direction.value_or(direction_of(numerator, top_side.unit));
+  result.direction = kpi.direction.value_or(direction_of(numerator, top_side.unit, spec));
   result.samples = std::min(numerator.values.size(), denominator.values.size());
   std::string shortfall = !top.shortfall.empty() ? top.shortfall : bottom.shortfall;
   if (shortfall.empty() && bottom.value == 0.0) {
@@ -619,6 +623,12 @@ std::size_t kpi_report::count(kpi_status status) const noexcept {
 }
 
 kpi_report evaluate_kpis(const benchmark_spec& spec, const dataset& data) {
+  if (spec.kpis.empty()) {
+    throw input_error(fmt::format(
+        "{}: the spec states no KPIs, only directions; add KPIs under 'kpis:', or give it to "
+        "'metron compare --directions' to compare metrics",
+        spec.file));
+  }
   kpi_report report;
   report.suite = spec.suite;
   report.spec_file = spec.file;

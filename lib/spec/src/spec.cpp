@@ -14,8 +14,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <limits>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <regex>
 #include <set>
@@ -73,14 +73,14 @@ constexpr std::array<unit_name, 10> unit_table = {{
 }};
 
 // The keys each mapping accepts, for the "unknown key" message.
-constexpr std::array<std::string_view, 5> top_keys = {"suite", "description", "defaults",
-                                                      "metrics", "kpis"};
+constexpr std::array<std::string_view, 6> top_keys = {"suite",   "description", "defaults",
+                                                      "metrics", "kpis",        "directions"};
 constexpr std::array<std::string_view, 4> default_keys = {"tolerance", "test", "alpha",
                                                           "min_samples"};
 constexpr std::array<std::string_view, 7> metric_keys = {
     "probe", "probe_regex", "benchmark", "benchmark_regex", "field", "unit", "description"};
 constexpr std::array<std::string_view, 15> kpi_keys = {
-    "metric", "rate",      "interval", "span", "ratio", "statistic",   "unit",       "better",
+    "metric",    "rate",      "interval", "span",  "ratio",       "statistic",   "unit", "better",
     "threshold", "tolerance", "test",     "alpha", "min_samples", "description", "field"};
 constexpr std::array<std::string_view, 3> span_keys = {"from", "to", "key"};
 constexpr std::array<std::string_view, 2> ratio_keys = {"numerator", "denominator"};
@@ -154,9 +154,9 @@ std::size_t number_length(std::string_view text) {
   std::size_t length = 0;
   while (length < text.size()) {
     const char c = text[length];
-    const bool exponent = (c == 'e' || c == 'E') && length + 1 < text.size() &&
-                          std::string_view("0123456789+-").find(text[length + 1]) !=
-                              std::string_view::npos;
+    const bool exponent =
+        (c == 'e' || c == 'E') && length + 1 < text.size() &&
+        std::string_view("0123456789+-").find(text[length + 1]) != std::string_view::npos;
     // An 'e' begins an exponent only when a digit or sign follows it: "5 e" is not a number.
     if (std::isdigit(static_cast<unsigned char>(c)) == 0 &&
         std::string_view("+-.").find(c) == std::string_view::npos && !exponent) {
@@ -216,11 +216,18 @@ class spec_reader {
     if (const YAML::Node metrics = root["metrics"]; metrics) {
       read_metrics(metrics, spec);
     }
-    const YAML::Node kpis = root["kpis"];
-    if (!kpis) {
-      fail(root, "kpis", "missing key 'kpis'; a spec states at least one KPI");
+    if (const YAML::Node directions = root["directions"]; directions) {
+      read_directions(directions, spec);
     }
-    read_kpis(kpis, spec);
+    const YAML::Node kpis = root["kpis"];
+    if (!kpis && spec.directions.empty()) {
+      fail(root, "kpis",
+           "missing key 'kpis'; a spec states at least one KPI, or only the directions of "
+           "metrics under 'directions:'");
+    }
+    if (kpis) {
+      read_kpis(kpis, spec);
+    }
     return spec;
   }
 
@@ -264,8 +271,7 @@ class spec_reader {
         std::vector<std::string> known(allowed.begin(), allowed.end());
         const std::string hint = detail::did_you_mean(key, known);
         fail(entry->first, join_key(path, key),
-             fmt::format("unknown key '{}'{}; expected one of {}", key, hint,
-                         join_names(allowed)));
+             fmt::format("unknown key '{}'{}; expected one of {}", key, hint, join_names(allowed)));
       }
       if (!seen.insert(key).second) {
         fail(entry->first, join_key(path, key), fmt::format("duplicate key '{}'", key));
@@ -422,9 +428,43 @@ class spec_reader {
     try {
       const std::regex compiled(pattern, std::regex::ECMAScript);
     } catch (const std::regex_error& problem) {
-      fail_value(value, key, fmt::format("invalid regular expression '{}': {}", pattern,
-                                         problem.what()));
+      fail_value(value, key,
+                 fmt::format("invalid regular expression '{}': {}", pattern, problem.what()));
     }
+  }
+
+  void read_directions(const YAML::Node& directions, benchmark_spec& spec) {
+    if (!directions.IsMap() || directions.size() == 0) {
+      fail_value(directions, "directions",
+                 "expected a mapping from metric names or globs ('*:hit_rate') to lower or higher");
+    }
+    std::set<std::string> seen;
+    for (auto entry = directions.begin(); entry != directions.end(); ++entry) {
+      direction_rule rule;
+      rule.pattern = key_text(entry->first, "directions");
+      const std::string path = join_key("directions", rule.pattern);
+      rule.where = {file_, line_of(entry->first)};
+      key_lines_[path] = rule.where.line;
+      if (trim(rule.pattern).empty()) {
+        fail(entry->first, path, "expected a metric name or a glob, found an empty string");
+      }
+      if (!seen.insert(rule.pattern).second) {
+        fail(entry->first, path, fmt::format("duplicate pattern '{}'", rule.pattern));
+      }
+      rule.direction = read_better(entry->second, path);
+      spec.directions.push_back(std::move(rule));
+    }
+  }
+
+  better read_better(const YAML::Node& value, const std::string& key) const {
+    const std::string text = string_value(value, key);
+    if (text == "lower") {
+      return better::lower;
+    }
+    if (text == "higher") {
+      return better::higher;
+    }
+    fail_value(value, key, fmt::format("unknown direction '{}'; expected lower or higher", text));
   }
 
   void read_kpis(const YAML::Node& kpis, benchmark_spec& spec) {
@@ -518,8 +558,8 @@ class spec_reader {
       check_keys(value, key, ratio_keys);
       kpi.numerator =
           metric_reference(required(value, key, "numerator"), join_key(key, "numerator"), spec);
-      kpi.denominator = metric_reference(required(value, key, "denominator"),
-                                         join_key(key, "denominator"), spec);
+      kpi.denominator =
+          metric_reference(required(value, key, "denominator"), join_key(key, "denominator"), spec);
     }
     if (kinds != 1) {
       fail(body, path,
@@ -534,15 +574,7 @@ class spec_reader {
     read_statistic(body, path, kpi);
     read_unit(body, path, kpi);
     if (const YAML::Node value = body["better"]; value) {
-      const std::string text = string_value(value, join_key(path, "better"));
-      if (text == "lower") {
-        kpi.direction = better::lower;
-      } else if (text == "higher") {
-        kpi.direction = better::higher;
-      } else {
-        fail_value(value, join_key(path, "better"),
-                   fmt::format("unknown direction '{}'; expected lower or higher", text));
-      }
+      kpi.direction = read_better(value, join_key(path, "better"));
     }
     if (const YAML::Node value = body["threshold"]; value) {
       kpi.threshold = read_threshold(value, join_key(path, "threshold"), kpi);
@@ -591,9 +623,9 @@ class spec_reader {
     const std::string text = string_value(value, key);
     const std::optional<statistic> parsed = parse_statistic(text);
     if (!parsed) {
-      fail_value(value, key,
-                 fmt::format("unknown statistic '{}'; expected one of {}", text,
-                             statistic_names()));
+      fail_value(
+          value, key,
+          fmt::format("unknown statistic '{}'; expected one of {}", text, statistic_names()));
     }
     if (*parsed == statistic::rate && kpi.kind != kpi_kind::metric) {
       fail_value(value, key,
@@ -615,10 +647,11 @@ class spec_reader {
     }
     const unit_spec parsed = parse_unit(text);
     if (kpi.stat == statistic::count || kpi.stat == statistic::cv || kpi.kind == kpi_kind::ratio) {
-      fail_value(value, key,
-                 fmt::format("a {} has no unit; leave out 'unit'",
-                             kpi.kind == kpi_kind::ratio ? "ratio"
-                                                         : fmt::format("'{}'", to_string(kpi.stat))));
+      fail_value(
+          value, key,
+          fmt::format(
+              "a {} has no unit; leave out 'unit'",
+              kpi.kind == kpi_kind::ratio ? "ratio" : fmt::format("'{}'", to_string(kpi.stat))));
     }
     const bool rate_like = kpi.kind == kpi_kind::rate || kpi.stat == statistic::rate;
     if (rate_like && parsed.dimension != unit_dimension::rate) {
@@ -682,7 +715,8 @@ class spec_reader {
   }
 
   // A tolerance: "5%" (relative), a number in the KPI's unit, or a number with a unit.
-  tolerance_spec read_tolerance(const YAML::Node& value, const std::string& key, kpi_spec* kpi) const {
+  tolerance_spec read_tolerance(const YAML::Node& value, const std::string& key,
+                                kpi_spec* kpi) const {
     const std::optional<quantity> read =
         value.IsScalar() ? parse_quantity(value.Scalar()) : std::nullopt;
     if (!read) {
@@ -707,17 +741,18 @@ class spec_reader {
         return kind;
       }
     }
-    fail_value(value, key,
-               fmt::format("unknown test '{}'; expected one of mann-whitney, welch, bootstrap",
-                           text));
+    fail_value(
+        value, key,
+        fmt::format("unknown test '{}'; expected one of mann-whitney, welch, bootstrap", text));
   }
 
   double read_alpha(const YAML::Node& value, const std::string& key) const {
     const double alpha = number_value(value, key);
     if (!(alpha > 0.0 && alpha < 1.0)) {
-      fail_value(value, key, fmt::format("alpha is a significance level between 0 and 1, such "
-                                         "as 0.05, not {}",
-                                         value.Scalar()));
+      fail_value(value, key,
+                 fmt::format("alpha is a significance level between 0 and 1, such "
+                             "as 0.05, not {}",
+                             value.Scalar()));
     }
     return alpha;
   }
@@ -725,9 +760,9 @@ class spec_reader {
   std::size_t read_min_samples(const YAML::Node& value, const std::string& key) const {
     const double count = number_value(value, key);
     if (count < 1 || count != std::floor(count) || count > 1e15) {
-      fail_value(value, key,
-                 fmt::format("expected a whole number of samples, 1 or more, not {}",
-                             value.Scalar()));
+      fail_value(
+          value, key,
+          fmt::format("expected a whole number of samples, 1 or more, not {}", value.Scalar()));
     }
     return static_cast<std::size_t>(count);
   }
@@ -784,6 +819,49 @@ unit_spec parse_unit(std::string_view name) {
     }
   }
   return {std::string(name), unit_dimension::other, 1.0};
+}
+
+namespace {
+
+/// Whether the glob `pattern` matches the whole of `text`: on a mismatch after a `*`, the star
+/// takes one more character and matching resumes, which is linear for one star and at worst
+/// the product of the lengths.
+bool glob_matches(std::string_view pattern, std::string_view text) noexcept {
+  constexpr std::size_t none = std::string_view::npos;
+  std::size_t p = 0;
+  std::size_t t = 0;
+  std::size_t star = none;
+  std::size_t resume = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = t;
+    } else if (star != none) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') {
+    ++p;
+  }
+  return p == pattern.size();
+}
+
+}  // namespace
+
+std::optional<better> declared_direction(std::span<const direction_rule> rules,
+                                         std::string_view metric_name) noexcept {
+  for (const direction_rule& rule : rules) {
+    if (glob_matches(rule.pattern, metric_name)) {
+      return rule.direction;
+    }
+  }
+  return std::nullopt;
 }
 
 const metric_selector* benchmark_spec::find_metric(std::string_view name) const noexcept {

@@ -61,6 +61,10 @@ struct compare_options {
   std::size_t bootstrap_resamples = 2000;
   /// Seed of the bootstrap: same seed, same intervals.
   std::uint64_t seed = 0x636f6d70617265ULL;
+  /// Declared directions (a spec's `directions:`), which win over the inputs' own: compare_runs()
+  /// judges each metric by the first rule that matches its name, compare_kpis() after the
+  /// spec's own rules.
+  std::vector<direction_rule> directions;
 };
 
 /// Why an inconclusive row could not be decided, when the reason is made of numbers (the
@@ -235,8 +239,8 @@ struct comparison_report {
 /// median of each capture's per-call values when a side has several captures. With one capture
 /// on each side the per-call values are compared and the row is marked indicative. The p-values
 /// of all rows are adjusted together (control_false_discoveries()). A metric is judged in the
-/// direction both sides' inputs give it; sides that disagree leave it unknown (compared
-/// two-sided).
+/// direction `options.directions` declares, else the one both sides' inputs give it; sides that
+/// disagree leave it unknown (compared two-sided).
 /// Any thread; cost is compare()'s per metric.
 /// @throws input_error when a side is empty, the sides share no metric, a metric's unit differs
 ///         between files or sides (naming both), or runs of one side mix captures with other

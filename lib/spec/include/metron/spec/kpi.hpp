@@ -72,7 +72,7 @@ struct kpi_report {
 /// @throws input_error "file:line: key: …" for a metric or event the dataset lacks (listing the
 ///   closest names present), a regex matching nothing, a unit that does not apply to the
 ///   metric's, events of one span or interval on different clocks, a rate without a duration, or
-///   a threshold on a KPI of unknown direction.
+///   a threshold on a KPI of unknown direction; and for a spec without KPIs.
 [[nodiscard]] kpi_report evaluate_kpis(const benchmark_spec& spec, const dataset& data);
 
 }  // namespace metron::analysis

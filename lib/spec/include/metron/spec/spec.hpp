@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -128,9 +129,9 @@ struct kpi_spec {
   statistic stat = statistic::median;
   /// The unit of the value and of `threshold`; nothing keeps the inputs' own unit.
   std::optional<unit_spec> value_unit;
-  /// `better:`. Nothing: the inputs' own direction, else by the unit the spec's metric entry
-  /// gives it (a duration lower, a rate higher); higher for rates, lower for intervals and
-  /// spans; unknown otherwise.
+  /// `better:`. Nothing: the metric's direction as declared under `directions:`, else the
+  /// inputs' own, else by the unit the spec's metric entry gives it (a duration lower, a rate
+  /// higher); higher for rates, lower for intervals and spans; unknown otherwise.
   std::optional<better> direction;
   std::optional<double> threshold;  ///< absolute limit in `value_unit`; nothing: only reported
   std::optional<tolerance_spec> tolerance;  ///< for the comparator; nothing: its default
@@ -140,13 +141,30 @@ struct kpi_spec {
   spec_location where;          ///< the KPI's key in the spec
 };
 
+/// One entry of a spec's `directions:` mapping: which way the metrics it names improve.
+struct direction_rule {
+  /// A glob over whole metric names as the readers spell them ("BM_search/*:docs_per_sec",
+  /// "*:hit_rate"): `*` matches any run of characters, `?` one character, all else itself.
+  std::string pattern;
+  better direction = better::lower;  ///< lower or higher, as written
+  spec_location where;               ///< the entry's key in the spec
+};
+
+/// The direction the first of `rules` whose pattern matches the whole of `metric_name`
+/// declares, or nothing. Any thread; linear in the rules and the name's length.
+[[nodiscard]] std::optional<better> declared_direction(std::span<const direction_rule> rules,
+                                                       std::string_view metric_name) noexcept;
+
 /// A parsed and validated benchmark specification.
 struct benchmark_spec {
   std::string file;                      ///< the path it came from, as given
   std::string suite;                     ///< the suite's name
   std::string description;               ///< free text; empty when the spec gives none
   std::vector<metric_selector> metrics;  ///< in the order written
-  std::vector<kpi_spec> kpis;            ///< in the order written
+  std::vector<kpi_spec> kpis;  ///< in the order written; empty only when directions are given
+  /// Declared directions, in the order written: they win over the inputs' own (see
+  /// declared_direction()).
+  std::vector<direction_rule> directions;
 
   /// The metric entry named `name`, or null. Costs a linear search.
   [[nodiscard]] const metric_selector* find_metric(std::string_view name) const noexcept;
@@ -154,8 +172,9 @@ struct benchmark_spec {
 
 /// Parses a spec from YAML text; `file` names it in error messages. Any thread may call it.
 /// @throws input_error on anything that is not a valid spec: malformed YAML, an unknown or
-///   missing key, a wrong type or value, a KPI naming a metric the spec does not define, a
-///   duplicate name. The one-line message reads `file:line: key.path: what; what to do`.
+///   missing key (a spec states KPIs, directions, or both), a wrong type or value, a KPI naming
+///   a metric the spec does not define, a duplicate name. The one-line message reads `file:line:
+///   key.path: what; what to do`.
 [[nodiscard]] benchmark_spec parse_spec(std::string_view yaml_text, const std::string& file);
 
 /// Reads and parses the spec at `path`.
