@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -94,6 +95,28 @@ TEST_CASE("a clear slowdown regresses a lower-is-better metric and improves a hi
 
   CHECK(compare(baseline, candidate, better::higher).result == verdict::improved);
   CHECK(compare(candidate, baseline, better::lower).result == verdict::improved);
+}
+
+TEST_CASE("a metric of unknown direction is judged two-sided: changed, never better or worse",
+          "[compare]") {
+  std::mt19937_64 generator(7);
+  const noise_model model;
+  const std::vector<double> baseline = draw(generator, model, 20);
+  const std::vector<double> same = draw(generator, model, 20);
+  for (const double shift : {1.2, 1.0 / 1.2}) {
+    INFO("shift " << shift);
+    const std::vector<double> candidate = scaled(draw(generator, model, 20), shift);
+    const comparison row = compare(baseline, candidate, better::unknown);
+    CHECK(row.result == verdict::changed);
+    CHECK(row.p_value < 1e-6);
+    compare_options equivalence;
+    equivalence.equivalence = true;
+    CHECK(compare(baseline, candidate, better::unknown, equivalence).result == verdict::changed);
+  }
+  compare_options wide;
+  wide.tolerance = 0.2;
+  CHECK(compare(baseline, same, better::unknown, wide).result == verdict::unchanged);
+  CHECK(metron::analysis::to_string(verdict::changed) == "changed");
 }
 
 TEST_CASE("a significant change within the tolerance is unchanged, one straddling it inconclusive",
@@ -241,6 +264,7 @@ metron::analysis::metric make_metric(const std::string& name, const std::string&
   m.name = name;
   m.unit = unit;
   m.quantity = "real_time";
+  m.direction = better::lower;
   m.values = std::move(values);
   return m;
 }
@@ -253,6 +277,21 @@ metron::analysis::run_input make_run(const std::string& file,
   run.data.metrics = std::move(metrics);
   run.per_call = per_call;
   return run;
+}
+
+/// A counter of unknown direction, a run a side of 12 repetitions, that drops by 30 %.
+std::pair<std::vector<metron::analysis::run_input>, std::vector<metron::analysis::run_input>>
+hit_rate_drop() {
+  std::mt19937_64 generator(23);
+  const noise_model model;
+  const auto rate = [](std::vector<double> values) {
+    auto m = make_metric("BM_a:hit_rate", "", std::move(values));
+    m.quantity = "hit_rate";
+    m.direction = better::unknown;
+    return m;
+  };
+  return {{make_run("base.json", {rate(draw(generator, model, 12))})},
+          {make_run("head.json", {rate(scaled(draw(generator, model, 12), 0.7))})}};
 }
 
 }  // namespace
@@ -275,6 +314,36 @@ TEST_CASE("compare_runs pairs metrics by name and lists the ones on one side onl
   CHECK(report.added == std::vector<std::string>{"BM_new"});
   CHECK(report.removed == std::vector<std::string>{"BM_gone"});
   CHECK(report.count(verdict::regressed) == 1);
+}
+
+TEST_CASE("compare_runs judges a counter of unknown direction two-sided", "[compare]") {
+  const auto [baseline, candidate] = hit_rate_drop();
+  const auto guessed = metron::analysis::compare_runs(baseline, candidate);
+  REQUIRE(guessed.rows.size() == 1);
+  CHECK(guessed.rows[0].kind == "counter");
+  CHECK(guessed.rows[0].direction == better::unknown);
+  CHECK(guessed.rows[0].result == verdict::changed);
+  CHECK(guessed.count(verdict::changed) == 1);
+  CHECK(guessed.count(verdict::regressed) == 0);
+
+  // Sides that disagree on the direction leave it unknown.
+  std::vector<metron::analysis::run_input> guessed_lower = baseline;
+  guessed_lower[0].data.metrics[0].direction = better::lower;
+  CHECK(metron::analysis::compare_runs(guessed_lower, candidate).rows.at(0).result ==
+        verdict::changed);
+}
+
+TEST_CASE("compare_runs judges by the declared direction where the inputs know none", "[compare]") {
+  const auto [baseline, candidate] = hit_rate_drop();
+  compare_options declared;
+  declared.directions = {{"BM_b:*", better::lower, {}}, {"*:hit_rate", better::higher, {}}};
+  const auto judged = metron::analysis::compare_runs(baseline, candidate, declared);
+  REQUIRE(judged.rows.size() == 1);
+  CHECK(judged.rows[0].direction == better::higher);
+  CHECK(judged.rows[0].result == verdict::regressed);
+  declared.directions = {{"*:hit_rate", better::lower, {}}};
+  CHECK(metron::analysis::compare_runs(baseline, candidate, declared).rows.at(0).result ==
+        verdict::improved);
 }
 
 TEST_CASE("compare_runs refuses disjoint metrics, mismatched units and empty sides", "[compare]") {

@@ -36,6 +36,10 @@ analysis::metric make_metric(const std::string& name, const std::string& unit,
   m.name = name;
   m.entry = name.substr(0, name.find(':'));
   m.unit = unit;
+  // As the readers judge: times better lower, Google Benchmark's rates higher, the rest unknown.
+  m.direction = unit == "ns"    ? analysis::better::lower
+                : unit == "1/s" ? analysis::better::higher
+                                : analysis::better::unknown;
   m.values = std::move(values);
   return m;
 }
@@ -73,7 +77,11 @@ const analysis::dataset& fixed_dataset() {
 
 void check_spec(const analysis::benchmark_spec& spec) {
   require(!spec.suite.empty(), "a spec without a suite");
-  require(!spec.kpis.empty(), "a spec without KPIs");
+  require(!spec.kpis.empty() || !spec.directions.empty(), "a spec without KPIs or directions");
+  for (const analysis::direction_rule& rule : spec.directions) {
+    require(rule.where.line >= 1, "a direction without its line");
+    require(!rule.pattern.empty(), "a direction naming nothing");
+  }
   for (const analysis::metric_selector& metric : spec.metrics) {
     require(metric.where.line >= 1, "a metric without its line");
     require(!metric.pattern.empty(), "a metric choosing nothing");

@@ -19,6 +19,11 @@ using nlohmann::json;
 const std::string metron_tool = METRON_TOOL_PATH;
 const std::string workload = METRON_WORKLOAD_PATH;
 
+/// A file of tests/fixtures/google_benchmark.
+std::string google_benchmark_fixture(const std::string& name) {
+  return std::string(METRON_TEST_FIXTURES) + "/google_benchmark/" + name;
+}
+
 process_result run_metron(const std::vector<std::string>& arguments) {
   std::vector<std::string> command = {metron_tool};
   command.insert(command.end(), arguments.begin(), arguments.end());
@@ -322,4 +327,92 @@ TEST_CASE("compare: one run a side is said once, above the table, with what woul
   CHECK(result.out.find("--benchmark_repetitions=") != std::string::npos);
   // No row repeats it.
   CHECK(result.out.find("BM_a: ") == std::string::npos);
+}
+
+TEST_CASE("compare: counters gate only where their direction is known", "[integration][compare]") {
+  const std::string baseline = google_benchmark_fixture("v1_8_counter_directions_baseline.json");
+  const auto compare_with = [&](const std::string& candidate,
+                                const std::vector<std::string>& options = {}) {
+    std::vector<std::string> arguments = {"compare", "--json", "-"};
+    arguments.insert(arguments.end(), options.begin(), options.end());
+    arguments.push_back(baseline);
+    arguments.push_back(google_benchmark_fixture(candidate));
+    return run_metron(arguments);
+  };
+
+  SECTION("counters of unknown direction that improve are changed, and the gate passes") {
+    const process_result result = compare_with("v1_8_counter_directions_unknown_improve.json");
+    CHECK(result.exit_code == 0);
+    const json verdicts = verdicts_of(result);
+    for (const char* counter : {"docs_per_sec", "hit_rate", "instructions_per_cycle", "GB/s"}) {
+      INFO(counter);
+      CHECK(verdicts.at(std::string("BM_search/1024:") + counter) == "changed");
+    }
+    CHECK(verdicts.at("BM_search/1024:results") == "unchanged");
+    const json document = json::parse(result.out);
+    CHECK(document.at("counts").at("changed") == 4);
+    CHECK(document.at("counts").at("regressed") == 0);
+    CHECK(document.at("counts").at("improved") == 0);
+
+    const process_result table =
+        run_metron({"compare", "--no-colour", baseline,
+                    google_benchmark_fixture("v1_8_counter_directions_unknown_improve.json")});
+    CHECK(table.exit_code == 0);
+    CHECK_THAT(table.out, Catch::Contains("4 changed") &&
+                              Catch::Contains("which way is better is unknown, so they do not "
+                                              "gate"));
+  }
+
+  SECTION("--help says which metrics gate") {
+    const process_result help = run_metron({"compare", "--help"});
+    CHECK(help.exit_code == 0);
+    CHECK_THAT(help.out, Catch::Contains("Only metrics whose direction is known gate") &&
+                             Catch::Contains("bytes_per_second") &&
+                             Catch::Contains("reported as 'changed'") &&
+                             Catch::Contains("--directions SPEC.yaml"));
+  }
+
+  SECTION("a drop of Google Benchmark's bytes_per_second regresses, and the gate fails") {
+    const process_result result = compare_with("v1_8_counter_directions_bytes_drop.json");
+    CHECK(result.exit_code == 1);
+    const json verdicts = verdicts_of(result);
+    CHECK(verdicts.at("BM_search/1024:bytes_per_second") == "regressed");
+    CHECK(verdicts.at("BM_search/1024:items_per_second") != "regressed");
+  }
+
+  SECTION("a counter the spec declares better higher gates; undeclared it does not") {
+    const std::string candidate = "v1_8_counter_directions_hit_rate_drop.json";
+    const process_result undeclared = compare_with(candidate);
+    CHECK(undeclared.exit_code == 0);
+    CHECK(verdicts_of(undeclared).at("BM_search/1024:hit_rate") == "changed");
+
+    const scratch_dir dir;
+    const std::string spec = dir.file("directions.yaml");
+    write_text(spec, "suite: search\ndirections:\n  \"*:hit_rate\": higher\n");
+    const process_result declared = compare_with(candidate, {"--directions", spec});
+    CHECK(declared.exit_code == 1);
+    const json verdicts = verdicts_of(declared);
+    CHECK(verdicts.at("BM_search/1024:hit_rate") == "regressed");
+    CHECK(verdicts.at("BM_search/1024:docs_per_sec") != "regressed");
+
+    const std::string kpis = dir.file("kpis.yaml");
+    const std::string hits =
+        "suite: search\nmetrics:\n  hits: {benchmark: BM_search/1024, field: hit_rate}\n";
+    for (const std::string& declaration :
+         {std::string("kpis:\n  hit_rate: {metric: hits, better: higher}\n"),
+          std::string(
+              "kpis:\n  hit_rate: {metric: hits}\ndirections:\n  \"*:hit_rate\": higher\n")}) {
+      INFO(declaration);
+      write_text(kpis, hits + declaration);
+      const process_result by_kpi = compare_with(candidate, {"--spec", kpis});
+      CHECK(by_kpi.exit_code == 1);
+      CHECK(verdicts_of(by_kpi).at("hit_rate") == "regressed");
+    }
+
+    write_text(spec, "suite: search\ndirections:\n  \"*:hit_rate\": up\n");
+    const process_result bad = compare_with(candidate, {"--directions", spec});
+    CHECK(bad.exit_code == 2);
+    CHECK_THAT(bad.err, Catch::Contains(spec + ":3: directions.*:hit_rate: unknown direction 'up'; "
+                                               "expected lower or higher"));
+  }
 }

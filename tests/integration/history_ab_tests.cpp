@@ -39,10 +39,16 @@ void write_benchmark(const std::string& path, double real_ns, std::mt19937_64& g
   json rows = json::array();
   for (int repetition = 0; repetition < 5; ++repetition) {
     const double value = real_ns * (1.0 + noise(generator));
-    rows.push_back({{"name", "BM_sort/1024"}, {"run_name", "BM_sort/1024"},
-                    {"run_type", "iteration"}, {"repetitions", 5},
-                    {"repetition_index", repetition}, {"threads", 1}, {"iterations", 1000},
-                    {"real_time", value}, {"cpu_time", value}, {"time_unit", "ns"}});
+    rows.push_back({{"name", "BM_sort/1024"},
+                    {"run_name", "BM_sort/1024"},
+                    {"run_type", "iteration"},
+                    {"repetitions", 5},
+                    {"repetition_index", repetition},
+                    {"threads", 1},
+                    {"iterations", 1000},
+                    {"real_time", value},
+                    {"cpu_time", value},
+                    {"time_unit", "ns"}});
   }
   std::ofstream(path) << json{{"context", {{"host_name", "ci"}}}, {"benchmarks", rows}}.dump();
 }
@@ -58,9 +64,11 @@ TEST_CASE("metron history: add, show and changes find a planted regression",
   // 30 runs at 100 ns, then 30 at 115 ns from commit c30 on.
   for (int i = 0; i < 60; ++i) {
     write_benchmark(result, i < 30 ? 100.0 : 115.0, generator);
-    const std::string time = "2026-11-01T10:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ":00Z";
-    const auto added = run_metron({"history", "add", "--db", db, "--commit", "c" + std::to_string(i),
-                                   "--branch", "main", "--machine", "ci-1", "--time", time, result});
+    const std::string time =
+        "2026-11-01T10:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ":00Z";
+    const auto added =
+        run_metron({"history", "add", "--db", db, "--commit", "c" + std::to_string(i), "--branch",
+                    "main", "--machine", "ci-1", "--time", time, result});
     INFO(added.err);
     REQUIRE(added.exit_code == 0);
   }
@@ -118,8 +126,8 @@ TEST_CASE("metron history: bad input", "[integration][history]") {
     const std::string corrupt = dir.file("corrupt.sqlite");
     std::ofstream(corrupt) << "not a database at all, just text that is long enough\n";
     const std::string before = read_bytes(corrupt);
-    const auto added = run_metron({"history", "add", "--db", corrupt, "--commit", "c2",
-                                   dir.file("bench.json")});
+    const auto added =
+        run_metron({"history", "add", "--db", corrupt, "--commit", "c2", dir.file("bench.json")});
     CHECK(added.exit_code == 2);
     CHECK(added.err.find(corrupt) != std::string::npos);
     CHECK(added.err.find("not an SQLite database") != std::string::npos);
@@ -134,8 +142,8 @@ TEST_CASE("metron history: bad input", "[integration][history]") {
 
 TEST_CASE("metron ab: identical programs are not flagged", "[integration][ab]") {
   const std::string command = workload + " 3";
-  const auto result = run_metron({"ab", "--baseline-cmd", command, "--candidate-cmd", command,
-                                  "--rounds", "6", "--json"});
+  const auto result = run_metron(
+      {"ab", "--baseline-cmd", command, "--candidate-cmd", command, "--rounds", "6", "--json"});
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   const json answer = json::parse(result.out);
@@ -168,13 +176,25 @@ TEST_CASE("metron ab: a 25 % slowdown is flagged, the same work is not", "[integ
 }
 
 TEST_CASE("metron ab: a failing command is bad input", "[integration][ab]") {
-  const auto result = run_metron({"ab", "--baseline-cmd", "exit 3", "--candidate-cmd", "true",
-                                  "--rounds", "2"});
+  const auto result =
+      run_metron({"ab", "--baseline-cmd", "exit 3", "--candidate-cmd", "true", "--rounds", "2"});
   CHECK(result.exit_code == 2);
   CHECK(result.err.find("baseline command exited with status 3") != std::string::npos);
-  const auto missing = run_metron({"ab", "--baseline-cmd", workload + " 1 0 {out}",
-                                   "--candidate-cmd", workload + " 1 0 {out}", "--metric",
-                                   "nothing", "--rounds", "2"});
+  const auto missing =
+      run_metron({"ab", "--baseline-cmd", workload + " 1 0 {out}", "--candidate-cmd",
+                  workload + " 1 0 {out}", "--metric", "nothing", "--rounds", "2"});
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("no values of metric 'nothing'") != std::string::npos);
+
+  // A paired verdict is one-sided: a counter of unknown direction is refused, not guessed at.
+  const scratch_dir dir;
+  const std::string counters = dir.file("counters.json");
+  std::ofstream(counters) << R"({"benchmarks": [{"name": "BM_a", "real_time": 10, )"
+                          << R"("cpu_time": 10, "hit_rate": 0.9}]})";
+  const std::string copy = "cp " + counters + " {out}";
+  const auto unknown = run_metron({"ab", "--baseline-cmd", copy, "--candidate-cmd", copy,
+                                   "--metric", "BM_a:hit_rate", "--rounds", "1", "--warmup", "0"});
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.find("which way metric 'BM_a:hit_rate' of the baseline command's output "
+                         "improves is unknown") != std::string::npos);
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Validates `metron compare --json` output against specs/compare.schema.json.
 
-Runs metron on a few seeded pairs of Google Benchmark files (a regression with a counter, an
-added and a removed benchmark, different CPUs, single repetitions, equivalence mode), validates
+Runs metron on a few seeded pairs of Google Benchmark files (a regression with a counter, a
+counter of unknown direction that changes, an added and a removed benchmark, different CPUs,
+single repetitions, equivalence mode), validates
 every document, then checks the schema can fail: each document with a required field dropped,
 or an unknown one added, at the top and in a metric row, must be rejected.
 
@@ -28,7 +29,8 @@ def benchmark_file(path, names, repetitions, factor, seed, mhz=2500):
             rows.append({"name": name, "run_name": name, "run_type": "iteration",
                          "repetitions": repetitions, "repetition_index": rep, "threads": 1,
                          "iterations": 100, "real_time": real, "cpu_time": real,
-                         "time_unit": "ns", "items_per_second": 1e9 / real})
+                         "time_unit": "ns", "items_per_second": 1e9 / real,
+                         "hit_rate": 0.8 * factor * rng.lognormvariate(0, 0.01)})
     with open(path, "w") as f:
         json.dump({"context": {"num_cpus": 2, "mhz_per_cpu": mhz}, "benchmarks": rows}, f)
 
@@ -71,6 +73,9 @@ def main():
     assert "BM_new" in documents[0]["added"] and "BM_gone" in documents[0]["removed"]
     assert documents[0]["comparability"], "different CPUs should be reported"
     assert documents[1]["exit_code"] == 3
+    verdicts = {row["name"]: row["verdict"] for row in documents[0]["metrics"]}
+    assert verdicts["BM_x:hit_rate"] == "changed", verdicts
+    assert documents[0]["counts"]["changed"] >= 1
 
     accepted = 0
     for document in documents:
@@ -89,6 +94,9 @@ def main():
         damaged = copy.deepcopy(document)
         damaged["metrics"][0]["verdict"] = "maybe"
         mutations.append(("an unknown verdict", damaged))
+        damaged = copy.deepcopy(document)
+        damaged["metrics"][0]["direction"] = "sideways"
+        mutations.append(("an unknown direction", damaged))
         for what, damaged in mutations:
             if validator.is_valid(damaged):
                 print(f"the schema accepts a document {what}")

@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -109,9 +110,9 @@ TEST_CASE("counters of every kind, every time unit, and the NaN Google Benchmark
   CHECK(values_of(data, "BM_sync") == std::vector<double>{3.5e6});
   CHECK(values_of(data, "BM_sync:cpu_time") == std::vector<double>{1.25e6});
   CHECK(values_of(data, "BM_replay") == std::vector<double>{1.75e9});
-  for (const char* counter : {"bytes_per_second", "items_per_second", "docs_per_sec",
-                              "best_bytes_per_sec", "instructions_per_cycle", "hit_rate",
-                              "allocs_per_iter", "max_bytes_used"}) {
+  for (const char* counter :
+       {"bytes_per_second", "items_per_second", "docs_per_sec", "best_bytes_per_sec",
+        "instructions_per_cycle", "hit_rate", "allocs_per_iter", "max_bytes_used"}) {
     INFO(counter);
     CHECK(data.find_metric(std::string("BM_sign:") + counter) != nullptr);
   }
@@ -121,6 +122,47 @@ TEST_CASE("counters of every kind, every time unit, and the NaN Google Benchmark
   CHECK(data.find_metric("BM_idle_rate:ratio") == nullptr);
   CHECK(data.metadata.extra.at("non_finite_counters") == "2");
   CHECK(values_of(data, "BM_idle_rate") == std::vector<double>{1});
+}
+
+TEST_CASE("a counter's direction is known only where its name cannot mean anything else",
+          "[readers]") {
+  using metron::analysis::better;
+  const dataset data = read_variant("v1_8_counter_directions_baseline.json");
+  struct expected {
+    const char* metric;
+    better direction;
+    const char* unit;
+  };
+  for (const auto& [metric, direction, unit] : {
+           expected{"BM_search/1024", better::lower, "ns"},
+           expected{"BM_search/1024:cpu_time", better::lower, "ns"},
+           // Google Benchmark's own rates, from SetBytesProcessed and SetItemsProcessed.
+           expected{"BM_search/1024:bytes_per_second", better::higher, "bytes/s"},
+           expected{"BM_search/1024:items_per_second", better::higher, "1/s"},
+           expected{"BM_search/1024:scan_throughput", better::higher, ""},
+           expected{"BM_search/1024:p99_latency_us", better::lower, ""},
+           // A rate by name alone could be of errors as well as of documents; a ratio or a
+           // count says nothing of which way is better; "GB/s" is no unit metron converts.
+           expected{"BM_search/1024:docs_per_sec", better::unknown, ""},
+           expected{"BM_search/1024:best_bytes_per_sec", better::unknown, ""},
+           expected{"BM_search/1024:hit_rate", better::unknown, ""},
+           expected{"BM_search/1024:instructions_per_cycle", better::unknown, ""},
+           expected{"BM_search/1024:results", better::unknown, ""},
+           expected{"BM_search/1024:GB/s", better::unknown, ""},
+       }) {
+    INFO(metric);
+    const auto* found = data.find_metric(metric);
+    REQUIRE(found != nullptr);
+    CHECK(found->direction == direction);
+    CHECK(found->unit == unit);
+    CHECK(found->values.size() == 6);
+  }
+  const auto mean_rate =
+      std::find_if(data.aggregates.begin(), data.aggregates.end(), [](const auto& reported) {
+        return reported.metric == "BM_search/1024:GB/s" && reported.statistic == "mean";
+      });
+  REQUIRE(mean_rate != data.aggregates.end());
+  CHECK(mean_rate->unit.empty());
 }
 
 TEST_CASE("every input of Google Benchmark's compare.py is read", "[readers]") {

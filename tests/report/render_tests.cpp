@@ -61,6 +61,11 @@ TEST_CASE("report rendering: the worst of the KPI verdict and the comparison", "
   CHECK(metron::report::state_of(kpi_status::pass, change) == row_state::regression);
   change.result = metron::analysis::verdict::improved;
   CHECK(metron::report::state_of(kpi_status::pass, change) == row_state::improved);
+  change.result = metron::analysis::verdict::changed;
+  CHECK(metron::report::state_of(kpi_status::pass, change) == row_state::changed);
+  CHECK(metron::report::state_of(std::nullopt, change) == row_state::changed);
+  CHECK_FALSE(metron::report::is_failure(row_state::changed));
+  CHECK(metron::report::to_string(row_state::changed) == "changed");
   CHECK(metron::report::state_of(kpi_status::insufficient, change) == row_state::insufficient);
   CHECK(metron::report::state_of(std::nullopt, std::nullopt) == row_state::reported);
   CHECK(metron::report::is_failure(row_state::breach));

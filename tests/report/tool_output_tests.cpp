@@ -1,7 +1,9 @@
-// The renderings of metron ab, history and record, and the drops warning of metron info, which the
-// end-to-end tests only glance at: exact text for hand-built results.
+// The renderings of metron ab, history and record, compare's of a metric of unknown direction, and
+// the drops warning of metron info, which the end-to-end tests only glance at: exact text for
+// hand-built results.
 #include <metron/report/ab_output.hpp>
 #include <metron/report/capture_info.hpp>
+#include <metron/report/comparison.hpp>
 #include <metron/report/history_output.hpp>
 #include <metron/report/record_output.hpp>
 
@@ -39,7 +41,70 @@ metron::analysis::history_series two_runs() {
   return series;
 }
 
+/// A counter of unknown direction that rose by 15 %, beyond the tolerance.
+metron::analysis::comparison_report changed_counter() {
+  metron::analysis::comparison row;
+  row.name = "BM_search:hit_rate";
+  row.kind = "counter";
+  row.direction = metron::analysis::better::unknown;
+  row.baseline.n = 6;
+  row.candidate.n = 6;
+  row.baseline.median = 0.8;
+  row.candidate.median = 0.92;
+  row.change = 0.15;
+  row.estimate = 0.15;
+  row.change_interval = {0.12, 0.18, 0.95};
+  row.p_value = 0.0022;
+  row.p_adjusted = 0.0022;
+  row.tolerance = 0.05;
+  row.alpha = 0.05;
+  row.result = metron::analysis::verdict::changed;
+  metron::analysis::comparison_report report;
+  report.rows.push_back(row);
+  report.baseline_runs = 1;
+  report.candidate_runs = 1;
+  return report;
+}
+
+template <typename Writer>
+std::string rendered(Writer writer, const metron::analysis::comparison_report& report) {
+  std::ostringstream out;
+  writer(out, report, metron::report::compare_context{});
+  return out.str();
+}
+
 }  // namespace
+
+TEST_CASE("compare: a changed row of unknown direction is reported and never fails",
+          "[report][compare]") {
+  const metron::analysis::comparison_report report = changed_counter();
+  std::ostringstream table;
+  metron::report::write_table(table, report, {}, false);
+  CHECK_THAT(
+      table.str(),
+      Catch::Contains("BM_search:hit_rate") &&
+          Catch::EndsWith("  changed\n\n0 regressed, 0 improved, 1 changed, 0 unchanged, 0 "
+                          "inconclusive of 1 compared "
+                          "(tolerance 5 %, alpha 0.05)\n"
+                          "  changed: BM_search:hit_rate moved beyond the tolerance, but which "
+                          "way is better is unknown, so they do not gate; declare it under "
+                          "'directions:' in a spec given with --directions to judge them\n"));
+
+  const std::string junit = rendered(metron::report::write_junit, report);
+  CHECK_THAT(junit, Catch::Contains(R"(tests="1" failures="0" skipped="0")"));
+  CHECK_THAT(junit, Catch::Contains(R"(<testcase classname="counter" name="BM_search:hit_rate">)"
+                                    "<system-out>changed: "));
+  CHECK(junit.find("<failure") == std::string::npos);
+
+  const auto json = nlohmann::json::parse(rendered(metron::report::write_json, report));
+  CHECK(json.at("counts").at("changed") == 1);
+  CHECK(json.at("counts").at("regressed") == 0);
+  CHECK(json.at("metrics").at(0).at("verdict") == "changed");
+  CHECK(json.at("metrics").at(0).at("direction") == "unknown");
+
+  CHECK_THAT(rendered(metron::report::write_markdown, report),
+             Catch::StartsWith("### metron compare: ✅ 0 regressed, 0 improved, 1 changed"));
+}
 
 TEST_CASE("ab text: one labelled line per figure, numbers through format.hpp", "[report][ab]") {
   std::ostringstream out;

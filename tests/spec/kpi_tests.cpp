@@ -204,6 +204,48 @@ TEST_CASE("a spec declares the unit of values the inputs leave plain", "[analysi
         "'s'; leave out 'unit'");
 }
 
+TEST_CASE(
+    "a KPI's direction is declared, the inputs', or its spec unit's, and a threshold needs one",
+    "[analysis][kpi]") {
+  dataset data;
+  data.metrics.push_back(make_metric("BM_q:hit_rate", {0.7, 0.8}, "", better::unknown));
+  data.metrics.push_back(make_metric("BM_q:ns_per_op", {2e-8, 4e-8}, "", better::unknown));
+  data.metrics.push_back(make_metric("BM_q:items_per_second", {2e8, 3e8}, "1/s", better::higher));
+  const std::string metrics =
+      "suite: s\nmetrics:\n"
+      "  hits:\n    benchmark: BM_q\n    field: hit_rate\n"
+      "  op:\n    benchmark: BM_q\n    field: ns_per_op\n    unit: s\n"
+      "  items:\n    benchmark: BM_q\n    field: items_per_second\n";
+  const kpi_report plain = evaluate(
+      metrics + "kpis:\n  hits: {metric: hits}\n  op: {metric: op}\n  items: {metric: items}\n",
+      data);
+  REQUIRE(plain.results.size() == 3);
+  CHECK(plain.results[0].direction == better::unknown);
+  CHECK(plain.results[0].status == kpi_status::unchecked);
+  CHECK(plain.results[1].direction == better::lower);  // the spec says seconds: a duration
+  CHECK(plain.results[2].direction == better::higher);
+
+  const kpi_report declared =
+      evaluate(metrics +
+                   "directions:\n  \"*:hit_rate\": higher\n  \"BM_q:items*\": lower\n"
+                   "kpis:\n  hits: {metric: hits, threshold: 0.7}\n  items: {metric: items}\n"
+                   "  own: {metric: items, better: higher}\n",
+               data);
+  REQUIRE(declared.results.size() == 3);
+  CHECK(declared.results[0].direction == better::higher);
+  CHECK(declared.results[0].status == kpi_status::pass);
+  CHECK(declared.results[1].direction == better::lower);   // the spec wins over the inputs
+  CHECK(declared.results[2].direction == better::higher);  // and the KPI's own over both
+
+  CHECK_THAT(error_of(metrics + "kpis:\n  hits:\n    metric: hits\n    threshold: 0.9\n", data),
+             Catch::StartsWith("specs/test.yaml:14: kpis.hits: which way 'BM_q:hit_rate' improves "
+                               "is unknown, so its threshold cannot be judged; say 'better: "
+                               "lower' or 'better: higher'"));
+  CHECK(error_of("suite: s\ndirections:\n  BM_q: lower\n", data) ==
+        "specs/test.yaml: the spec states no KPIs, only directions; add KPIs under 'kpis:', or "
+        "give it to 'metron compare --directions' to compare metrics");
+}
+
 TEST_CASE("fields choose observables and counters", "[analysis][kpi]") {
   CHECK(value_of("    metric: apply_cpu\n    statistic: mean\n") == 500);
   CHECK(value_of("    metric: push\n    statistic: mean\n") == 5);

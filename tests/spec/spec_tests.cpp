@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -231,7 +232,7 @@ TEST_CASE("validation errors name the file, the line and the key", "[analysis][s
       {"not a mapping", "- a\n- b\n", "specs/test.yaml:1: a spec is a mapping"},
       {"unknown top-level key", "suite: s\nkpi:\n  k: {rate: e}\n",
        "specs/test.yaml:2: kpi: unknown key 'kpi'; did you mean 'kpis'?; expected one of suite, "
-       "description, defaults, metrics, kpis"},
+       "description, defaults, metrics, kpis, directions"},
       {"duplicate top-level key", "suite: s\nsuite: t\nkpis:\n  k: {rate: e}\n",
        "specs/test.yaml:2: suite: duplicate key 'suite'"},
       {"missing suite", "kpis:\n  k: {rate: e}\n", "specs/test.yaml:1: suite: missing key 'suite'"},
@@ -365,6 +366,21 @@ TEST_CASE("validation errors name the file, the line and the key", "[analysis][s
        "specs/test.yaml:9: kpis.k.interval: expected a name, found an empty string"},
       {"key not a scalar", "suite: s\nkpis:\n  [a]: {rate: e}\n",
        "specs/test.yaml:3: kpis: a key must be a plain name"},
+      {"unknown declared direction", "suite: s\ndirections:\n  \"*:hit_rate\": up\n",
+       "specs/test.yaml:3: directions.*:hit_rate: unknown direction 'up'; expected lower or "
+       "higher"},
+      {"declared direction unknown", "suite: s\ndirections:\n  BM_a: unknown\n",
+       "specs/test.yaml:3: directions.BM_a: unknown direction 'unknown'; expected lower or higher"},
+      {"declared direction not a string", "suite: s\ndirections:\n  BM_a: [higher]\n",
+       "specs/test.yaml:3: directions.BM_a: expected a string"},
+      {"directions a list", "suite: s\ndirections:\n  - BM_a\n",
+       "specs/test.yaml:3: directions: expected a mapping from metric names or globs"},
+      {"empty directions and no KPIs", "suite: s\ndirections: {}\n",
+       "specs/test.yaml:2: directions: expected a mapping from metric names or globs"},
+      {"duplicate pattern", "suite: s\ndirections:\n  BM_a: higher\n  BM_a: lower\n",
+       "specs/test.yaml:4: directions.BM_a: duplicate pattern 'BM_a'"},
+      {"empty pattern", "suite: s\ndirections:\n  '': higher\n",
+       "specs/test.yaml:3: directions.: expected a metric name or a glob"},
   };
   for (const bad_case& bad : cases) {
     INFO(bad.what << "\n" << bad.text);
@@ -372,6 +388,39 @@ TEST_CASE("validation errors name the file, the line and the key", "[analysis][s
     CHECK_THAT(message, Catch::StartsWith(bad.message));
     CHECK(message.find('\n') == std::string::npos);
   }
+}
+
+TEST_CASE("declared directions: names and globs in the order written, KPIs optional",
+          "[analysis][spec]") {
+  using metron::analysis::better;
+  using metron::analysis::declared_direction;
+  const benchmark_spec spec = parse_spec(R"(suite: search
+directions:
+  "BM_search/1024:hit_rate": lower
+  "*:hit_rate": higher
+  "BM_?:misses": lower
+  "BM_cache*": lower
+)",
+                                         "specs/search.yaml");
+  CHECK(spec.kpis.empty());
+  REQUIRE(spec.directions.size() == 4);
+  CHECK(spec.directions[1].pattern == "*:hit_rate");
+  CHECK(spec.directions[1].direction == better::higher);
+  CHECK(spec.directions[1].where.file == "specs/search.yaml");
+  CHECK(spec.directions[1].where.line == 4);
+  // The first entry that matches the whole name wins.
+  CHECK(declared_direction(spec.directions, "BM_search/1024:hit_rate") == better::lower);
+  CHECK(declared_direction(spec.directions, "BM_search/64:hit_rate") == better::higher);
+  CHECK(declared_direction(spec.directions, "BM_x:misses") == better::lower);
+  CHECK_FALSE(declared_direction(spec.directions, "BM_xy:misses"));
+  CHECK(declared_direction(spec.directions, "BM_cache/8:evictions") == better::lower);
+  CHECK_FALSE(declared_direction(spec.directions, "BM_search/64:hit_rate_total"));
+  CHECK_FALSE(declared_direction(spec.directions, "BM_search/64"));
+
+  const std::vector<metron::analysis::direction_rule> stars = {{"**a*b**", better::higher, {}}};
+  CHECK(declared_direction(stars, "xaxxbx") == better::higher);
+  CHECK(declared_direction(stars, "ab") == better::higher);
+  CHECK_FALSE(declared_direction(stars, "ba"));
 }
 
 TEST_CASE("a quoted value with line breaks stays on one line in a message", "[analysis][spec]") {

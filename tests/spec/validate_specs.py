@@ -47,6 +47,9 @@ def damaged_copies(spec):
     damage("an unknown top-level key", lambda s: s.update({"kpi": {}}))
     damage("no suite", lambda s: s.pop("suite"))
     damage("no KPIs", lambda s: s.update({"kpis": {}}))
+    damage("an unknown declared direction",
+           lambda s: s.update({"directions": {"*:hit_rate": "up"}}))
+    damage("neither KPIs nor directions", lambda s: s.pop("kpis"))
     first_kpi = next(iter(spec["kpis"]))
     damage("a misspelt KPI key", lambda s: s["kpis"][first_kpi].update({"threshhold": 1}))
     damage("an unknown statistic", lambda s: s["kpis"][first_kpi].update({"statistic": "p999"}))

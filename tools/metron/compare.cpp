@@ -30,6 +30,7 @@ struct compare_settings {
   std::vector<std::string> baseline;
   std::vector<std::string> candidate;
   std::string spec;
+  std::string directions;
   std::string tolerance = "5%";
   double alpha = 0.05;
   std::string test = "mann-whitney";
@@ -58,6 +59,12 @@ constexpr std::string_view compare_details =
     "  regressed/improved  significant (adjusted p < alpha) AND the change beyond the tolerance\n"
     "  unchanged           the whole interval within +/- the tolerance\n"
     "  inconclusive        neither; the notes say how many repetitions a side would decide it\n"
+    "  changed             the same, either way, for a metric of unknown direction\n"
+    "Only metrics whose direction is known gate: times, Google Benchmark's bytes_per_second and\n"
+    "items_per_second, counters named *_throughput (higher) or *_latency[_ns|_us|_ms|_s]\n"
+    "(lower), and what a spec declares (a KPI's 'better:', or 'directions:' of metric names and\n"
+    "globs, read with --spec or --directions). Any other counter (hit_rate, docs_per_sec, …) is\n"
+    "compared two-sided and reported as 'changed', never as a regression: it never fails.\n"
     "Defaults without a spec: tolerance 5 %, alpha 0.05, the Mann-Whitney U test; a spec's KPI\n"
     "settings override them. Metrics on one side only are listed as added or removed. A CPU,\n"
     "build type, compiler or frequency-scaling difference between the sides is warned about\n"
@@ -109,6 +116,9 @@ int run_compare(compare_settings settings) {
   }
   options.equivalence = settings.equivalence;
   options.seed = settings.seed;
+  if (!settings.directions.empty()) {
+    options.directions = analysis::load_spec(settings.directions).directions;
+  }
 
   const std::vector<analysis::run_input> baseline = analysis::read_runs(settings.baseline);
   const std::vector<analysis::run_input> candidate = analysis::read_runs(settings.candidate);
@@ -161,6 +171,9 @@ command register_compare(CLI::App& app) {
   sub->add_option("--candidate", settings->candidate, "The candidate's files (one per run)")
       ->type_name("FILE…");
   sub->add_option("--spec", settings->spec, "Compare the KPIs of this spec instead of metrics")
+      ->type_name("SPEC.yaml");
+  sub->add_option("--directions", settings->directions,
+                  "Judge metrics by the 'directions:' this spec declares")
       ->type_name("SPEC.yaml");
   sub->add_option("--tolerance", settings->tolerance,
                   "The change that matters, in percent (default 5%)")

@@ -126,6 +126,14 @@ class side_runner {
                                       path, side, options_.metric));
       }
     }
+    if (chosen->direction == better::unknown) {
+      // A paired verdict is one-sided; a guess at the direction would make the gate a guess.
+      throw input_error(fmt::format(
+          "{}: which way metric '{}' of the {} command's output improves is unknown; choose a "
+          "time or a rate Google Benchmark defines (bytes_per_second, items_per_second) with "
+          "--metric",
+          path, chosen->name, side));
+    }
     result_.metric = chosen->name;
     result_.unit = chosen->unit;
     lower_is_better_ = chosen->direction == better::lower;

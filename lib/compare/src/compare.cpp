@@ -143,9 +143,19 @@ bool too_small(const comparison& row) {
   return smallest_rank_p(row.baseline.n, row.candidate.n) >= row.alpha;
 }
 
-/// A relative change turned so that positive means worse.
+/// A relative change turned so that positive means worse; as it is for an unknown direction,
+/// which the verdict treats alike on both sides.
 double worsening(double change, better direction) {
-  return direction == better::lower ? change : -change;
+  return direction == better::higher ? -change : change;
+}
+
+/// The verdict of a change beyond the tolerance that is `worse` (else better), as `direction`
+/// lets it be judged.
+verdict beyond_tolerance(bool worse, better direction) {
+  if (direction == better::unknown) {
+    return verdict::changed;
+  }
+  return worse ? verdict::regressed : verdict::improved;
 }
 
 void check_options(const compare_options& options) {
@@ -303,6 +313,7 @@ std::string_view to_string(verdict result) noexcept {
     case verdict::improved: return "improved";
     case verdict::unchanged: return "unchanged";
     case verdict::regressed: return "regressed";
+    case verdict::changed: return "changed";
     case verdict::inconclusive: break;
   }
   return "inconclusive";
@@ -351,19 +362,16 @@ verdict judge(const comparison& row) {
     const double best = std::min(low, high);
     const double worst = std::max(low, high);
     if (best > row.tolerance) {
-      return verdict::regressed;
+      return beyond_tolerance(true, row.direction);
     }
     if (worst < -row.tolerance) {
-      return verdict::improved;
+      return beyond_tolerance(false, row.direction);
     }
     return row.equivalence_p < row.alpha ? verdict::unchanged : verdict::inconclusive;
   }
   const bool significant = row.p_adjusted < row.alpha;
-  if (significant && estimate > row.tolerance) {
-    return verdict::regressed;
-  }
-  if (significant && estimate < -row.tolerance) {
-    return verdict::improved;
+  if (significant && std::abs(estimate) > row.tolerance) {
+    return beyond_tolerance(estimate > 0, row.direction);
   }
   if (row.change_interval.low >= -row.tolerance && row.change_interval.high <= row.tolerance) {
     return verdict::unchanged;

@@ -78,14 +78,15 @@ void add_values(side_sample& sample, std::span<const double> values, replication
 /// The sample of metric `name` of `side`, created with the unit, direction and quantity given
 /// when it is new; a unit that differs from the one first seen is refused.
 side_sample& sample_of(side_samples& side, const std::string& name, const std::string& unit,
-                       better direction, const std::string& quantity, const std::string& file) {
+                       better direction, const std::string& quantity, const std::string& file,
+                       std::span<const direction_rule> directions) {
   auto [found, fresh] = side.by_name.try_emplace(name);
   side_sample& sample = found->second;
   if (fresh) {
     side.order.push_back(name);
     sample.unit = unit;
     sample.file = file;
-    sample.direction = direction;
+    sample.direction = declared_direction(directions, name).value_or(direction);
     sample.quantity = quantity;
   } else if (sample.unit != unit) {
     throw input_error(fmt::format("{}: metric '{}' is in '{}' here but in '{}' in {}", file, name,
@@ -96,7 +97,8 @@ side_sample& sample_of(side_samples& side, const std::string& name, const std::s
 
 /// The aggregate rows of `run` for metrics it has no repetitions of: mean, standard deviation,
 /// median and repetition count per metric.
-void add_reported(side_samples& samples, const run_input& run) {
+void add_reported(side_samples& samples, const run_input& run,
+                  std::span<const direction_rule> directions) {
   std::set<std::string, std::less<>> measured;
   for (const metric& m : run.data.metrics) {
     if (!m.values.empty()) {
@@ -121,22 +123,24 @@ void add_reported(side_samples& samples, const run_input& run) {
     }
   }
   for (const reported_aggregate* mean : means) {
-    side_sample& sample =
-        sample_of(samples, mean->metric, mean->unit, mean->direction, mean->quantity, run.file);
+    side_sample& sample = sample_of(samples, mean->metric, mean->unit, mean->direction,
+                                    mean->quantity, run.file, directions);
     sample.reported.push_back(by_metric.find(mean->metric)->second);
   }
 }
 
-side_samples collect(std::span<const run_input> side, replication mode) {
+side_samples collect(std::span<const run_input> side, replication mode,
+                     std::span<const direction_rule> directions) {
   side_samples samples;
   for (const run_input& run : side) {
     for (const metric& m : run.data.metrics) {
-      side_sample& sample = sample_of(samples, m.name, m.unit, m.direction, m.quantity, run.file);
+      side_sample& sample =
+          sample_of(samples, m.name, m.unit, m.direction, m.quantity, run.file, directions);
       if (!m.values.empty()) {
         add_values(sample, m.values, mode);
       }
     }
-    add_reported(samples, run);
+    add_reported(samples, run, directions);
   }
   if (samples.order.empty()) {
     throw input_error(fmt::format("{}: no metric to compare (no benchmark rows or probe samples)",
@@ -349,9 +353,11 @@ comparison_report compare_runs(std::span<const run_input> baseline,
   const bool baseline_per_call = side_is_per_call(baseline, "baseline");
   const bool candidate_per_call = side_is_per_call(candidate, "candidate");
   const side_samples before =
-      collect(baseline, replication_of(baseline_per_call, baseline.size(), candidate.size()));
+      collect(baseline, replication_of(baseline_per_call, baseline.size(), candidate.size()),
+              options.directions);
   const side_samples after =
-      collect(candidate, replication_of(candidate_per_call, candidate.size(), baseline.size()));
+      collect(candidate, replication_of(candidate_per_call, candidate.size(), baseline.size()),
+              options.directions);
   const bool indicative =
       baseline_per_call && candidate_per_call && baseline.size() == 1 && candidate.size() == 1;
 
@@ -371,11 +377,14 @@ comparison_report compare_runs(std::span<const run_input> baseline,
           "metric '{}' is in '{}' in the baseline ({}) but in '{}' in the candidate ({})", name,
           old_sample.unit, old_sample.file, new_sample.unit, new_sample.file));
     }
+    // Sides that disagree (a summary written before a counter's direction was unknown, say)
+    // leave the direction unknown rather than let one of them guess.
+    const better direction =
+        old_sample.direction == new_sample.direction ? old_sample.direction : better::unknown;
     comparison row =
         old_sample.reported.empty() && new_sample.reported.empty()
-            ? compare(old_sample.values, new_sample.values, old_sample.direction, options)
-            : compare_reported(pooled(old_sample), pooled(new_sample), old_sample.direction,
-                               options);
+            ? compare(old_sample.values, new_sample.values, direction, options)
+            : compare_reported(pooled(old_sample), pooled(new_sample), direction, options);
     row.name = name;
     row.unit = old_sample.unit;
     row.kind = kind_of(old_sample.quantity);
@@ -485,6 +494,10 @@ comparison_report compare_kpis(const benchmark_spec& spec, std::span<const run_i
                                std::span<const run_input> candidate,
                                const compare_options& defaults) {
   check_sides(baseline, candidate);
+  // The spec's own directions first, then those given for the comparison.
+  benchmark_spec declared = spec;
+  declared.directions.insert(declared.directions.end(), defaults.directions.begin(),
+                             defaults.directions.end());
   const bool baseline_per_call = side_is_per_call(baseline, "baseline");
   const bool candidate_per_call = side_is_per_call(candidate, "candidate");
   comparison_report report;
@@ -492,10 +505,10 @@ comparison_report compare_kpis(const benchmark_spec& spec, std::span<const run_i
   report.baseline_runs = baseline.size();
   report.candidate_runs = candidate.size();
   const kpi_samples before =
-      collect_kpis(spec, baseline,
+      collect_kpis(declared, baseline,
                    replication_of(baseline_per_call, baseline.size(), candidate.size()), nullptr);
   const kpi_samples after = collect_kpis(
-      spec, candidate, replication_of(candidate_per_call, candidate.size(), baseline.size()),
+      declared, candidate, replication_of(candidate_per_call, candidate.size(), baseline.size()),
       &report.breaches);
   const bool indicative =
       baseline_per_call && candidate_per_call && baseline.size() == 1 && candidate.size() == 1;

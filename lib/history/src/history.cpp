@@ -69,7 +69,8 @@ void check_run(const history_run& run, std::span<const history_value> values) {
       throw input_error("history: a metric value has no name");
     }
     if (!seen.insert(value.metric).second) {
-      throw input_error(fmt::format("history: metric '{}' is given twice for one run", value.metric));
+      throw input_error(
+          fmt::format("history: metric '{}' is given twice for one run", value.metric));
     }
   }
 }
@@ -78,8 +79,8 @@ std::string utc_now() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm parts{};
   gmtime_r(&now, &parts);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", parts.tm_year + 1900,
-                     parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", parts.tm_year + 1900, parts.tm_mon + 1,
+                     parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec);
 }
 
 input_error unknown_metric(std::string_view store, std::string_view metric,
@@ -103,7 +104,7 @@ input_error unknown_metric(std::string_view store, std::string_view metric,
 }
 
 better direction_named(std::string_view name) noexcept {
-  return name == "higher" ? better::higher : better::lower;
+  return parse_better(name).value_or(better::lower);
 }
 
 void metric_list_builder::add(std::string name, std::string unit, std::string_view direction) {

@@ -31,7 +31,7 @@ void check_run(const history_run& run, std::span<const history_value> values);
                                          const history_filter& filter,
                                          const std::vector<std::string>& known);
 
-/// How a direction is stored: "lower" or "higher"; and back (anything else is "lower").
+/// How a direction is stored: "lower", "higher" or "unknown"; and back (anything else is "lower").
 [[nodiscard]] better direction_named(std::string_view name) noexcept;
 
 /// Folds rows (metric, unit, direction), oldest run first, into the metric list: the last row's

@@ -161,7 +161,9 @@ class sample_visitor final : public capture_visitor {
     description.entry = site.info.name;
     description.quantity = quantity;
     description.unit = unit;
-    description.direction = better::lower;
+    // A bracket's durations and what a call costs (its observables) are better lower; nothing
+    // says which way a counter's or gauge's values should go.
+    description.direction = quantity == "value" ? better::unknown : better::lower;
     description.origins.push_back({path_, site.place});
     handler_.on_metric(index, description);
     pending_.emplace_back();

@@ -22,7 +22,21 @@ std::string describe(const metric& sample) {
 }  // namespace
 
 std::string_view to_string(better direction) noexcept {
-  return direction == better::lower ? "lower" : "higher";
+  switch (direction) {
+    case better::lower: return "lower";
+    case better::higher: return "higher";
+    case better::unknown: break;
+  }
+  return "unknown";
+}
+
+std::optional<better> parse_better(std::string_view name) noexcept {
+  for (const better direction : {better::lower, better::higher, better::unknown}) {
+    if (to_string(direction) == name) {
+      return direction;
+    }
+  }
+  return std::nullopt;
 }
 
 const metric* dataset::find_metric(std::string_view name) const noexcept {

@@ -10,6 +10,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
@@ -76,16 +77,46 @@ std::pair<std::string, std::optional<double>> split_size(const std::string& run_
   return {run_name.substr(0, slash), static_cast<double>(size)};
 }
 
-/// A counter's unit and direction from Google Benchmark's naming: rates ("bytes_per_second",
-/// "items_per_second", anything "…_per_second" or "…/s") are better higher, anything else lower.
-std::pair<std::string, better> counter_kind(std::string_view name) {
+/// A user counter's unit and direction.
+struct counter_kind {
+  std::string unit;  ///< "bytes/s", "1/s", or empty for a plain number
+  better direction = better::unknown;
+};
+
+/// Whether `name` is `word` followed by `suffix`, or ends in "_" `word` `suffix`.
+bool names_word(std::string_view name, std::string_view word, std::string_view suffix) {
+  if (!name.ends_with(suffix)) {
+    return false;
+  }
+  const std::string_view stem = name.substr(0, name.size() - suffix.size());
+  return stem.ends_with(word) &&
+         (stem.size() == word.size() || stem[stem.size() - word.size() - 1] == '_');
+}
+
+/// What a user counter's name says of its unit and direction. Google Benchmark's JSON states
+/// neither: only its own rates (SetBytesProcessed, SetItemsProcessed) are known, and a name is
+/// trusted only where it cannot mean anything else — a throughput is better higher, a latency
+/// lower. A rate by name alone is not: "docs_per_sec" and "errors_per_second" improve in opposite
+/// directions, and "GB/s" is no unit metron could convert. docs/compare.md lists these rules.
+counter_kind kind_of_counter(std::string_view name) {
   if (name == "bytes_per_second") {
     return {"bytes/s", better::higher};
   }
-  if (name.ends_with("_per_second") || name.ends_with("/s")) {
+  if (name == "items_per_second") {
     return {"1/s", better::higher};
   }
-  return {"", better::lower};
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (names_word(lower, "throughput", "")) {
+    return {"", better::higher};
+  }
+  for (const std::string_view time_unit : {"", "_ns", "_us", "_ms", "_s"}) {
+    if (names_word(lower, "latency", time_unit)) {
+      return {"", better::lower};
+    }
+  }
+  return {"", better::unknown};
 }
 
 /// What one row says, decoded in one pass over its fields in whatever order they come.
@@ -602,8 +633,8 @@ class reader {
     metric_for(run_name, "real_time", "ns", better::lower, family, n).values.push_back(real_time);
     metric_for(run_name, "cpu_time", "ns", better::lower, family, n).values.push_back(cpu_time);
     for (const auto& [key, value] : row.counters) {
-      const auto [unit, direction] = counter_kind(key);
-      metric_for(run_name, key, unit, direction, family, n).values.push_back(value);
+      const counter_kind kind = kind_of_counter(key);
+      metric_for(run_name, key, kind.unit, kind.direction, family, n).values.push_back(value);
     }
   }
 
@@ -655,8 +686,8 @@ class reader {
     add(run_name + ":cpu_time", required(row.cpu_time, "cpu_time") * scale, time_unit, "cpu_time",
         better::lower);
     for (const auto& [key, value] : row.counters) {
-      const auto [unit, direction] = counter_kind(key);
-      add(run_name + ":" + key, value, fraction ? "" : unit, key, direction);
+      const counter_kind kind = kind_of_counter(key);
+      add(run_name + ":" + key, value, fraction ? "" : kind.unit, key, kind.direction);
     }
   }
 

@@ -78,11 +78,12 @@ dataset read_stats_json(const std::string& path) {
     m.quantity = text_field(row, "quantity", place, path);
     m.unit = text_field(row, "unit", place, path);
     const std::string direction = text_field(row, "better", place, path);
-    if (direction != "lower" && direction != "higher") {
-      throw input_error(
-          fmt::format("{}: {}.better is '{}'; expected lower or higher", path, place, direction));
+    const std::optional<better> parsed = parse_better(direction);
+    if (!parsed) {
+      throw input_error(fmt::format("{}: {}.better is '{}'; expected lower, higher or unknown",
+                                    path, place, direction));
     }
-    m.direction = direction == "higher" ? better::higher : better::lower;
+    m.direction = *parsed;
     m.origins.push_back({path, place});
     // The runs a summary kept are the replicates; otherwise the input's median is its one
     // replicate, and a metric without one (no values) adds nothing.

@@ -173,6 +173,7 @@ std::string_view to_string(row_state state) noexcept {
     case row_state::regression: return "regression";
     case row_state::insufficient: return "insufficient";
     case row_state::inconclusive: return "inconclusive";
+    case row_state::changed: return "changed";
     case row_state::pass: return "pass";
     case row_state::improved: return "improved";
     case row_state::reported: break;
@@ -206,6 +207,9 @@ row_state state_of(const std::optional<analysis::kpi_status>& kpi,
   }
   if (change && change->result == analysis::verdict::improved) {
     return row_state::improved;
+  }
+  if (change && change->result == analysis::verdict::changed) {
+    return row_state::changed;
   }
   if (kpi == analysis::kpi_status::pass ||
       (change && change->result == analysis::verdict::unchanged)) {

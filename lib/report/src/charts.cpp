@@ -392,6 +392,20 @@ std::string box_chart(const report_row& row) {
   return svg.finish();
 }
 
+namespace {
+
+/// Which side of a change chart is worse, as its caption says.
+std::string_view worse_side(analysis::better direction) {
+  switch (direction) {
+    case analysis::better::lower: return "right is worse";
+    case analysis::better::higher: return "left is worse";
+    case analysis::better::unknown: break;
+  }
+  return "which way is better is unknown";
+}
+
+}  // namespace
+
 std::string change_chart(const analysis::comparison& change) {
   const std::string label = fmt::format("Change of {} against the baseline", change.name);
   const double chart_height = 120;
@@ -427,10 +441,8 @@ std::string change_chart(const analysis::comparison& change) {
   }
   svg.line(x.pixel_low, axis_y, x.pixel_high, axis_y, "axis");
   svg.line(x.at(0), margin_top, x.at(0), axis_y, "zero");
-  const bool lower_better = change.direction == analysis::better::lower;
   svg.text(chart_width / 2, axis_y + 34,
-           fmt::format("change of the median (%) — {} is worse", lower_better ? "right" : "left"),
-           "ti m");
+           fmt::format("change of the median (%) — {}", worse_side(change.direction)), "ti m");
   const std::string_view style = change.result == analysis::verdict::regressed  ? "worse"
                                  : change.result == analysis::verdict::improved ? "better"
                                                                                 : "neutral";

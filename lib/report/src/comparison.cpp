@@ -38,10 +38,13 @@ std::string verdict_text(const comparison& row) {
 }
 
 std::string summary_line(const comparison_report& report, const compare_context& context) {
+  // "changed" is only possible for metrics of unknown direction, and only then counted.
+  const std::size_t changed = report.count(verdict::changed);
   std::string line = fmt::format(
-      "{} regressed, {} improved, {} unchanged, {} inconclusive of {} compared",
+      "{} regressed, {} improved, {}{} unchanged, {} inconclusive of {} compared",
       report.count(verdict::regressed), report.count(verdict::improved),
-      report.count(verdict::unchanged), report.count(verdict::inconclusive), report.rows.size());
+      changed > 0 ? fmt::format("{} changed, ", changed) : "", report.count(verdict::unchanged),
+      report.count(verdict::inconclusive), report.rows.size());
   if (!report.breaches.empty()) {
     line += fmt::format("; {} KPI breach(es)", report.breaches.size());
   }
@@ -95,8 +98,26 @@ std::vector<std::string> headline_notes(const comparison_report& report) {
   return notes;
 }
 
+/// What "changed" means, once, naming the rows it applies to.
+std::string changed_note(const comparison_report& report) {
+  std::string names;
+  for (const comparison& row : report.rows) {
+    if (row.result == verdict::changed) {
+      names += (names.empty() ? "" : ", ") + row.name;
+    }
+  }
+  const std::string how =
+      report.spec_file.empty()
+          ? std::string("under 'directions:' in a spec given with --directions")
+          : fmt::format("in {} under 'directions:' or as the KPI's 'better:'", report.spec_file);
+  return fmt::format(
+      "changed: {} moved beyond the tolerance, but which way is better is unknown, so they do "
+      "not gate; declare it {} to judge them",
+      names, how);
+}
+
 /// The notes a reader needs besides the table: indicative tests, added metrics, comparability,
-/// breaches, why rows are inconclusive.
+/// breaches, metrics of unknown direction that changed, why rows are inconclusive.
 std::vector<std::string> notes_of(const comparison_report& report) {
   std::vector<std::string> notes;
   if (std::any_of(report.rows.begin(), report.rows.end(),
@@ -124,6 +145,9 @@ std::vector<std::string> notes_of(const comparison_report& report) {
                                 format_amount(breach.value, breach.unit),
                                 format_amount(breach.threshold.value_or(std::nan("")), breach.unit),
                                 breach.note));
+  }
+  if (report.count(verdict::changed) > 0) {
+    notes.push_back(changed_note(report));
   }
   for (const comparison& row : report.rows) {
     // The headline says once what every single-run row would say.
@@ -160,6 +184,7 @@ std::string_view colour_of(verdict result) {
     case verdict::regressed: return "\033[1;31m";
     case verdict::improved: return "\033[32m";
     case verdict::inconclusive: return "\033[33m";
+    case verdict::changed: return "\033[36m";
     case verdict::unchanged: break;
   }
   return "";
@@ -327,6 +352,8 @@ void write_junit(std::ostream& out, const comparison_report& report,
         row.note.empty() && row.reason == analysis::doubt::none ? "" : "; " + comparison_note(row));
     out << fmt::format(R"(    <testcase classname="{}" name="{}">)", xml_escaped(row.kind),
                        xml_escaped(row.name));
+    // Only a regression fails, and an inconclusive row when asked; a "changed" row, of unknown
+    // direction, passes with what it measured in its output.
     const bool inconclusive = row.result == verdict::inconclusive;
     if (row.result == verdict::regressed || (inconclusive && context.fail_on_inconclusive)) {
       out << fmt::format(R"(<failure type="{}" message="{}"/>)", analysis::to_string(row.result),
@@ -455,7 +482,8 @@ void write_json(std::ostream& out, const comparison_report& report,
        {{"improved", report.count(verdict::improved)},
         {"unchanged", report.count(verdict::unchanged)},
         {"regressed", report.count(verdict::regressed)},
-        {"inconclusive", report.count(verdict::inconclusive)}}},
+        {"inconclusive", report.count(verdict::inconclusive)},
+        {"changed", report.count(verdict::changed)}}},
       {"exit_code", context.exit_code},
   };
   out << document.dump(2) << '\n';

@@ -54,6 +54,14 @@ std::string explanation(const report_row& row) {
                            format_percent(change.change), format_interval(change.change_interval),
                            100.0 * change.tolerance));
         break;
+      case analysis::verdict::changed:
+        append(fmt::format(
+            "median {} → {}, {} {}: beyond ±{:g} %, but which way is better is "
+            "unknown, so it does not gate",
+            format_amount(change.baseline.median, row.unit),
+            format_amount(change.candidate.median, row.unit), format_percent(change.change),
+            format_interval(change.change_interval), 100.0 * change.tolerance));
+        break;
       case analysis::verdict::inconclusive:
         append(fmt::format("change {} {} is inconclusive", format_percent(change.change),
                            format_interval(change.change_interval)));

@@ -42,6 +42,7 @@ td.why{color:#4b5563;font-size:13px}
 .s-breach-and-regression,.s-breach,.s-regression{background:#dc2626}
 .s-insufficient,.s-inconclusive{background:#d97706}
 .s-pass{background:#16a34a}.s-improved{background:#0d9488}.s-reported{background:#6b7280}
+.s-changed{background:#2563eb}
 section.row{background:#fff;border:1px solid #e5e7eb;border-radius:6px;padding:12px 16px;margin:12px 0}
 section.row.failed{border-left:6px solid #dc2626}
 .charts{display:flex;flex-wrap:wrap;gap:10px;margin-top:8px}
@@ -81,6 +82,7 @@ std::string_view state_class(row_state state) {
     case row_state::regression: return "s-regression";
     case row_state::insufficient: return "s-insufficient";
     case row_state::inconclusive: return "s-inconclusive";
+    case row_state::changed: return "s-changed";
     case row_state::pass: return "s-pass";
     case row_state::improved: return "s-improved";
     case row_state::reported: break;
@@ -97,8 +99,8 @@ std::string counts_text(const report_document& document) {
   std::string text;
   for (const row_state state :
        {row_state::breach_and_regression, row_state::breach, row_state::regression,
-        row_state::insufficient, row_state::inconclusive, row_state::pass, row_state::improved,
-        row_state::reported}) {
+        row_state::insufficient, row_state::inconclusive, row_state::changed, row_state::pass,
+        row_state::improved, row_state::reported}) {
     if (const std::size_t count = document.count(state); count > 0) {
       text += fmt::format("{}{} {}", text.empty() ? "" : " · ", count, to_string(state));
     }

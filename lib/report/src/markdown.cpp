@@ -54,6 +54,7 @@ std::string_view icon_of(row_state state) {
     case row_state::insufficient:
     case row_state::inconclusive: return "⚠️";
     case row_state::improved: return "🟢";
+    case row_state::changed: return "🔷";
     case row_state::pass: return "✅";
     case row_state::reported: break;
   }
@@ -64,8 +65,8 @@ std::string counts_text(const report_document& document) {
   std::string text;
   for (const row_state state :
        {row_state::breach_and_regression, row_state::breach, row_state::regression,
-        row_state::insufficient, row_state::inconclusive, row_state::pass, row_state::improved,
-        row_state::reported}) {
+        row_state::insufficient, row_state::inconclusive, row_state::changed, row_state::pass,
+        row_state::improved, row_state::reported}) {
     const std::size_t count = document.count(state);
     if (count > 0) {
       text += fmt::format("{}{} {}", text.empty() ? "" : ", ", count, to_string(state));

@@ -122,8 +122,8 @@ void write_json(std::ostream& out, const report_document& document) {
   nlohmann::ordered_json counts = nlohmann::ordered_json::object();
   for (const row_state state :
        {row_state::breach_and_regression, row_state::breach, row_state::regression,
-        row_state::insufficient, row_state::inconclusive, row_state::pass, row_state::improved,
-        row_state::reported}) {
+        row_state::insufficient, row_state::inconclusive, row_state::changed, row_state::pass,
+        row_state::improved, row_state::reported}) {
     counts[std::string(to_string(state))] = document.count(state);
   }
   nlohmann::ordered_json changes = nlohmann::ordered_json::array();

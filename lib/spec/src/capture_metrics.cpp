@@ -137,10 +137,14 @@ class capture_metrics final : public capture_visitor {
       description.name = fmt::format("{}:{}", site.name, observable);
       description.quantity = std::string(observable);
       description.unit = observable == "cpu_time_ns" ? "ns" : "";
+      description.direction = better::lower;
     } else {
+      const bool bracket = site.kind == site_kind::bracket;
       description.name = site.name;
-      description.quantity = site.kind == site_kind::bracket ? "duration" : "value";
-      description.unit = site.kind == site_kind::bracket ? "ns" : "";
+      description.quantity = bracket ? "duration" : "value";
+      description.unit = bracket ? "ns" : "";
+      // As the capture reader says: durations are better lower, counter and gauge values unknown.
+      description.direction = bracket ? better::lower : better::unknown;
     }
     return description;
   }

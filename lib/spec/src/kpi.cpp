@@ -32,7 +32,7 @@ struct kpi_sample {
   std::string unit;
   std::string source;
   std::string note;
-  better direction = better::lower;
+  better direction = better::lower;  ///< intervals and spans are durations
 };
 
 [[noreturn]] void fail(const spec_location& where, const std::string& key,
@@ -191,15 +191,34 @@ std::string unit_of(const metric& m, const metric_selector& selector) {
   return m.unit;
 }
 
+// Which way a metric improves as the spec sees it: as declared under `directions:`, else the
+// inputs' own, else what its unit (`unit_of()`, which the spec may have given it) says: a
+// duration is better lower and a rate higher; any other plain number is of unknown direction.
+better direction_of(const metric& m, const std::string& unit, const benchmark_spec& spec) {
+  if (const std::optional<better> declared = declared_direction(spec.directions, m.name)) {
+    return *declared;
+  }
+  if (m.direction != better::unknown) {
+    return m.direction;
+  }
+  switch (dataset_unit(unit).dimension) {
+    case unit_dimension::time: return better::lower;
+    case unit_dimension::rate: return better::higher;
+    case unit_dimension::other: break;
+  }
+  return better::unknown;
+}
+
 // A metric's values in the KPI's unit.
-kpi_sample metric_sample(const kpi_spec& kpi, const metric& m, const metric_selector& selector) {
+kpi_sample metric_sample(const kpi_spec& kpi, const metric& m, const metric_selector& selector,
+                         const benchmark_spec& spec) {
   kpi_sample sample;
   sample.values = m.values;
   const std::string unit = unit_of(m, selector);
   convert(sample.values, unit, kpi, fmt::format("metric '{}'", m.name));
   sample.unit = result_unit(kpi, unit);
   sample.source = m.name;
-  sample.direction = m.direction;
+  sample.direction = direction_of(m, unit, spec);
   return sample;
 }
 
@@ -394,8 +413,15 @@ statistic_value compute(statistic stat, const std::vector<double>& values) {
   return {nan, fmt::format("'{}' is not a statistic of a sample", to_string(stat))};
 }
 
-// Judges a value against the KPI's threshold and sample-size floor.
+// Judges a value against the KPI's threshold and sample-size floor. A threshold needs to know
+// which side of it is better: a guess would make the gate's verdict a guess.
 void judge(kpi_result& result, const std::string& shortfall) {
+  if (result.threshold && result.direction == better::unknown) {
+    fail(result.where, fmt::format("kpis.{}", result.name),
+         fmt::format("which way '{}' improves is unknown, so its threshold cannot be judged; say "
+                     "'better: lower' or 'better: higher', or declare it under 'directions:'",
+                     result.source));
+  }
   if (result.samples < result.min_samples) {
     result.status = kpi_status::insufficient;
     const std::string why = fmt::format("{} samples, fewer than the {} min_samples asks",
@@ -429,11 +455,11 @@ kpi_result result_of(const kpi_spec& kpi) {
 }
 
 // A result from a sample of values, with the KPI's statistic.
-kpi_result from_sample(const kpi_spec& kpi, kpi_sample&& sample, better default_direction) {
+kpi_result from_sample(const kpi_spec& kpi, kpi_sample&& sample) {
   kpi_result result = result_of(kpi);
   result.source = std::move(sample.source);
   result.unit = std::move(sample.unit);
-  result.direction = kpi.direction.value_or(default_direction);
+  result.direction = kpi.direction.value_or(sample.direction);
   result.note = std::move(sample.note);
   result.samples = sample.values.size();
   const statistic_value computed = compute(kpi.stat, sample.values);
@@ -480,7 +506,7 @@ void evaluate_metric(const kpi_spec& kpi, const benchmark_spec& spec, const data
       result.values = {result.value};
       judge(result, {});
     } else {
-      result = from_sample(kpi, metric_sample(kpi, *m, selector), m->direction);
+      result = from_sample(kpi, metric_sample(kpi, *m, selector, spec));
     }
     if (selector.regex) {
       result.name = fmt::format("{}[{}]", kpi.name, m->name);
@@ -561,7 +587,8 @@ kpi_result evaluate_ratio(const kpi_spec& kpi, const benchmark_spec& spec, const
   const statistic_value bottom = compute(kpi.stat, in_base(denominator, bottom_unit));
   kpi_result result = result_of(kpi);
   result.source = fmt::format("{} / {}", numerator.name, denominator.name);
-  result.direction = kpi.direction.value_or(numerator.direction);
+  // A ratio improves as its numerator does.
+  result.direction = kpi.direction.value_or(direction_of(numerator, top_side.unit, spec));
   result.samples = std::min(numerator.values.size(), denominator.values.size());
   std::string shortfall = !top.shortfall.empty() ? top.shortfall : bottom.shortfall;
   if (shortfall.empty() && bottom.value == 0.0) {
@@ -606,6 +633,12 @@ int gate_exit_status(const kpi_report& report, bool fail_on_insufficient) noexce
 }
 
 kpi_report evaluate_kpis(const benchmark_spec& spec, const dataset& data) {
+  if (spec.kpis.empty()) {
+    throw input_error(fmt::format(
+        "{}: the spec states no KPIs, only directions; add KPIs under 'kpis:', or give it to "
+        "'metron compare --directions' to compare metrics",
+        spec.file));
+  }
   kpi_report report;
   report.suite = spec.suite;
   report.spec_file = spec.file;
@@ -614,10 +647,10 @@ kpi_report evaluate_kpis(const benchmark_spec& spec, const dataset& data) {
       case kpi_kind::metric: evaluate_metric(kpi, spec, data, report.results); break;
       case kpi_kind::rate: report.results.push_back(evaluate_rate(kpi, data)); break;
       case kpi_kind::interval:
-        report.results.push_back(from_sample(kpi, interval_sample(kpi, data), better::lower));
+        report.results.push_back(from_sample(kpi, interval_sample(kpi, data)));
         break;
       case kpi_kind::span:
-        report.results.push_back(from_sample(kpi, span_sample(kpi, data), better::lower));
+        report.results.push_back(from_sample(kpi, span_sample(kpi, data)));
         break;
       case kpi_kind::ratio: report.results.push_back(evaluate_ratio(kpi, spec, data)); break;
     }

@@ -73,8 +73,8 @@ constexpr std::array<unit_name, 10> unit_table = {{
 }};
 
 // The keys each mapping accepts, for the "unknown key" message.
-constexpr std::array<std::string_view, 5> top_keys = {"suite", "description", "defaults", "metrics",
-                                                      "kpis"};
+constexpr std::array<std::string_view, 6> top_keys = {"suite",   "description", "defaults",
+                                                      "metrics", "kpis",        "directions"};
 constexpr std::array<std::string_view, 4> default_keys = {"tolerance", "test", "alpha",
                                                           "min_samples"};
 constexpr std::array<std::string_view, 7> metric_keys = {
@@ -216,11 +216,18 @@ class spec_reader {
     if (const YAML::Node metrics = root["metrics"]; metrics) {
       read_metrics(metrics, spec);
     }
-    const YAML::Node kpis = root["kpis"];
-    if (!kpis) {
-      fail(root, "kpis", "missing key 'kpis'; a spec states at least one KPI");
+    if (const YAML::Node directions = root["directions"]; directions) {
+      read_directions(directions, spec);
     }
-    read_kpis(kpis, spec);
+    const YAML::Node kpis = root["kpis"];
+    if (!kpis && spec.directions.empty()) {
+      fail(root, "kpis",
+           "missing key 'kpis'; a spec states at least one KPI, or only the directions of "
+           "metrics under 'directions:'");
+    }
+    if (kpis) {
+      read_kpis(kpis, spec);
+    }
     return spec;
   }
 
@@ -426,6 +433,40 @@ class spec_reader {
     }
   }
 
+  void read_directions(const YAML::Node& directions, benchmark_spec& spec) {
+    if (!directions.IsMap() || directions.size() == 0) {
+      fail_value(directions, "directions",
+                 "expected a mapping from metric names or globs ('*:hit_rate') to lower or higher");
+    }
+    std::set<std::string> seen;
+    for (auto entry = directions.begin(); entry != directions.end(); ++entry) {
+      direction_rule rule;
+      rule.pattern = key_text(entry->first, "directions");
+      const std::string path = join_key("directions", rule.pattern);
+      rule.where = {file_, line_of(entry->first)};
+      key_lines_[path] = rule.where.line;
+      if (trim(rule.pattern).empty()) {
+        fail(entry->first, path, "expected a metric name or a glob, found an empty string");
+      }
+      if (!seen.insert(rule.pattern).second) {
+        fail(entry->first, path, fmt::format("duplicate pattern '{}'", rule.pattern));
+      }
+      rule.direction = read_better(entry->second, path);
+      spec.directions.push_back(std::move(rule));
+    }
+  }
+
+  better read_better(const YAML::Node& value, const std::string& key) const {
+    const std::string text = string_value(value, key);
+    if (text == "lower") {
+      return better::lower;
+    }
+    if (text == "higher") {
+      return better::higher;
+    }
+    fail_value(value, key, fmt::format("unknown direction '{}'; expected lower or higher", text));
+  }
+
   void read_kpis(const YAML::Node& kpis, benchmark_spec& spec) {
     if (!kpis.IsMap() || kpis.size() == 0) {
       fail_value(kpis, "kpis", "expected a mapping from KPI names to their definitions");
@@ -533,15 +574,7 @@ class spec_reader {
     read_statistic(body, path, kpi);
     read_unit(body, path, kpi);
     if (const YAML::Node value = body["better"]; value) {
-      const std::string text = string_value(value, join_key(path, "better"));
-      if (text == "lower") {
-        kpi.direction = better::lower;
-      } else if (text == "higher") {
-        kpi.direction = better::higher;
-      } else {
-        fail_value(value, join_key(path, "better"),
-                   fmt::format("unknown direction '{}'; expected lower or higher", text));
-      }
+      kpi.direction = read_better(value, join_key(path, "better"));
     }
     if (const YAML::Node value = body["threshold"]; value) {
       kpi.threshold = read_threshold(value, join_key(path, "threshold"), kpi);
@@ -802,6 +835,49 @@ unit_spec parse_unit(std::string_view name) {
     }
   }
   return {std::string(name), unit_dimension::other, 1.0};
+}
+
+namespace {
+
+/// Whether the glob `pattern` matches the whole of `text`: on a mismatch after a `*`, the star
+/// takes one more character and matching resumes, which is linear for one star and at worst
+/// the product of the lengths.
+bool glob_matches(std::string_view pattern, std::string_view text) noexcept {
+  constexpr std::size_t none = std::string_view::npos;
+  std::size_t p = 0;
+  std::size_t t = 0;
+  std::size_t star = none;
+  std::size_t resume = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = t;
+    } else if (star != none) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') {
+    ++p;
+  }
+  return p == pattern.size();
+}
+
+}  // namespace
+
+std::optional<better> declared_direction(std::span<const direction_rule> rules,
+                                         std::string_view metric_name) noexcept {
+  for (const direction_rule& rule : rules) {
+    if (glob_matches(rule.pattern, metric_name)) {
+      return rule.direction;
+    }
+  }
+  return std::nullopt;
 }
 
 const metric_selector* benchmark_spec::find_metric(std::string_view name) const noexcept {

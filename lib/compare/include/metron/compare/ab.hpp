@@ -42,7 +42,8 @@ struct ab_result {
 /// discarded; their standard error passes through. Takes as long as 2 × (warmup + 2 × rounds)
 /// runs. Call from one thread at a time (it waits for child processes).
 /// @throws input_error when rounds is 0, a command exits non-zero or is killed, or an output file
-///         is missing, unreadable or lacks the metric; resource_error when a process cannot start.
+///         is missing, unreadable or lacks the metric, or the metric's direction is unknown;
+///         resource_error when a process cannot start.
 [[nodiscard]] ab_result run_ab(const ab_options& options);
 
 /// The exit status `metron ab` ends with for `result`: 1 when regressed; 3 when inconclusive and

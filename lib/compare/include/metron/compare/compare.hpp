@@ -24,9 +24,12 @@ enum class verdict : std::uint8_t {
   unchanged,     ///< any change is within the tolerance (the interval says so)
   regressed,     ///< significantly worse, by more than the tolerance
   inconclusive,  ///< too few or too noisy samples to tell a change of the tolerance's size
+  /// Significantly different, by more than the tolerance, either way, for a metric whose
+  /// direction is unknown: neither better nor worse, so it never fails the gate.
+  changed,
 };
 
-/// "improved", "unchanged", "regressed" or "inconclusive".
+/// "improved", "unchanged", "regressed", "inconclusive" or "changed".
 [[nodiscard]] std::string_view to_string(verdict result) noexcept;
 
 /// How the interval of the relative change is computed.
@@ -61,6 +64,10 @@ struct compare_options {
   std::size_t bootstrap_resamples = 2000;
   /// Seed of the bootstrap: same seed, same intervals.
   std::uint64_t seed = 0x636f6d70617265ULL;
+  /// Declared directions (a spec's `directions:`), which win over the inputs' own: compare_runs()
+  /// judges each metric by the first rule that matches its name, compare_kpis() after the
+  /// spec's own rules.
+  std::vector<direction_rule> directions;
 };
 
 /// Why an inconclusive row could not be decided, when the reason is made of numbers (the
@@ -136,7 +143,8 @@ struct comparison {
 /// In equivalence mode the interval is at 1 − 2·alpha, so each bound is a one-sided test at
 /// alpha: regressed (improved) when the whole interval is worse (better) than the tolerance,
 /// unchanged when both one-sided tests against ± the tolerance reject (equivalence_p < alpha),
-/// inconclusive otherwise.
+/// inconclusive otherwise. For a `direction` of better::unknown the test is the same, two-sided:
+/// a change beyond the tolerance either way is `changed`, never regressed or improved.
 ///
 /// Any thread. Cost: O(n log n) for summaries and the U test, O(n_a · n_b log(n_a · n_b)) for the
 /// Hodges–Lehmann interval, O(resamples · n) for the bootstrap.
@@ -258,7 +266,9 @@ struct comparison_report {
 /// Google Benchmark repetitions and `metron stats` medians pooled over the side's files, and the
 /// median of each capture's per-call values when a side has several captures. With one capture
 /// on each side the per-call values are compared and the row is marked indicative. The p-values
-/// of all rows are adjusted together (control_false_discoveries()).
+/// of all rows are adjusted together (control_false_discoveries()). A metric is judged in the
+/// direction `options.directions` declares, else the one both sides' inputs give it; sides that
+/// disagree leave it unknown (compared two-sided).
 /// Any thread; cost is compare()'s per metric.
 /// @throws input_error when a side is empty, the sides share no metric, a metric's unit differs
 ///         between files or sides (naming both), or runs of one side mix captures with other

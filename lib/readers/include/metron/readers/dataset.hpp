@@ -12,12 +12,16 @@ namespace metron::analysis {
 
 /// Which way a metric improves.
 enum class better : std::uint8_t {
-  lower,   ///< durations, memory, drops: smaller is better
-  higher,  ///< throughput, rates: larger is better
+  lower,    ///< durations, memory, drops: smaller is better
+  higher,   ///< throughput, rates: larger is better
+  unknown,  ///< nothing says: a comparison reports its change two-sided and never gates on it
 };
 
-/// "lower" or "higher".
+/// "lower", "higher" or "unknown".
 [[nodiscard]] std::string_view to_string(better direction) noexcept;
+
+/// The direction spelt `name` ("lower", "higher" or "unknown"), or nothing.
+[[nodiscard]] std::optional<better> parse_better(std::string_view name) noexcept;
 
 /// Where a value came from: the file and the place in it, as error messages and reports name it.
 struct origin {
@@ -37,14 +41,22 @@ struct origin {
 /// - Google Benchmark: the run's name (e.g. "BM_sort/1024" or "BM_sort/1024/threads:2") is the
 ///   real time per iteration in ns (quantity "real_time"); "<name>:cpu_time" the CPU time per
 ///   iteration in ns; "<name>:<counter>" every user counter. One value per repetition.
+///
+/// Directions: times (durations, real and CPU time, a bracket's observables) are better lower.
+/// A Google Benchmark counter's direction is known only for Google Benchmark's own rates
+/// (bytes_per_second, items_per_second, better higher) and the few names that cannot mean
+/// anything else (docs/compare.md lists them); every other counter, and a capture's counter and
+/// gauge values, are of unknown direction until a spec declares it.
 struct metric {
   std::string name;   ///< unique key, as described above
   std::string entry;  ///< the probe site or benchmark run the metric belongs to
   std::string
-      quantity;      ///< what is measured: "duration", "value", "real_time", "cpu_time", a counter
-  std::string unit;  ///< "ns", "bytes", "1/s", or empty for a plain number
-  better direction = better::lower;  ///< which way the metric improves
-  std::vector<origin> origins;       ///< where its values came from (several after pooling)
+      quantity;  ///< what is measured: "duration", "value", "real_time", "cpu_time", a counter
+  /// "ns", "bytes/s", "1/s", or empty for a plain number: only what the input states, never a
+  /// guess from a name.
+  std::string unit;
+  better direction = better::unknown;  ///< which way the metric improves
+  std::vector<origin> origins;         ///< where its values came from (several after pooling)
   /// A parameterised Google Benchmark's family ("BM_sort" for "BM_sort/1024"), empty otherwise.
   std::string family;
   /// The complexity argument: the row's complexity_n, else the numeric last "/N" of its name.
@@ -110,10 +122,10 @@ struct reported_complexity {
 
 /// A benchmark run that did not complete: a Google Benchmark row with error_occurred or skipped.
 struct failed_run {
-  std::string run;      ///< the run's name, as metric::entry spells it ("BM_sort/1024")
-  bool skipped = false; ///< skipped (Google Benchmark's SkipWithMessage) rather than an error
-  std::string message;  ///< error_message or skip_message; empty when the file gives none
-  origin where;         ///< the file and the row
+  std::string run;       ///< the run's name, as metric::entry spells it ("BM_sort/1024")
+  bool skipped = false;  ///< skipped (Google Benchmark's SkipWithMessage) rather than an error
+  std::string message;   ///< error_message or skip_message; empty when the file gives none
+  origin where;          ///< the file and the row
 };
 
 /// Everything read from one or more inputs.
@@ -136,8 +148,8 @@ enum class duplicate_policy : std::uint8_t {
 };
 
 /// Moves everything of `source` into `target`: metrics, events, aggregates, complexities and
-/// failures are appended; metadata fields empty in `target` are taken from `source`, sources are appended and
-/// `extra` entries of `target` win.
+/// failures are appended; metadata fields empty in `target` are taken from `source`, sources are
+/// appended and `extra` entries of `target` win.
 /// @throws input_error for a metric name in both (policy reject) or one whose unit or direction
 ///         differs (policy pool); `target` is then unchanged.
 void merge(dataset& target, dataset&& source, duplicate_policy policy = duplicate_policy::reject);

@@ -28,8 +28,8 @@ struct compare_context {
 [[nodiscard]] std::string comparability_text(const analysis::comparability_issue& issue);
 
 /// An aligned table for a terminal, one row per metric or KPI, then a summary line and the notes
-/// (added and removed metrics, comparability warnings, breaches); verdicts in ANSI colour when
-/// `colour` is set. Any thread; linear in the rows.
+/// (added and removed metrics, comparability warnings, breaches, rows of unknown direction that
+/// changed); verdicts in ANSI colour when `colour` is set. Any thread; linear in the rows.
 void write_table(std::ostream& out, const analysis::comparison_report& report,
                  const compare_context& context, bool colour);
 
@@ -39,8 +39,9 @@ void write_markdown(std::ostream& out, const analysis::comparison_report& report
                     const compare_context& context);
 
 /// JUnit XML: one test case per metric or KPI (regressed fails; inconclusive is skipped, or fails
-/// when `context.fail_on_inconclusive`), one per KPI breach, one per comparability issue (a
-/// failure when `context.exit_code` is 2). Every text is XML-escaped.
+/// when `context.fail_on_inconclusive`; changed, of unknown direction, passes), one per KPI
+/// breach, one per comparability issue (a failure when `context.exit_code` is 2). Every text is
+/// XML-escaped.
 void write_junit(std::ostream& out, const analysis::comparison_report& report,
                  const compare_context& context);
 

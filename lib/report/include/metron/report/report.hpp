@@ -27,13 +27,14 @@ enum class row_state : std::uint8_t {
   regression,             ///< significantly worse than the baseline, by more than the tolerance
   insufficient,           ///< too few samples for the KPI
   inconclusive,           ///< the comparison could not decide
+  changed,                ///< of unknown direction, significantly different from the baseline
   pass,                   ///< within its threshold, or unchanged against the baseline
   improved,               ///< significantly better than the baseline
   reported,               ///< neither a threshold nor a baseline: the value is only shown
 };
 
-/// "breach + regression", "breach", "regression", "insufficient", "inconclusive", "pass",
-/// "improved" or "reported".
+/// "breach + regression", "breach", "regression", "insufficient", "inconclusive", "changed",
+/// "pass", "improved" or "reported".
 [[nodiscard]] std::string_view to_string(row_state state) noexcept;
 
 /// Whether a row in `state` fails the report (a breach or a regression).

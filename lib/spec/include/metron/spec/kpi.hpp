@@ -31,7 +31,7 @@ struct kpi_result {
   kpi_kind kind = kpi_kind::metric;    ///< as the spec defines it
   statistic stat = statistic::median;  ///< the statistic `value` is
   std::string unit;  ///< the unit of `value` and `threshold`; empty for plain numbers
-  better direction = better::lower;  ///< the spec's, else the metric's own (see evaluate_kpis())
+  better direction = better::lower;  ///< as kpi_spec::direction describes; may be unknown
   /// The statistic, in `unit`: shown even when insufficient, NaN when it cannot be computed.
   double value = 0.0;
   std::optional<double> threshold;            ///< in `unit`; nothing when the spec gives none
@@ -50,8 +50,8 @@ struct kpi_result {
 
 /// Every KPI of a spec over one dataset.
 struct kpi_report {
-  std::string suite;      ///< the spec's suite
-  std::string spec_file;  ///< the spec's path, as given
+  std::string suite;                ///< the spec's suite
+  std::string spec_file;            ///< the spec's path, as given
   std::vector<kpi_result> results;  ///< in the spec's order, regex matches in name order
 
   /// Whether no result is a breach.
@@ -72,10 +72,11 @@ struct kpi_report {
 /// events per second between the first and the last, (n − 1) / (t_last − t_first); `ratio` the
 /// statistic of one metric divided by the same statistic of the other. Values are converted into
 /// the KPI's unit. A metric `rate` statistic is records per second of the run's duration
-/// (metadata.extra "duration_ns").
+/// (metadata.extra "duration_ns"). Each result's direction is as kpi_spec::direction describes.
 /// @throws input_error "file:line: key: …" for a metric or event the dataset lacks (listing the
 ///   closest names present), a regex matching nothing, a unit that does not apply to the
-///   metric's, events of one span or interval on different clocks, or a rate without a duration.
+///   metric's, events of one span or interval on different clocks, a rate without a duration, or
+///   a threshold on a KPI of unknown direction; and for a spec without KPIs.
 [[nodiscard]] kpi_report evaluate_kpis(const benchmark_spec& spec, const dataset& data);
 
 }  // namespace metron::analysis

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,10 +27,10 @@ enum class metric_source {
 
 /// One entry of a spec's `metrics:` mapping: a name the KPIs use, and what it chooses.
 struct metric_selector {
-  std::string name;             ///< the key in `metrics:`
+  std::string name;                             ///< the key in `metrics:`
   metric_source source = metric_source::probe;  ///< `probe…` or `benchmark…`
-  std::string pattern;          ///< the exact name, or an ECMAScript regex matching whole names
-  bool regex = false;           ///< `probe_regex:` / `benchmark_regex:` rather than `probe:`
+  std::string pattern;  ///< the exact name, or an ECMAScript regex matching whole names
+  bool regex = false;   ///< `probe_regex:` / `benchmark_regex:` rather than `probe:`
   /// Which of the entry's values. Benchmarks: `real_time` (the default), `cpu_time`, or a user
   /// counter's name. Probes: empty for the site's own values (a bracket's durations, a gauge's
   /// values), or an observable the site selected (`cpu_time_ns`).
@@ -95,7 +96,7 @@ enum class unit_dimension {
 
 /// A unit a spec names, with its factor to the dimension's base.
 struct unit_spec {
-  std::string name;  ///< as written: "us", "/s", "bytes"
+  std::string name;                                  ///< as written: "us", "/s", "bytes"
   unit_dimension dimension = unit_dimension::other;  ///< what it measures
   /// One of this unit in the base: 1000 for "us" (ns), 1000 for "/ms" (per second), 1 for other.
   double to_base = 1.0;
@@ -122,12 +123,12 @@ enum class kpi_kind {
 
 /// One entry of a spec's `kpis:` mapping, after the suite's `defaults:` are applied.
 struct kpi_spec {
-  std::string name;  ///< the key in `kpis:`
+  std::string name;                  ///< the key in `kpis:`
   kpi_kind kind = kpi_kind::metric;  ///< how the KPI gets its sample
-  std::string metric;       ///< metric: the spec metric's name
-  std::string event;        ///< rate, interval: the event name
-  std::string from_event;   ///< span: the event that starts it
-  std::string to_event;     ///< span: the event that ends it
+  std::string metric;                ///< metric: the spec metric's name
+  std::string event;                 ///< rate, interval: the event name
+  std::string from_event;            ///< span: the event that starts it
+  std::string to_event;              ///< span: the event that ends it
   std::string key;          ///< span: the event field both carry (block hash, transaction id)
   std::string numerator;    ///< ratio: a spec metric's name
   std::string denominator;  ///< ratio: a spec metric's name
@@ -135,24 +136,42 @@ struct kpi_spec {
   statistic stat = statistic::median;
   /// The unit of the value and of `threshold`; nothing keeps the inputs' own unit.
   std::optional<unit_spec> value_unit;
-  /// Nothing: the metric's own direction where the inputs know it, else higher for rates and
-  /// lower for the rest.
+  /// `better:`. Nothing: the metric's direction as declared under `directions:`, else the
+  /// inputs' own, else by the unit the spec's metric entry gives it (a duration lower, a rate
+  /// higher); higher for rates, lower for intervals and spans; unknown otherwise.
   std::optional<better> direction;
   std::optional<double> threshold;  ///< absolute limit in `value_unit`; nothing: only reported
   std::optional<tolerance_spec> tolerance;  ///< for the comparator; nothing: its default
-  std::optional<test_kind> test;                  ///< for the comparator; nothing: its default
-  std::optional<double> alpha;                    ///< for the comparator; nothing: its default
+  std::optional<test_kind> test;            ///< for the comparator; nothing: its default
+  std::optional<double> alpha;              ///< for the comparator; nothing: its default
   std::size_t min_samples = 1;  ///< fewer makes the KPI insufficient rather than pass or breach
   spec_location where;          ///< the KPI's key in the spec
 };
 
+/// One entry of a spec's `directions:` mapping: which way the metrics it names improve.
+struct direction_rule {
+  /// A glob over whole metric names as the readers spell them ("BM_search/*:docs_per_sec",
+  /// "*:hit_rate"): `*` matches any run of characters, `?` one character, all else itself.
+  std::string pattern;
+  better direction = better::lower;  ///< lower or higher, as written
+  spec_location where;               ///< the entry's key in the spec
+};
+
+/// The direction the first of `rules` whose pattern matches the whole of `metric_name`
+/// declares, or nothing. Any thread; linear in the rules and the name's length.
+[[nodiscard]] std::optional<better> declared_direction(std::span<const direction_rule> rules,
+                                                       std::string_view metric_name) noexcept;
+
 /// A parsed and validated benchmark specification.
 struct benchmark_spec {
-  std::string file;  ///< the path it came from, as given
-  std::string suite;        ///< the suite's name
-  std::string description;  ///< free text; empty when the spec gives none
+  std::string file;                      ///< the path it came from, as given
+  std::string suite;                     ///< the suite's name
+  std::string description;               ///< free text; empty when the spec gives none
   std::vector<metric_selector> metrics;  ///< in the order written
-  std::vector<kpi_spec> kpis;            ///< in the order written
+  std::vector<kpi_spec> kpis;  ///< in the order written; empty only when directions are given
+  /// Declared directions, in the order written: they win over the inputs' own (see
+  /// declared_direction()).
+  std::vector<direction_rule> directions;
 
   /// The metric entry named `name`, or null. Costs a linear search.
   [[nodiscard]] const metric_selector* find_metric(std::string_view name) const noexcept;
@@ -160,8 +179,9 @@ struct benchmark_spec {
 
 /// Parses a spec from YAML text; `file` names it in error messages. Any thread may call it.
 /// @throws input_error on anything that is not a valid spec: malformed YAML, an unknown or
-///   missing key, a wrong type or value, a KPI naming a metric the spec does not define, a
-///   duplicate name. The one-line message reads `file:line: key.path: what; what to do`.
+///   missing key (a spec states KPIs, directions, or both), a wrong type or value, a KPI naming
+///   a metric the spec does not define, a duplicate name. The one-line message reads `file:line:
+///   key.path: what; what to do`.
 [[nodiscard]] benchmark_spec parse_spec(std::string_view yaml_text, const std::string& file);
 
 /// Reads and parses the spec at `path`.
