@@ -51,6 +51,7 @@ struct log_read_options {
 [[nodiscard]] dataset read_input(const std::string& path, const log_read_options& log_options = {});
 
 /// Reads every file of `paths` with read_input() and merges them in order into one dataset.
+/// @param paths  the files, read and merged in this order
 /// @param policy what a metric name found in two files does: refused, or its values pooled
 /// @throws input_error as read_input() and merge() do.
 [[nodiscard]] dataset read_inputs(const std::vector<std::string>& paths, duplicate_policy policy);
