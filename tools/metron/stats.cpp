@@ -67,6 +67,10 @@ int run_stats(const stats_cli_options& cli) {
   options.duplicates =
       cli.pool ? analysis::duplicate_policy::pool : analysis::duplicate_policy::reject;
   options.allow_truncated = cli.allow_truncated;
+  if (!cli.json) {
+    // The table shows no confidence intervals: the bootstrap would be computed for nothing.
+    options.summary.bootstrap_resamples = 0;
+  }
   report::progress_bar progress("records");
   options.on_progress = [&progress](const analysis::stats_progress& at) {
     progress.update(at.records, at.bytes, at.total_bytes);

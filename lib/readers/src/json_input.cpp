@@ -6,12 +6,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <set>
 #include <vector>
 
@@ -127,7 +127,14 @@ std::string read_text_file(const std::string& path) {
   if (!in) {
     throw resource_error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
   }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text;
+  if (const auto size = std::filesystem::file_size(path, failure); !failure) {
+    text.reserve(size);
+  }
+  std::array<char, 1U << 16U> block{};
+  while (in.read(block.data(), block.size()) || in.gcount() > 0) {
+    text.append(block.data(), static_cast<std::size_t>(in.gcount()));
+  }
   if (in.bad()) {
     throw resource_error(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
   }

@@ -120,20 +120,25 @@ std::vector<double> binned_density(const weighted_sample& sample, double low, do
   }
   // The kernel is negligible (below e^-32) beyond 8 bandwidths.
   const auto reach = std::min(points - 1, static_cast<std::size_t>(8 * bandwidth / step) + 1);
-  std::vector<double> kernel(reach + 1);
+  // The kernel at offsets -reach … reach, so that spreading a bin is one contiguous loop.
+  std::vector<double> kernel(2 * reach + 1);
   for (std::size_t d = 0; d <= reach; ++d) {
     const double z = static_cast<double>(d) * step / bandwidth;
-    kernel[d] = std::exp(-0.5 * z * z);
+    kernel[reach + d] = kernel[reach - d] = std::exp(-0.5 * z * z);
   }
   std::vector<double> density(points, 0.0);
   for (std::size_t k = 0; k < points; ++k) {
-    if (counts[k] == 0) {
+    const double count = counts[k];
+    if (count == 0) {
       continue;
     }
     const std::size_t first = k >= reach ? k - reach : 0;
     const std::size_t last = std::min(points - 1, k + reach);
-    for (std::size_t j = first; j <= last; ++j) {
-      density[j] += counts[k] * kernel[j > k ? j - k : k - j];
+    const double* weights = kernel.data() + (first + reach - k);
+    double* spread = density.data() + first;
+    const std::size_t length = last - first + 1;
+    for (std::size_t j = 0; j < length; ++j) {
+      spread[j] += count * weights[j];
     }
   }
   return density;

@@ -96,6 +96,69 @@ std::size_t index_below(std::uint64_t bits32, std::size_t bound) {
   return static_cast<std::size_t>((bits32 * bound) >> 32U);
 }
 
+/// The indices of `resamples` resamples of `size` values each from a sample of `n`, as drawn from
+/// a generator seeded with `seed`: 32-bit indices by multiply-shift, two a draw while the sample
+/// has fewer than 2^32 values (n must be). Every sample of one size gets the same draws from one
+/// seed, so a run of many samples of that size (a benchmark file's metrics) draws them once: the
+/// table of the last such call is kept per thread while it is no larger than 2^20 indices.
+class resample_indices {
+ public:
+  static const std::vector<std::uint32_t>& shared(std::uint64_t seed, std::size_t n,
+                                                  std::size_t size, std::size_t resamples) {
+    thread_local resample_indices last;
+    if (last.seed_ != seed || last.n_ != n || last.size_ != size ||
+        last.table_.size() != size * resamples) {
+      last = resample_indices(seed, n, size, resamples);
+    }
+    return last.table_;
+  }
+
+  static constexpr std::size_t max_shared = std::size_t{1} << 20U;
+
+ private:
+  resample_indices() = default;
+  resample_indices(std::uint64_t seed, std::size_t n, std::size_t size, std::size_t resamples)
+      : seed_(seed), n_(n), size_(size), table_(size * resamples) {
+    resampling_generator generator(seed);
+    for (std::size_t start = 0; start < table_.size(); start += size) {
+      std::size_t i = 0;
+      for (; i + 1 < size; i += 2) {
+        const std::uint64_t bits = generator.next();
+        table_[start + i] = static_cast<std::uint32_t>(index_below(bits >> 32U, n));
+        table_[start + i + 1] = static_cast<std::uint32_t>(index_below(bits & 0xffffffffU, n));
+      }
+      if (i < size) {
+        table_[start + i] = static_cast<std::uint32_t>(index_below(generator.next() >> 32U, n));
+      }
+    }
+  }
+
+  std::uint64_t seed_ = 0;
+  std::size_t n_ = 0;
+  std::size_t size_ = 0;
+  std::vector<std::uint32_t> table_;
+};
+
+/// The sum of `size` values drawn with replacement from `sample`: 32-bit indices by
+/// multiply-shift, two a draw while the sample has fewer than 2^32 values (the same draws as
+/// resample_indices makes).
+double resample_sum(std::span<const double> sample, std::size_t size,
+                    resampling_generator& generator) {
+  const std::size_t n = sample.size();
+  const bool small = n <= std::size_t{0xffffffffU};
+  double sum = 0;
+  std::size_t i = 0;
+  for (; small && i + 1 < size; i += 2) {
+    const std::uint64_t bits = generator.next();
+    sum += sample[index_below(bits >> 32U, n)] + sample[index_below(bits & 0xffffffffU, n)];
+  }
+  for (; i < size; ++i) {
+    const std::uint64_t bits = generator.next();
+    sum += sample[small ? index_below(bits >> 32U, n) : static_cast<std::size_t>(bits % n)];
+  }
+  return sum;
+}
+
 /// The type-7 quantile of `values` by selection (O(n)), reordering them.
 double quantile_selected(std::vector<double>& values, double p) {
   const double position = p * static_cast<double>(values.size() - 1);
@@ -159,22 +222,30 @@ interval mean_interval(std::span<const double> sorted, double mean,
   const std::size_t n = sorted.size();
   const std::size_t size =
       options.bootstrap_max_values == 0 ? n : std::min(n, options.bootstrap_max_values);
-  resampling_generator generator(options.seed);
   std::vector<double> means(options.bootstrap_resamples);
-  const bool small = n <= std::size_t{0xffffffffU};
-  for (double& resampled : means) {
-    double sum = 0;
-    std::size_t i = 0;
-    // Each 64-bit draw gives two indices while the sample has fewer than 2^32 values.
-    for (; small && i + 1 < size; i += 2) {
-      const std::uint64_t bits = generator.next();
-      sum += sorted[index_below(bits >> 32U, n)] + sorted[index_below(bits & 0xffffffffU, n)];
+  if (n <= std::size_t{0xffffffffU} && size * means.size() <= resample_indices::max_shared) {
+    const std::vector<std::uint32_t>& indices =
+        resample_indices::shared(options.seed, n, size, means.size());
+    for (std::size_t r = 0; r < means.size(); ++r) {
+      const std::uint32_t* drawn = indices.data() + r * size;
+      // Two partial sums, so that the additions do not wait on each other.
+      double even = 0;
+      double odd = 0;
+      std::size_t i = 0;
+      for (; i + 1 < size; i += 2) {
+        even += sorted[drawn[i]];
+        odd += sorted[drawn[i + 1]];
+      }
+      if (i < size) {
+        even += sorted[drawn[i]];
+      }
+      means[r] = (even + odd) / static_cast<double>(size);
     }
-    for (; i < size; ++i) {
-      const std::uint64_t bits = generator.next();
-      sum += sorted[small ? index_below(bits >> 32U, n) : static_cast<std::size_t>(bits % n)];
+  } else {
+    resampling_generator generator(options.seed);
+    for (double& resampled : means) {
+      resampled = resample_sum(sorted, size, generator) / static_cast<double>(size);
     }
-    resampled = sum / static_cast<double>(size);
   }
   const double tail = (1 - options.confidence) / 2;
   const double shrink = std::sqrt(static_cast<double>(size) / static_cast<double>(n));
