@@ -96,15 +96,49 @@ std::size_t index_below(std::uint64_t bits32, std::size_t bound) {
   return static_cast<std::size_t>((bits32 * bound) >> 32U);
 }
 
-/// The indices of `resamples` resamples of `size` values each from a sample of `n`, as drawn from
-/// a generator seeded with `seed`: 32-bit indices by multiply-shift, two a draw while the sample
-/// has fewer than 2^32 values (n must be). Every sample of one size gets the same draws from one
-/// seed, so a run of many samples of that size (a benchmark file's metrics) draws them once: the
-/// table of the last such call is kept per thread while it is no larger than 2^20 indices.
+/// Fills `indices` with one resample's indices, uniform below `n`: 32-bit indices by
+/// multiply-shift, two a 64-bit draw, while the sample has fewer than 2^32 values.
+void draw_indices(resampling_generator& generator, std::size_t n, std::span<std::size_t> indices) {
+  const bool small = n <= std::size_t{0xffffffffU};
+  std::size_t i = 0;
+  for (; small && i + 1 < indices.size(); i += 2) {
+    const std::uint64_t bits = generator.next();
+    indices[i] = index_below(bits >> 32U, n);
+    indices[i + 1] = index_below(bits & 0xffffffffU, n);
+  }
+  for (; i < indices.size(); ++i) {
+    const std::uint64_t bits = generator.next();
+    indices[i] = small ? index_below(bits >> 32U, n) : static_cast<std::size_t>(bits % n);
+  }
+}
+
+/// The mean of `sample`'s values at `indices`, added into two partial sums so that the additions
+/// do not wait on each other.
+double mean_at(std::span<const double> sample, std::span<const std::size_t> indices) {
+  double even = 0;
+  double odd = 0;
+  std::size_t i = 0;
+  for (; i + 1 < indices.size(); i += 2) {
+    even += sample[indices[i]];
+    odd += sample[indices[i + 1]];
+  }
+  if (i < indices.size()) {
+    even += sample[indices[i]];
+  }
+  return (even + odd) / static_cast<double>(indices.size());
+}
+
+/// The indices of `resamples` resamples of `size` values each from a sample of `n`, drawn one
+/// resample after the other from a generator seeded with `seed`. Every sample of one size gets
+/// the same draws from one seed, so a run of many samples of that size (a benchmark file's
+/// metrics) draws them once: the table of the last such call is kept per thread while it holds
+/// at most max_shared indices.
 class resample_indices {
  public:
-  static const std::vector<std::uint32_t>& shared(std::uint64_t seed, std::size_t n,
-                                                  std::size_t size, std::size_t resamples) {
+  static constexpr std::size_t max_shared = std::size_t{1} << 19U;
+
+  static const std::vector<std::size_t>& shared(std::uint64_t seed, std::size_t n, std::size_t size,
+                                                std::size_t resamples) {
     thread_local resample_indices last;
     if (last.seed_ != seed || last.n_ != n || last.size_ != size ||
         last.table_.size() != size * resamples) {
@@ -113,51 +147,21 @@ class resample_indices {
     return last.table_;
   }
 
-  static constexpr std::size_t max_shared = std::size_t{1} << 20U;
-
  private:
   resample_indices() = default;
   resample_indices(std::uint64_t seed, std::size_t n, std::size_t size, std::size_t resamples)
       : seed_(seed), n_(n), size_(size), table_(size * resamples) {
     resampling_generator generator(seed);
     for (std::size_t start = 0; start < table_.size(); start += size) {
-      std::size_t i = 0;
-      for (; i + 1 < size; i += 2) {
-        const std::uint64_t bits = generator.next();
-        table_[start + i] = static_cast<std::uint32_t>(index_below(bits >> 32U, n));
-        table_[start + i + 1] = static_cast<std::uint32_t>(index_below(bits & 0xffffffffU, n));
-      }
-      if (i < size) {
-        table_[start + i] = static_cast<std::uint32_t>(index_below(generator.next() >> 32U, n));
-      }
+      draw_indices(generator, n, std::span(table_).subspan(start, size));
     }
   }
 
   std::uint64_t seed_ = 0;
   std::size_t n_ = 0;
   std::size_t size_ = 0;
-  std::vector<std::uint32_t> table_;
+  std::vector<std::size_t> table_;
 };
-
-/// The sum of `size` values drawn with replacement from `sample`: 32-bit indices by
-/// multiply-shift, two a draw while the sample has fewer than 2^32 values (the same draws as
-/// resample_indices makes).
-double resample_sum(std::span<const double> sample, std::size_t size,
-                    resampling_generator& generator) {
-  const std::size_t n = sample.size();
-  const bool small = n <= std::size_t{0xffffffffU};
-  double sum = 0;
-  std::size_t i = 0;
-  for (; small && i + 1 < size; i += 2) {
-    const std::uint64_t bits = generator.next();
-    sum += sample[index_below(bits >> 32U, n)] + sample[index_below(bits & 0xffffffffU, n)];
-  }
-  for (; i < size; ++i) {
-    const std::uint64_t bits = generator.next();
-    sum += sample[small ? index_below(bits >> 32U, n) : static_cast<std::size_t>(bits % n)];
-  }
-  return sum;
-}
 
 /// The type-7 quantile of `values` by selection (O(n)), reordering them.
 double quantile_selected(std::vector<double>& values, double p) {
@@ -223,28 +227,18 @@ interval mean_interval(std::span<const double> sorted, double mean,
   const std::size_t size =
       options.bootstrap_max_values == 0 ? n : std::min(n, options.bootstrap_max_values);
   std::vector<double> means(options.bootstrap_resamples);
-  if (n <= std::size_t{0xffffffffU} && size * means.size() <= resample_indices::max_shared) {
-    const std::vector<std::uint32_t>& indices =
+  if (size * means.size() <= resample_indices::max_shared) {
+    const std::span<const std::size_t> indices =
         resample_indices::shared(options.seed, n, size, means.size());
     for (std::size_t r = 0; r < means.size(); ++r) {
-      const std::uint32_t* drawn = indices.data() + r * size;
-      // Two partial sums, so that the additions do not wait on each other.
-      double even = 0;
-      double odd = 0;
-      std::size_t i = 0;
-      for (; i + 1 < size; i += 2) {
-        even += sorted[drawn[i]];
-        odd += sorted[drawn[i + 1]];
-      }
-      if (i < size) {
-        even += sorted[drawn[i]];
-      }
-      means[r] = (even + odd) / static_cast<double>(size);
+      means[r] = mean_at(sorted, indices.subspan(r * size, size));
     }
   } else {
     resampling_generator generator(options.seed);
+    std::vector<std::size_t> indices(size);
     for (double& resampled : means) {
-      resampled = resample_sum(sorted, size, generator) / static_cast<double>(size);
+      draw_indices(generator, n, indices);
+      resampled = mean_at(sorted, indices);
     }
   }
   const double tail = (1 - options.confidence) / 2;
