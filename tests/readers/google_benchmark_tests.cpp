@@ -225,6 +225,7 @@ TEST_CASE("bad Google Benchmark input is refused with file and place", "[analysi
                R"("aggregate_name":"RMS","rms":0.1)"),
        "RMS row of family 'BM_z' without its BigO row"},
       {"empty", "", "t.json: line 1 (byte 0): not valid JSON"},
+      {"ends on a quote", "{\"benchmarks\": [{\"name\": \"", "t.json: line 1"},
   };
   for (const bad_case& bad : cases) {
     INFO(bad.what);

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <new>
 #include <system_error>
 #include <vector>
 
@@ -234,9 +235,12 @@ class file_sink final : public log_sink {
     lost_ += static_cast<std::uint64_t>(
         std::count(first, pending_.begin() + static_cast<std::ptrdiff_t>(count), '\n'));
     bytes_ -= std::min<std::uint64_t>(bytes_, count - kept);
-    if (lost_reason_.empty()) {
+    if (!lost_reason_.empty()) return;
+    try {
       lost_reason_ = current_.string() + ": cannot write: " + std::strerror(failure) +
                      (cut_short ? "; a line is left cut short" : "");
+    } catch (const std::bad_alloc&) {
+      return;  // the count stands without its reason
     }
   }
 

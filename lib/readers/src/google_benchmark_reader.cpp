@@ -30,8 +30,8 @@ namespace {
 
 using detail::string_end;
 
-/// Longer names and messages are refused: a benchmark name is a function and its arguments, and a
-/// bound keeps a damaged file from costing many times its size in copies.
+/// Longer strings (names, messages, keys) are refused: a benchmark name is a function and its
+/// arguments, and a bound keeps a damaged file from costing many times its size in copies.
 constexpr std::size_t max_text_bytes = std::size_t{64} << 10;
 
 /// Row keys that are not user counters.
@@ -268,10 +268,12 @@ std::optional<oversize_string> first_oversize_string(std::string_view text, std:
     const std::size_t end = string_end(text, open);
     const std::size_t next = text.find_first_not_of(" \t\r\n", end);
     const bool is_key = next != std::string_view::npos && text[next] == ':';
-    if (end - open - 2 > limit) {
-      return oversize_string{open, end - open - 2, is_key ? std::string_view{} : last_key};
+    // A quote that ends the text opens a string of nothing.
+    const std::size_t bytes = end - open < 2 ? 0 : end - open - 2;
+    if (bytes > limit) {
+      return oversize_string{open, bytes, is_key ? std::string_view{} : last_key};
     }
-    last_key = is_key ? text.substr(open + 1, end - open - 2) : std::string_view{};
+    last_key = is_key ? text.substr(open + 1, bytes) : std::string_view{};
     open = text.find('"', end);
   }
   return std::nullopt;
