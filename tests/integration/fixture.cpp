@@ -98,4 +98,33 @@ void write_fixture_capture(const std::string& path) {
   writer.finish(footer);
 }
 
+void write_non_utf8_capture(const std::string& path) {
+  capture_writer writer(path, R"({"producer":"metron fixture","pid":4243,"tick_hz":1000000000})");
+  const std::vector<site_info> sites = {
+      {apply_site, site_kind::bracket, 0, 10,
+       "ledger.\xFF\xFE"
+       "apply",
+       "ledger\xC3.cpp", "void \xE2\x82(int)"},
+      {bytes_site, site_kind::counter, 0, 30,
+       "network.\xC0\xAF"
+       "bytes",
+       "network.cpp", "void receive()"},
+  };
+  writer.write_sites(sites);
+  writer.write_thread({0, 2001, "net-\xE2\x82"});
+  const std::vector<record> records = {
+      bracket(100'000, 200'000),
+      point(bytes_site, 150'000, 512),
+      bracket(300'000, 450'000),
+      bracket(500'000, 800'000),
+  };
+  writer.write_records(0, records);
+  capture_footer footer;
+  footer.end_ns = 1'000'000;
+  footer.tick_hz_start = 1e9;
+  footer.tick_hz_stop = 1e9;
+  footer.threads = {{0, records.size(), 0}};
+  writer.finish(footer);
+}
+
 }  // namespace metron::test

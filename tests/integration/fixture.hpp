@@ -10,4 +10,9 @@ namespace metron::test {
 /// footer that reports three dropped records. The same bytes every time.
 void write_fixture_capture(const std::string& path);
 
+/// Writes to `path` a capture whose site, file, function and thread names hold bytes that are not
+/// UTF-8 (a lone 0xFF, a truncated sequence), as a program can produce: a bracket site
+/// "ledger.\xFF\xFEapply" that ran three times on thread "net-\xE2\x82", and a counter.
+void write_non_utf8_capture(const std::string& path);
+
 }  // namespace metron::test

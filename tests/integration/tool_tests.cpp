@@ -157,6 +157,63 @@ TEST_CASE("info --json of the fixture capture matches the golden object",
   check_golden("info_fixture.json", info.dump(2) + "\n");
 }
 
+// The replacement character, as UTF-8.
+const std::string replacement = "\xEF\xBF\xBD";
+
+// Whether `name` is the site "ledger.\xFF\xFEapply" with its two bad bytes replaced.
+bool is_replaced_apply(const std::string& name) {
+  return name.starts_with("ledger." + replacement) && name.ends_with("apply") &&
+         name.find('\xFF') == std::string::npos;
+}
+
+// A program can name sites and threads with any bytes; every JSON output writes them as U+FFFD
+// and stays valid JSON (nlohmann's parser, which the checks use, refuses anything else).
+TEST_CASE("every JSON output writes names that are not UTF-8 as U+FFFD", "[integration][json]") {
+  const scratch_dir directory;
+  metron::test::write_non_utf8_capture(directory.file("bad.mtr"));
+  const auto succeeds = [&](const std::vector<std::string>& arguments) {
+    const process_result result = run_metron(arguments, in(directory));
+    INFO("metron " << arguments.front() << ": " << result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(result.err.empty());
+    return result.out;
+  };
+  const auto parsed = [](const std::string& text) {
+    REQUIRE(json::accept(text));
+    return json::parse(text);
+  };
+
+  const json info = parsed(succeeds({"info", "--json", "bad.mtr"}));
+  CHECK(is_replaced_apply(info.at("sites").at(0).at("name").get<std::string>()));
+  CHECK(info.at("threads").at(0).at("name") == "net-" + replacement);
+
+  bool dumped_site = false;
+  for (const json& line : parse_lines(succeeds({"dump", "bad.mtr"}))) {
+    dumped_site = dumped_site || (line.contains("name") && line.at("name").is_string() &&
+                                  is_replaced_apply(line.at("name").get<std::string>()));
+  }
+  CHECK(dumped_site);
+  CHECK(parsed(succeeds({"export", "bad.mtr"})).dump().find("ledger.") != std::string::npos);
+
+  const json stats = parsed(succeeds({"stats", "--json", "bad.mtr"}));
+  CHECK(is_replaced_apply(stats.at("metrics").at(0).at("name").get<std::string>()));
+
+  succeeds({"compare", "--json", "compare.json", "bad.mtr", "bad.mtr"});
+  const json compared = parsed(read_text(directory.file("compare.json")));
+  CHECK(compared.dump().find("ledger." + replacement) != std::string::npos);
+
+  succeeds({"report", "--format", "json", "-o", "report.json", "bad.mtr"});
+  CHECK(parsed(read_text(directory.file("report.json"))).dump().find("ledger." + replacement) !=
+        std::string::npos);
+
+  succeeds({"history", "add", "--db", "runs.sqlite", "--commit", "c1", "bad.mtr"});
+  const json series = parsed(succeeds({"history", "show", "--db", "runs.sqlite", "--json",
+                                       "ledger.\xFF\xFE"
+                                       "apply"}));
+  CHECK(is_replaced_apply(series.at("metric").get<std::string>()));
+  CHECK(series.at("points").size() == 1);
+}
+
 TEST_CASE("dump and export of the fixture agree with the library", "[integration][dump][export]") {
   const scratch_dir directory;
   const std::string capture = directory.file("fixture.mtr");
@@ -215,6 +272,22 @@ json info_json(const scratch_dir& directory, const std::string& capture) {
 }
 
 }  // namespace
+
+// Opening a FIFO for reading waits for a writer that may never come: refused at once instead.
+TEST_CASE("an input that is a FIFO is refused at once, as stats refuses it",
+          "[integration][errors]") {
+  const scratch_dir directory;
+  REQUIRE(mkfifo(directory.file("input.fifo").c_str(), 0600) == 0);
+  for (const std::vector<std::string>& command : std::vector<std::vector<std::string>>{
+           {"info"}, {"info", "--json"}, {"dump"}, {"export"}, {"stats"}, {"serve"}}) {
+    INFO("metron " << command.front());
+    std::vector<std::string> arguments = command;
+    arguments.push_back("input.fifo");
+    const process_result result = run_metron(arguments, in(directory));
+    check_one_line_error(result, "input.fifo");
+    CHECK(result.err == "metron: input.fifo: not a regular file (a FIFO)\n");
+  }
+}
 
 TEST_CASE("an output that is a FIFO is written in place, not replaced", "[integration][export]") {
   const scratch_dir directory;
@@ -477,7 +550,7 @@ TEST_CASE("missing, empty and foreign captures give a one-line error and exit 2"
     arguments.push_back("missing.mtr");
     const process_result missing = run_metron(arguments, in(directory));
     check_one_line_error(missing, "missing.mtr");
-    CHECK(missing.err.find("No such file") != std::string::npos);
+    CHECK(missing.err == "metron: missing.mtr: no such file\n");
     // Failures leave no output file, partial or temporary, behind.
     CHECK(directory.entries() == std::vector<std::string>{"empty.mtr", "foreign.mtr"});
   }

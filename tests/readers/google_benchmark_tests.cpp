@@ -170,7 +170,33 @@ TEST_CASE("bad Google Benchmark input is refused with file and place", "[analysi
        "('BM_x_mean') has no 'cpu_time'"},
       {"oversize name",
        one_row(R"("name":")" + std::string(70000, 'n') + R"(","real_time":1,"cpu_time":1)"),
-       "'name' is 70000 bytes long; at most 65536 are read"},
+       "t.json: line 1 (byte 51): 'name' is a string of 70000 bytes; at most 65536 are read"},
+      {"oversize key", one_row(R"(")" + std::string(70000, 'k') + R"(":1,"name":"BM_x")"),
+       "t.json: line 1 (byte 44): a string of 70000 bytes; at most 65536 are read"},
+      {"negative aggregate time",
+       one_row(R"("name":"BM_x_mean","run_name":"BM_x","run_type":"aggregate",)"
+               R"("aggregate_name":"mean","real_time":-5,"cpu_time":1)"),
+       "benchmarks[0] ('BM_x_mean') has real_time -5; a time cannot be negative"},
+      {"negative standard deviation",
+       one_row(R"("name":"BM_x_stddev","run_name":"BM_x","run_type":"aggregate",)"
+               R"("aggregate_name":"stddev","real_time":1,"cpu_time":-0.5)"),
+       "benchmarks[0] ('BM_x_stddev') has cpu_time -0.5; a time cannot be negative"},
+      {"negative repetitions",
+       one_row(R"("name":"BM_x_mean","run_type":"aggregate","aggregate_name":"mean",)"
+               R"("repetitions":-3,"real_time":1,"cpu_time":1)"),
+       "benchmarks[0] 'repetitions' is -3; a count cannot be negative"},
+      {"negative threads", one_row(R"("name":"BM_x","threads":-1,"real_time":1,"cpu_time":1)"),
+       "benchmarks[0] 'threads' is -1; a count cannot be negative"},
+      {"out of range on line 3",
+       "{\"benchmarks\": [\n  {\"name\": \"BM_x\",\n   \"real_time\": 1e400, \"cpu_time\": 1}]}",
+       "t.json: line 3 (byte 52): the number 1e400 is out of range for a double"},
+      {"schema version on line 3",
+       "{\"context\": {\n  \"host_name\": \"h\",\n  \"json_schema_version\": 2},\n \"benchmarks\": "
+       "[]}",
+       "t.json: line 3 (byte 36): context.json_schema_version is 2"},
+      {"duplicate context key on line 2",
+       "{\"context\": {\"date\": \"x\",\n \"date\": \"y\"}, \"benchmarks\": []}",
+       "t.json: line 2 (byte 27): duplicate key 'date' in context"},
       {"unknown run type", one_row(R"("name":"BM_x","run_type":"warmup")"), "run_type 'warmup'"},
       {"unknown time unit",
        one_row(R"("name":"BM_x","run_type":"iteration","iterations":1,"real_time":1,)"
@@ -199,11 +225,15 @@ TEST_CASE("bad Google Benchmark input is refused with file and place", "[analysi
                R"("aggregate_name":"RMS","rms":0.1)"),
        "RMS row of family 'BM_z' without its BigO row"},
       {"empty", "", "t.json: line 1 (byte 0): not valid JSON"},
+      {"ends on a quote", "{\"benchmarks\": [{\"name\": \"", "t.json: line 1"},
   };
   for (const bad_case& bad : cases) {
     INFO(bad.what);
     CHECK_THROWS_AS(parse_google_benchmark(bad.text, "t.json"), metron::input_error);
     CHECK_THROWS_WITH(parse_google_benchmark(bad.text, "t.json"), Catch::Contains(bad.message));
+    // Every refusal names the line and the byte.
+    CHECK_THROWS_WITH(parse_google_benchmark(bad.text, "t.json"),
+                      Catch::Matches("t\\.json: line [0-9]+ \\(byte [0-9]+\\): .*"));
   }
 }
 

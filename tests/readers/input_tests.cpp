@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
+
 namespace {
 
 using metron::analysis::dataset;
@@ -69,6 +71,27 @@ TEST_CASE("unknown, empty and missing inputs are refused", "[analysis]") {
   CHECK_THROWS_WITH(metron::analysis::read_input(scratch.file("gone.mtr")),
                     Catch::Contains("gone.mtr: no such file"));
   CHECK_THROWS_AS(metron::analysis::detect_format(scratch.file("")), metron::input_error);
+}
+
+// Opening a FIFO for reading waits for a writer; every reader must refuse it at once instead.
+TEST_CASE("a FIFO, a directory or a device is refused by every reader, without blocking",
+          "[analysis]") {
+  metron::test::scratch_dir scratch;
+  const std::string fifo = scratch.file("input.fifo");
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  const auto refused = Catch::Contains(fifo + ": not a regular file (a FIFO)");
+  CHECK_THROWS_WITH(metron::analysis::detect_format(fifo), refused);
+  CHECK_THROWS_WITH(metron::analysis::read_input(fifo), refused);
+  CHECK_THROWS_WITH(metron::analysis::read_google_benchmark(fifo), refused);
+  CHECK_THROWS_WITH(metron::analysis::read_log(fifo), refused);
+  CHECK_THROWS_WITH(
+      metron::analysis::for_each_log_event(fifo, {}, [](metron::analysis::event&&) {}), refused);
+  CHECK_THROWS_WITH(metron::analysis::read_capture_file(fifo), refused);
+  CHECK_THROWS_AS(metron::load_capture(fifo), metron::input_error);
+  CHECK_THROWS_WITH(metron::analysis::read_input(scratch.file("")),
+                    Catch::Contains("not a regular file (a directory)"));
+  CHECK_THROWS_WITH(metron::analysis::read_input("/dev/null"),
+                    Catch::Contains("/dev/null: not a regular file (a character device)"));
 }
 
 TEST_CASE("merging refuses or pools duplicate names and keeps metadata", "[analysis]") {

@@ -1,5 +1,6 @@
 // read_capture and load_capture: a streaming chunk reader that stops cleanly at the first damage.
 #include <metron/capture/capture.hpp>
+#include <metron/capture/detail/regular_file.hpp>
 #include <metron/error.hpp>
 
 #include "crc32.hpp"
@@ -8,12 +9,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <optional>
 #include <system_error>
 #include <utility>
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace metron {
@@ -51,22 +49,10 @@ bool checksum_matches(const std::vector<std::uint8_t>& payload, std::uint32_t cr
   return !verify_checksums || detail::crc32(0, payload.data(), payload.size()) == crc;
 }
 
-/// Buffered sequential reads of a file descriptor, counting the position.
+/// Buffered sequential reads of a regular file, counting the position.
 class file_source {
  public:
-  explicit file_source(const std::string& path) {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) {
-      throw input_error(path + ": cannot open: " + system_reason(errno));
-    }
-    struct stat info {};
-    if (::fstat(fd_, &info) == 0 && S_ISREG(info.st_mode)) {
-      regular_size_ = static_cast<std::uint64_t>(info.st_size);
-    }
-  }
-  ~file_source() { ::close(fd_); }
-  file_source(const file_source&) = delete;
-  file_source& operator=(const file_source&) = delete;
+  explicit file_source(const std::string& path) : file_(path) {}
 
   /// Reads `size` bytes into `out`; returns fewer only at the end of the file or on a read error.
   std::size_t read(std::uint8_t* out, std::size_t size) {
@@ -102,15 +88,9 @@ class file_source {
   /// The errno of a failed read, or 0.
   [[nodiscard]] int error() const noexcept { return error_; }
 
-  /// Size of the file: the size at opening (or what was read, if the file grew), or for a pipe
-  /// everything it yields.
-  std::uint64_t file_bytes() {
-    if (regular_size_) {
-      return std::max(*regular_size_, position_);
-    }
-    while (error_ == 0 && read(buffer_.data(), buffer_.size()) > 0) {
-    }
-    return position_;
+  /// Size of the file: the size at opening, or what was read if the file grew.
+  [[nodiscard]] std::uint64_t file_bytes() const noexcept {
+    return std::max(file_.size(), position_);
   }
 
  private:
@@ -119,7 +99,7 @@ class file_source {
       return 0;
     }
     for (;;) {
-      const ssize_t got = ::read(fd_, out, size);
+      const ssize_t got = ::read(file_.descriptor(), out, size);
       if (got >= 0) {
         return static_cast<std::size_t>(got);
       }
@@ -130,9 +110,8 @@ class file_source {
     }
   }
 
-  int fd_ = -1;
+  detail::regular_file file_;
   int error_ = 0;
-  std::optional<std::uint64_t> regular_size_;
   std::uint64_t position_ = 0;
   std::vector<std::uint8_t> buffer_ = std::vector<std::uint8_t>(std::size_t{64} << 10);
   std::size_t buffer_pos_ = 0;

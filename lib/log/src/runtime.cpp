@@ -34,6 +34,7 @@ extern "C" void request_reload(int /*signal*/) {
 // Totals of the current (or last) run, readable without locks.
 std::atomic<std::uint64_t> total_written{0};
 std::atomic<std::uint64_t> total_dropped{0};
+std::atomic<std::uint64_t> total_sink_dropped{0};
 
 // Queues made from now on hold `records`; threads with queues of another size replace them.
 // Caller holds the registry's lock.
@@ -76,8 +77,11 @@ class runtime {
     const std::lock_guard work(work_mutex_);
     while (sweep() != 0) {
     }
+    flush_all();
     report_drops();
     flush_all();
+    // What the last flush lost is counted; there is no later flush to carry a record of it.
+    take_sink_losses(false);
   }
 
   std::vector<std::string> extra_names() const {
@@ -138,6 +142,7 @@ class runtime {
     severity min_severity = severity::debug;
     severity max_severity = severity::emergency;
     bool disabled = false;
+    bool losing = false;  // it dropped records in the last report period
   };
 
   struct route {
@@ -448,7 +453,43 @@ class runtime {
     deliver(record, route_for(name_space), false);
   }
 
+  // Counts the records each sink dropped since the last call. The first loss after a period
+  // without is a problem (stderr, logging_problems()); with `report`, every period with losses
+  // also gets a warning record in metron.log saying how many and why.
+  void take_sink_losses(bool report) noexcept {
+    for (std::size_t i = 0; i < sinks_.size(); ++i) {
+      auto& entry = sinks_[i];
+      if (entry.disabled) continue;
+      sink_losses losses;
+      try {
+        losses = entry.sink->take_losses();
+      } catch (const std::exception& problem) {
+        disable(i, problem.what());
+        continue;
+      }
+      try {
+        const bool was_losing = entry.losing;
+        entry.losing = losses.records != 0;
+        if (losses.records == 0) continue;
+        // Relaxed: a statistic.
+        total_sink_dropped.fetch_add(losses.records, std::memory_order_relaxed);
+        if (!was_losing) {
+          report_problem("sink '" + entry.name + "' drops records: " + losses.reason);
+        }
+        if (report) {
+          emit("metron.log", severity::warning,
+               {{"message", std::to_string(losses.records) + " records dropped by sink '" +
+                                entry.name + "': " + losses.reason},
+                {"dropped", losses.records}});
+        }
+      } catch (const std::exception&) {
+        continue;  // no memory to tell of it; the count stands
+      }
+    }
+  }
+
   void report_drops() {
+    take_sink_losses(true);
     std::vector<std::pair<std::string, std::uint64_t>> losses;
     {
       auto& state = detail::logging_registry();
@@ -518,6 +559,7 @@ void start_logging(const log_config& config, std::vector<named_sink> extra_sinks
   // Relaxed: statistics of the run that starts now.
   total_written.store(0, std::memory_order_relaxed);
   total_dropped.store(0, std::memory_order_relaxed);
+  total_sink_dropped.store(0, std::memory_order_relaxed);
   {
     auto& state = detail::logging_registry();
     const std::lock_guard lock(state.mutex);
@@ -582,7 +624,8 @@ log_config current_logging_config() {
 logging_stats current_logging_stats() noexcept {
   // Relaxed: statistics.
   return {total_written.load(std::memory_order_relaxed),
-          total_dropped.load(std::memory_order_relaxed)};
+          total_dropped.load(std::memory_order_relaxed),
+          total_sink_dropped.load(std::memory_order_relaxed)};
 }
 
 std::vector<std::string> logging_problems() {

@@ -2,6 +2,7 @@
 #include <metron/error.hpp>
 #include <metron/log/sink.hpp>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <new>
 #include <system_error>
 #include <vector>
 
@@ -153,9 +155,9 @@ class file_sink final : public log_sink {
   file_sink& operator=(const file_sink&) = delete;
 
   ~file_sink() override {
-    if (file_ == nullptr) return;
-    std::fwrite(pending_.data(), 1, pending_.size(), file_);
-    std::fclose(file_);
+    if (fd_ < 0) return;
+    write_pending(pending_.size());
+    ::close(fd_);
   }
 
   void write(const log_object& record) override {
@@ -172,11 +174,13 @@ class file_sink final : public log_sink {
     take_line(start);
   }
 
-  void flush() override {
-    write_pending(pending_.size());
-    if (std::fflush(file_) != 0) {
-      throw resource_error(current_.string() + ": cannot write: " + system_reason());
-    }
+  void flush() override { write_pending(pending_.size()); }
+
+  sink_losses take_losses() override {
+    sink_losses taken{lost_, std::move(lost_reason_)};
+    lost_ = 0;
+    lost_reason_.clear();
+    return taken;
   }
 
  private:
@@ -197,12 +201,47 @@ class file_sink final : public log_sink {
     if (pending_.size() >= write_bytes) write_pending(pending_.size());
   }
 
-  // Writes the first `count` bytes of pending_ to the current file and drops them.
-  void write_pending(std::size_t count) {
-    if (count == 0) return;
-    const bool whole = std::fwrite(pending_.data(), 1, count, file_) == count;
+  // Writes the first `count` bytes of pending_ to the current file and drops them from
+  // pending_; what the file does not take is dropped and counted, whole lines only.
+  void write_pending(std::size_t count) noexcept {
+    std::size_t done = 0;
+    while (done < count) {
+      const ssize_t got = ::write(fd_, pending_.data() + done, count - done);
+      if (got > 0) {
+        done += static_cast<std::size_t>(got);
+      } else if (got < 0 && errno == EINTR) {
+        continue;
+      } else {
+        // A write that takes nothing without an error cannot make progress either.
+        drop_unwritten(done, count, got < 0 ? errno : ENOSPC);
+        break;
+      }
+    }
     pending_.erase(0, count);
-    if (!whole) throw resource_error(current_.string() + ": cannot write: " + system_reason());
+  }
+
+  // The file took `done` of the `count` bytes of pending_ it was given, then failed with
+  // `failure`: the lines from the last whole one on are dropped, and the part of a line that did
+  // reach the file is cut off it again, so that the file holds whole lines only.
+  void drop_unwritten(std::size_t done, std::size_t count, int failure) noexcept {
+    const std::size_t last_newline = done == 0 ? std::string::npos : pending_.rfind('\n', done - 1);
+    const std::size_t kept = last_newline == std::string::npos ? 0 : last_newline + 1;
+    bool cut_short = false;
+    if (kept < done) {
+      const off_t end = ::lseek(fd_, 0, SEEK_END);
+      cut_short = end < 0 || ::ftruncate(fd_, end - static_cast<off_t>(done - kept)) != 0;
+    }
+    const auto first = pending_.begin() + static_cast<std::ptrdiff_t>(kept);
+    lost_ += static_cast<std::uint64_t>(
+        std::count(first, pending_.begin() + static_cast<std::ptrdiff_t>(count), '\n'));
+    bytes_ -= std::min<std::uint64_t>(bytes_, count - kept);
+    if (!lost_reason_.empty()) return;
+    try {
+      lost_reason_ = current_.string() + ": cannot write: " + std::strerror(failure) +
+                     (cut_short ? "; a line is left cut short" : "");
+    } catch (const std::bad_alloc&) {
+      return;  // the count stands without its reason
+    }
   }
 
   bool due_for_rotation(std::size_t next_line) const {
@@ -237,7 +276,7 @@ class file_sink final : public log_sink {
 
   void start_new_file() {
     auto started = std::chrono::time_point_cast<std::chrono::seconds>(clock_());
-    if (file_ != nullptr && started <= started_) {
+    if (fd_ >= 0 && started <= started_) {
       started =
           std::chrono::time_point_cast<std::chrono::seconds>(started_) + std::chrono::seconds(1);
     }
@@ -246,10 +285,10 @@ class file_sink final : public log_sink {
       started += std::chrono::seconds(1);
     }
     const auto next = file_named(started);
-    if (file_ != nullptr) {
-      const bool closed = std::fclose(file_) == 0;
-      file_ = nullptr;
-      if (!closed) throw resource_error(current_.string() + ": cannot write: " + system_reason());
+    if (fd_ >= 0) {
+      // Every byte went out with write(2) already; close reports nothing more for a local file.
+      ::close(fd_);
+      fd_ = -1;
     }
     started_ = started;
     open(next);
@@ -258,11 +297,10 @@ class file_sink final : public log_sink {
   }
 
   void open(const std::filesystem::path& file) {
-    file_ = std::fopen(file.c_str(), "ab");
-    if (file_ == nullptr) {
+    fd_ = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    if (fd_ < 0) {
       throw resource_error(file.string() + ": cannot open for appending: " + system_reason());
     }
-    std::setvbuf(file_, nullptr, _IOFBF, 1 << 16);
     current_ = file;
     std::error_code size_error;
     const auto size = std::filesystem::file_size(file, size_error);
@@ -301,8 +339,10 @@ class file_sink final : public log_sink {
   std::string extension_;
   std::filesystem::path directory_;
   std::filesystem::path current_;
-  std::FILE* file_ = nullptr;
+  int fd_ = -1;
   std::uint64_t bytes_ = 0;
+  std::uint64_t lost_ = 0;   // lines dropped since take_losses()
+  std::string lost_reason_;  // why the first of them was
   std::chrono::system_clock::time_point started_;
   // Whole lines not yet handed to the file; bytes_ counts them already.
   std::string pending_;

@@ -28,8 +28,10 @@ namespace metron::analysis {
 
 namespace {
 
-/// Longer names and messages are refused: a benchmark name is a function and its arguments, and a
-/// bound keeps a damaged file from costing many times its size in copies.
+using detail::string_end;
+
+/// Longer strings (names, messages, keys) are refused: a benchmark name is a function and its
+/// arguments, and a bound keeps a damaged file from costing many times its size in copies.
 constexpr std::size_t max_text_bytes = std::size_t{64} << 10;
 
 /// Row keys that are not user counters.
@@ -156,19 +158,6 @@ std::pair<std::string, std::string> aggregate_by_suffix(const std::string& name)
   return {};
 }
 
-/// The offset just past the JSON string that opens at `text[open]` (a quote), escapes skipped;
-/// the end of the text for a string never closed.
-std::size_t string_end(std::string_view text, std::size_t open) {
-  for (std::size_t i = open + 1; i < text.size(); ++i) {
-    if (text[i] == '\\') {
-      ++i;
-    } else if (text[i] == '"') {
-      return i + 1;
-    }
-  }
-  return text.size();
-}
-
 /// The byte offset of benchmarks[`row`] in `text`, by a scan of its structure; the end of the
 /// text when there is no such row. Only refusals need it, so it runs only for them.
 std::size_t offset_of_row(std::string_view text, std::size_t row) {
@@ -239,27 +228,53 @@ std::optional<std::string> without_non_finite_literals(std::string_view text) {
   return out;
 }
 
-/// The offset and text of the first number outside strings that a double cannot hold (1e400),
-/// or nullopt.
-std::optional<std::pair<std::size_t, std::string>> first_out_of_range_number(
-    std::string_view text) {
+/// Where a key sits: the byte offset of occurrence `occurrence` (from 0) of the key `key` in an
+/// object `depth` levels deep (1 is the top level, 2 the context), found by a scan of the text's
+/// structure; 0 when there is none. Only refusals need it, so it runs only for them.
+std::size_t offset_of_key(std::string_view text, std::string_view key, int depth,
+                          std::size_t occurrence) {
+  int level = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '"') {
-      i = string_end(text, i) - 1;
-      continue;
+      const std::size_t end = string_end(text, i);
+      const std::size_t colon = text.find_first_not_of(" \t\r\n", end);
+      if (level == depth && colon != std::string_view::npos && text[colon] == ':' &&
+          text.substr(i + 1, end - i - 2) == key && occurrence-- == 0) {
+        return i;
+      }
+      i = end - 1;
+    } else if (c == '{' || c == '[') {
+      ++level;
+    } else if (c == '}' || c == ']') {
+      --level;
     }
-    if (c != '-' && (c < '0' || c > '9')) {
-      continue;
+  }
+  return 0;
+}
+
+/// The first string of `text` longer than `limit` bytes as written: its offset, its length, and
+/// the key it is the value of (empty for a key or an array element); nullopt when there is none.
+/// It runs before the parser, which would otherwise copy such a string several times over.
+struct oversize_string {
+  std::size_t offset = 0;
+  std::size_t bytes = 0;
+  std::string_view key;
+};
+
+std::optional<oversize_string> first_oversize_string(std::string_view text, std::size_t limit) {
+  std::string_view last_key;
+  for (std::size_t open = text.find('"'); open != std::string_view::npos;) {
+    const std::size_t end = string_end(text, open);
+    const std::size_t next = text.find_first_not_of(" \t\r\n", end);
+    const bool is_key = next != std::string_view::npos && text[next] == ':';
+    // A quote that ends the text opens a string of nothing.
+    const std::size_t bytes = end - open < 2 ? 0 : end - open - 2;
+    if (bytes > limit) {
+      return oversize_string{open, bytes, is_key ? std::string_view{} : last_key};
     }
-    const std::size_t end = text.find_first_not_of("+-0123456789.eE", i);
-    const std::string token(text.substr(i, end == std::string_view::npos ? end : end - i));
-    double value = 0;
-    const auto [stop, problem] = std::from_chars(token.data(), token.data() + token.size(), value);
-    if (problem == std::errc::result_out_of_range) {
-      return std::pair{i, token};
-    }
-    i += token.empty() ? 0 : token.size() - 1;
+    last_key = is_key ? text.substr(open + 1, bytes) : std::string_view{};
+    open = text.find('"', end);
   }
   return std::nullopt;
 }
@@ -269,6 +284,13 @@ class reader {
   reader(std::string_view text, const std::string& file) : file_(file), text_(text) {}
 
   dataset read() {
+    if (const auto oversize = first_oversize_string(text_, max_text_bytes)) {
+      fail_at(oversize->offset,
+              fmt::format(
+                  "{}a string of {} bytes; at most {} are read",
+                  oversize->key.empty() ? std::string() : fmt::format("'{}' is ", oversize->key),
+                  oversize->bytes, max_text_bytes));
+    }
     simdjson::padded_string padded(text_);
     simdjson::dom::parser parser;
     simdjson::dom::element document;
@@ -292,7 +314,7 @@ class reader {
     bool has_benchmarks = false;
     std::vector<std::string_view> keys;
     for (const auto [key, value] : top) {
-      refuse_duplicate(keys, key, "the top level", 0);
+      refuse_duplicate(keys, key, "the top level", 1);
       if (key == "context") {
         read_context(value);
       } else if (key == "benchmarks") {
@@ -304,10 +326,12 @@ class reader {
       fail_at(0,
               "the top level has no 'benchmarks' array; is this Google Benchmark's JSON output?");
     }
-    for (const reported_complexity& verdict : data_.complexities) {
+    for (std::size_t i = 0; i < data_.complexities.size(); ++i) {
+      const reported_complexity& verdict = data_.complexities[i];
       if (verdict.big_o.empty()) {
-        throw input_error(fmt::format("{}: {}: an RMS row of family '{}' without its BigO row",
-                                      file_, verdict.where.place, verdict.family));
+        fail_at(complexity_offsets_[i],
+                fmt::format("{}: an RMS row of family '{}' without its BigO row",
+                            verdict.where.place, verdict.family));
       }
     }
     return std::move(data_);
@@ -333,7 +357,7 @@ class reader {
   /// simdjson says only that the text is not JSON; the strict reader of the other inputs says
   /// where and why, so it reads the text again for the message.
   [[noreturn]] void refuse_syntax(simdjson::error_code error) const {
-    if (const auto number = first_out_of_range_number(text_)) {
+    if (const auto number = detail::first_out_of_range_number(text_)) {
       fail_at(number->first, fmt::format("the number {} is out of range for a double",
                                          number->second.substr(0, 80)));
     }
@@ -341,10 +365,12 @@ class reader {
     fail_at(text_.size(), fmt::format("not valid JSON: {}", simdjson::error_message(error)));
   }
 
+  /// Refuses a key of an object `depth` levels deep that `keys` already holds.
   void refuse_duplicate(std::vector<std::string_view>& keys, std::string_view key,
-                        const std::string& place, std::size_t offset) const {
+                        const std::string& place, int depth) const {
     if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
-      fail_at(offset, fmt::format("duplicate key '{}' in {}", key, place));
+      fail_at(offset_of_key(text_, key, depth, 1),
+              fmt::format("duplicate key '{}' in {}", key, place));
     }
     keys.push_back(key);
   }
@@ -364,10 +390,6 @@ class reader {
     if (value.get_string().get(text) != simdjson::SUCCESS) {
       fail_row(fmt::format("'{}' is {}, not a string", key, json_text(value)));
     }
-    if (text.size() > max_text_bytes) {
-      fail_row(fmt::format("'{}' is {} bytes long; at most {} are read", key, text.size(),
-                           max_text_bytes));
-    }
     return std::string(text);
   }
 
@@ -385,22 +407,23 @@ class reader {
   void read_context(simdjson::dom::element value) {
     simdjson::dom::object context;
     if (value.get_object().get(context) != simdjson::SUCCESS) {
-      fail_at(0, "context is not an object");
+      fail_at(offset_of_key(text_, "context", 1, 0), "context is not an object");
     }
     run_metadata& metadata = data_.metadata;
     std::string cpus;
     std::string mhz;
     std::vector<std::string_view> keys;
     for (const auto [key_view, fact] : context) {
-      refuse_duplicate(keys, key_view, "context", 0);
+      refuse_duplicate(keys, key_view, "context", 2);
       const std::string key(key_view);
       std::string_view string_fact;
       const std::string text = fact.get_string().get(string_fact) == simdjson::SUCCESS
-                                   ? std::string(string_fact.substr(0, max_text_bytes))
+                                   ? std::string(string_fact)
                                    : simdjson::to_string(fact);
       if (key == "json_schema_version" && text != "1") {
         fail_at(
-            0, fmt::format("context.json_schema_version is {}; this reader reads version 1", text));
+            offset_of_key(text_, key, 2, 0),
+            fmt::format("context.json_schema_version is {}; this reader reads version 1", text));
       }
       if (key == "host_name") {
         metadata.host = text;
@@ -433,7 +456,7 @@ class reader {
   void read_benchmarks(simdjson::dom::element value) {
     simdjson::dom::array rows;
     if (value.get_array().get(rows) != simdjson::SUCCESS) {
-      fail_at(0, "benchmarks is not an array");
+      fail_at(offset_of_key(text_, "benchmarks", 1, 0), "benchmarks is not an array");
     }
     row_index_ = 0;
     for (const simdjson::dom::element row : rows) {
@@ -583,12 +606,17 @@ class reader {
     return *value;
   }
 
-  double time(const row_fields& row, const std::optional<double>& value, const char* key) const {
+  /// A required time, which no repetition or statistic of one (mean, stddev, cv) makes negative.
+  double non_negative(const std::optional<double>& value, const char* key) const {
     const double found = required(value, key);
     if (found < 0) {
       fail_row(fmt::format("has {} {}; a time cannot be negative", key, found));
     }
-    return found * time_scale(row);
+    return found;
+  }
+
+  double time(const row_fields& row, const std::optional<double>& value, const char* key) const {
+    return non_negative(value, key) * time_scale(row);
   }
 
   /// The metric of this row and quantity, created on first use.
@@ -681,10 +709,10 @@ class reader {
                                   repetitions,
                                   {file_, row_place_}});
     };
-    add(run_name, required(row.real_time, "real_time") * scale, time_unit, "real_time",
+    add(run_name, non_negative(row.real_time, "real_time") * scale, time_unit, "real_time",
         better::lower);
-    add(run_name + ":cpu_time", required(row.cpu_time, "cpu_time") * scale, time_unit, "cpu_time",
-        better::lower);
+    add(run_name + ":cpu_time", non_negative(row.cpu_time, "cpu_time") * scale, time_unit,
+        "cpu_time", better::lower);
     for (const auto& [key, value] : row.counters) {
       const counter_kind kind = kind_of_counter(key);
       add(run_name + ":" + key, value, fraction ? "" : kind.unit, key, kind.direction);
@@ -699,6 +727,7 @@ class reader {
       created.rms = std::numeric_limits<double>::quiet_NaN();
       created.where = {file_, row_place_};
       data_.complexities.push_back(std::move(created));
+      complexity_offsets_.push_back(offset_of_row(text_, row_index_));
     }
     return data_.complexities[where->second];
   }
@@ -711,6 +740,7 @@ class reader {
   dataset data_;
   std::map<std::string, std::size_t, std::less<>> metric_index_;
   std::map<std::string, std::size_t, std::less<>> complexity_index_;
+  std::vector<std::size_t> complexity_offsets_;  ///< where each of data_.complexities was first met
   std::set<std::pair<std::string, std::int64_t>> repetitions_seen_;
   std::map<std::string, std::int64_t, std::less<>> rows_per_run_;
   std::uint64_t rows_without_times_ = 0;

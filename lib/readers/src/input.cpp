@@ -2,16 +2,13 @@
 #include "json_input.hpp"
 
 #include <metron/capture/detail/magic.hpp>
+#include <metron/capture/detail/regular_file.hpp>
 #include <metron/error.hpp>
 #include <metron/readers/readers.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 
 namespace metron::analysis {
 
@@ -61,24 +58,9 @@ std::string_view to_string(input_format format) noexcept {
 }
 
 input_format detect_format(const std::string& path) {
-  std::error_code failure;
-  const auto status = std::filesystem::status(path, failure);
-  if (!std::filesystem::exists(status)) {
-    throw input_error(fmt::format("{}: no such file", path));
-  }
-  if (!std::filesystem::is_regular_file(status)) {
-    throw input_error(fmt::format("{}: not a regular file", path));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw resource_error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-  }
+  metron::detail::regular_file file(path);
   std::string head(sniff_bytes, '\0');
-  in.read(head.data(), static_cast<std::streamsize>(head.size()));
-  if (in.bad()) {
-    throw resource_error(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
-  }
-  head.resize(static_cast<std::size_t>(in.gcount()));
+  head.resize(file.read(head.data(), head.size()));
   if (head.empty()) {
     throw input_error(
         fmt::format("{}: empty file; expected a capture, Google Benchmark JSON or "

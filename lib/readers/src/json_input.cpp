@@ -1,18 +1,16 @@
 // Strict JSON for the readers: syntax errors with line and byte offset, duplicate keys refused.
 #include "json_input.hpp"
 
+#include <metron/capture/detail/regular_file.hpp>
 #include <metron/error.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
-#include <cerrno>
+#include <charconv>
 #include <cmath>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <set>
+#include <system_error>
 #include <vector>
 
 namespace metron::analysis::detail {
@@ -105,38 +103,72 @@ nlohmann::json parse_json(std::string_view text, const std::string& where,
     throw input_error(
         fmt::format("{} (byte {}): not valid JSON: {}", where, base_offset + consumed, what));
   } catch (const nlohmann::json::out_of_range& problem) {
-    // A number beyond a double's range; nlohmann names the number but not its place.
-    std::string what = problem.what();
-    if (const auto bracket = what.find("] "); bracket != std::string::npos) {
-      what = what.substr(bracket + 2);
+    // A number beyond a double's range; nlohmann names the number but not its place, which a
+    // scan of the text finds.
+    const auto number = first_out_of_range_number(text);
+    if (!number) {
+      std::string what = problem.what();
+      if (const auto bracket = what.find("] "); bracket != std::string::npos) {
+        what = what.substr(bracket + 2);
+      }
+      throw input_error(fmt::format("{}: {}; numbers must be finite", where, what));
     }
-    throw input_error(fmt::format("{}: {}; numbers must be finite", where, what));
+    const std::string what =
+        fmt::format("the number {} is out of range for a double", number->second.substr(0, 80));
+    if (count_lines) {
+      const auto line =
+          1 +
+          std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(number->first), '\n');
+      throw input_error(
+          fmt::format("{}: line {} (byte {}): {}", where, line, base_offset + number->first, what));
+    }
+    throw input_error(fmt::format("{} (byte {}): {}", where, base_offset + number->first, what));
   }
 }
 
+std::size_t string_end(std::string_view text, std::size_t open) {
+  for (std::size_t i = open + 1; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      ++i;
+    } else if (text[i] == '"') {
+      return i + 1;
+    }
+  }
+  return text.size();
+}
+
+std::optional<std::pair<std::size_t, std::string>> first_out_of_range_number(
+    std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      i = string_end(text, i) - 1;
+      continue;
+    }
+    if (c != '-' && (c < '0' || c > '9')) {
+      continue;
+    }
+    const std::size_t end = text.find_first_not_of("+-0123456789.eE", i);
+    const std::string token(text.substr(i, end == std::string_view::npos ? end : end - i));
+    double value = 0;
+    const auto [stop, problem] = std::from_chars(token.data(), token.data() + token.size(), value);
+    if (problem == std::errc::result_out_of_range) {
+      return std::pair{i, token};
+    }
+    i += token.empty() ? 0 : token.size() - 1;
+  }
+  return std::nullopt;
+}
+
 std::string read_text_file(const std::string& path) {
-  std::error_code failure;
-  const auto status = std::filesystem::status(path, failure);
-  if (!std::filesystem::exists(status)) {
-    throw input_error(fmt::format("{}: no such file", path));
-  }
-  if (!std::filesystem::is_regular_file(status)) {
-    throw input_error(fmt::format("{}: not a regular file", path));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw resource_error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-  }
-  std::string text;
-  if (const auto size = std::filesystem::file_size(path, failure); !failure) {
-    text.reserve(size);
-  }
-  std::array<char, 1U << 16U> block{};
-  while (in.read(block.data(), block.size()) || in.gcount() > 0) {
-    text.append(block.data(), static_cast<std::size_t>(in.gcount()));
-  }
-  if (in.bad()) {
-    throw resource_error(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+  metron::detail::regular_file file(path);
+  // One allocation of the size the file has, not the doublings of a stream iterator.
+  std::string text(static_cast<std::size_t>(file.size()), '\0');
+  text.resize(file.read(text.data(), text.size()));
+  // The rest of a file that grew since it was opened.
+  char block[1 << 16];
+  while (const std::size_t got = file.read(block, sizeof block)) {
+    text.append(block, got);
   }
   return text;
 }

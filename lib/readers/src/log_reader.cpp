@@ -1,17 +1,14 @@
 // Reading metron's JSON-lines logs into events.
 #include "json_input.hpp"
 
+#include <metron/capture/detail/regular_file.hpp>
 #include <metron/error.hpp>
 #include <metron/readers/readers.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <optional>
 
 namespace metron::analysis {
@@ -211,29 +208,30 @@ dataset read_log(const std::string& path, const log_read_options& options) {
 
 std::uint64_t for_each_log_event(const std::string& path, const log_read_options& options,
                                  const std::function<void(event&&)>& on_event) {
-  std::error_code failure;
-  if (!std::filesystem::is_regular_file(path, failure)) {
-    throw input_error(fmt::format("{}: no such file", path));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw resource_error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-  }
-  std::string line;
+  metron::detail::regular_file file(path);
+  std::string pending;
   std::uint64_t line_number = 0;
   std::uint64_t offset = 0;
   std::uint64_t records = 0;
-  while (std::getline(in, line)) {
+  const auto take = [&](std::string_view line) {
     ++line_number;
     if (auto happening = parse_line(line, path, line_number, offset, options)) {
       on_event(std::move(*happening));
       ++records;
     }
     offset += line.size() + 1;
+  };
+  std::string block(std::size_t{1} << 16, '\0');
+  while (const std::size_t got = file.read(block.data(), block.size())) {
+    pending.append(block, 0, got);
+    std::size_t start = 0;
+    for (std::size_t end; (end = pending.find('\n', start)) != std::string::npos; start = end + 1) {
+      take(std::string_view(pending).substr(start, end - start));
+    }
+    pending.erase(0, start);
   }
-  if (in.bad()) {
-    throw resource_error(
-        fmt::format("{}: cannot read at byte {}: {}", path, offset, std::strerror(errno)));
+  if (!pending.empty()) {
+    take(pending);
   }
   return records;
 }

@@ -3,12 +3,12 @@
 
 #include "json_input.hpp"
 
+#include <metron/capture/detail/regular_file.hpp>
 #include <metron/error.hpp>
 
 #include <fmt/core.h>
 
 #include <cstddef>
-#include <fstream>
 #include <string>
 
 namespace metron::analysis::detail {
@@ -38,10 +38,14 @@ std::string text_field(const nlohmann::json& object, const char* key, const std:
 }  // namespace
 
 bool is_stats_json(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
   std::string head(256, '\0');
-  file.read(head.data(), static_cast<std::streamsize>(head.size()));
-  head.resize(static_cast<std::size_t>(file.gcount()));
+  try {
+    metron::detail::regular_file file(path);
+    head.resize(file.read(head.data(), head.size()));
+  } catch (const error&) {
+    // Not this format, as far as a look can tell; the reader of whatever it is says why.
+    return false;
+  }
   // `metron stats --json` writes "format" first; nothing else metron reads opens with it.
   const std::size_t key = head.find("\"format\"");
   return key != std::string::npos && head.find(stats_format, key) != std::string::npos &&

@@ -4,6 +4,8 @@
 #include <metron/report/format.hpp>
 #include <metron/statistics/statistics.hpp>
 
+#include "json_document.hpp"
+
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
@@ -59,7 +61,7 @@ void write_ab_json(std::ostream& out, const analysis::ab_result& result,
       {"alpha", judge.alpha},
       {"verdict", std::string(to_string(comparison.verdict))},
   };
-  out << object.dump(2) << '\n';
+  detail::write_json_document(out, object);
 }
 
 std::string ab_progress_text(std::size_t done, std::size_t total) {

@@ -5,6 +5,8 @@
 #include <metron/report/format.hpp>
 #include <metron/report/text_table.hpp>
 
+#include "json_document.hpp"
+
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
@@ -316,7 +318,7 @@ void write_capture_info_text(std::ostream& out, const std::string& path,
 
 void write_capture_info_json(std::ostream& out, const std::string& path,
                              const capture_summary& summary) {
-  out << to_json(path, summary, metadata_of(summary)).dump(2) << '\n';
+  detail::write_json_document(out, to_json(path, summary, metadata_of(summary)));
 }
 
 }  // namespace metron::report

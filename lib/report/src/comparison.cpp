@@ -2,6 +2,7 @@
 // the comparability messages.
 #include <metron/report/comparison.hpp>
 
+#include "json_document.hpp"
 #include "xml.hpp"
 
 #include <metron/report/format.hpp>
@@ -486,7 +487,7 @@ void write_json(std::ostream& out, const comparison_report& report,
         {"changed", report.count(verdict::changed)}}},
       {"exit_code", context.exit_code},
   };
-  out << document.dump(2) << '\n';
+  detail::write_json_document(out, document);
 }
 
 std::vector<std::string> comparability_messages(const comparison_report& report,

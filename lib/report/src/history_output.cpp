@@ -2,6 +2,8 @@
 #include <metron/report/format.hpp>
 #include <metron/report/history_output.hpp>
 
+#include "json_document.hpp"
+
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
@@ -37,8 +39,8 @@ void write_series_json(std::ostream& out, const analysis::history_series& series
                     {"value", point.value},
                     {"samples", point.samples}});
   }
-  out << nlohmann::json{{"metric", series.metric}, {"unit", series.unit}, {"points", rows}}.dump(2)
-      << '\n';
+  detail::write_json_document(
+      out, nlohmann::json{{"metric", series.metric}, {"unit", series.unit}, {"points", rows}});
 }
 
 void write_changes_table(std::ostream& out, const analysis::history_changes& changes) {
@@ -72,7 +74,7 @@ void write_changes_json(std::ostream& out, const analysis::history_changes& chan
                     {"p_value", change.p_value},
                     {"weak", change.weak}});
   }
-  out << nlohmann::json{{"metrics", changes.metrics}, {"changes", rows}}.dump(2) << '\n';
+  detail::write_json_document(out, nlohmann::json{{"metrics", changes.metrics}, {"changes", rows}});
 }
 
 }  // namespace metron::report

@@ -5,6 +5,8 @@
 #include <metron/report/text_table.hpp>
 #include <metron/spec/spec.hpp>
 
+#include "json_document.hpp"
+
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
@@ -97,7 +99,7 @@ void write_kpi_json(std::ostream& out, const analysis::kpi_report& report,
         {"insufficient", report.count(analysis::kpi_status::insufficient)},
         {"unchecked", report.count(analysis::kpi_status::unchecked)}}},
       {"kpis", std::move(kpis)}};
-  out << object.dump(2) << '\n';
+  detail::write_json_document(out, object);
 }
 
 }  // namespace metron::report

@@ -1,6 +1,8 @@
 // `metron postmortem --json`: a post-mortem report as one JSON document.
 #include <metron/report/postmortem_output.hpp>
 
+#include "json_document.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -145,7 +147,7 @@ void write_json(std::ostream& out, const analysis::postmortem_report& report,
       {"mempool", std::move(mempool)},
       {"timeline", std::move(timeline)},
   };
-  out << document.dump(2, ' ', false, ordered_json::error_handler_t::replace) << '\n';
+  detail::write_json_document(out, document);
 }
 
 }  // namespace metron::report

@@ -1,6 +1,8 @@
 // `metron stats --json`: the per-metric summaries as one JSON document.
 #include <metron/report/stats_output.hpp>
 
+#include "json_document.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -103,8 +105,7 @@ void write_stats_json(std::ostream& out, const analysis::stats_report& report) {
         {"date", meta.date}}},
       {"metrics", std::move(metrics)},
   };
-  // Replacement keeps the document valid UTF-8 whatever bytes a name carried.
-  out << document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+  detail::write_json_document(out, document);
 }
 
 }  // namespace metron::report

@@ -1,6 +1,7 @@
 // The report as data: tidy CSV of every sample, and one JSON object of verdicts and summaries.
 #include "box_summary.hpp"
 #include "explanation.hpp"
+#include "json_document.hpp"
 
 #include <metron/report/report.hpp>
 
@@ -155,8 +156,7 @@ void write_json(std::ostream& out, const report_document& document) {
       {"added", document.added},
       {"removed", document.removed},
       {"change_points", std::move(changes)}};
-  // Inputs' strings may hold bytes that are not UTF-8: replace them rather than fail.
-  out << root.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+  detail::write_json_document(out, root);
 }
 
 }  // namespace metron::report

@@ -97,7 +97,8 @@ class capture_visitor {
 ///
 /// A truncated or partly corrupt file is not an error: every complete chunk is delivered and the
 /// returned status says where and why reading stopped.
-/// @throws input_error when the file is missing, empty, not a capture, of an unknown major
+/// @throws input_error when the file is missing, not a regular file (a FIFO is refused without
+///         waiting on it), empty, not a capture, of an unknown major
 ///         version, or its metadata block is damaged; the message names the file and byte offset.
 read_status read_capture(const std::string& path, capture_visitor& visitor);
 

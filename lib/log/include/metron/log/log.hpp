@@ -173,8 +173,9 @@ void reload_logging_on_sighup();
 
 /// Totals since logging started.
 struct logging_stats {
-  std::uint64_t written = 0;  ///< records handed to at least one sink
-  std::uint64_t dropped = 0;  ///< records lost to full queues
+  std::uint64_t written = 0;       ///< records handed to at least one sink
+  std::uint64_t dropped = 0;       ///< records lost to full queues
+  std::uint64_t sink_dropped = 0;  ///< records a sink could not write (a full disk), per sink
 };
 
 /// Totals of the active (or last) logging run. Any thread.

@@ -5,6 +5,7 @@
 #include <metron/trace/log_object.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -13,6 +14,12 @@
 #include <string_view>
 
 namespace metron {
+
+/// Records a sink dropped rather than fail, and why.
+struct sink_losses {
+  std::uint64_t records = 0;  ///< records dropped since the last report
+  std::string reason;         ///< the first failure among them, naming the file and the cause
+};
 
 /// Receives routed log records. Every call comes from the logging thread, one at a time; a sink
 /// needs no locking of its own. A sink that throws from write() or flush() is reported once (on
@@ -36,6 +43,12 @@ class log_sink {
   /// `record.payload` is left empty. Called only when takes_rendered_payload() says yes. The
   /// default parses the text and calls write().
   virtual void write_rendered(const log_object& record, std::string_view payload_json);
+
+  /// Records dropped since the last call instead of throwing, and why; the logging thread asks
+  /// about once a second and at shutdown, counts them in logging_stats::sink_dropped and reports
+  /// them. For a sink that can recover from a failure (a full disk) and so should not be
+  /// disabled. The default has none.
+  [[nodiscard]] virtual sink_losses take_losses() { return {}; }
 };
 
 /// Appends `record` as one line of JSON (specs/log-record.schema.json) without the newline.
@@ -67,6 +80,9 @@ using wall_clock = std::function<std::chrono::system_clock::time_point()>;
 /// keeps a symbolic link at `path` naming the current file, starts a new file when the current
 /// one would grow beyond `max_bytes` or is `max_age` old, and removes the oldest files beyond
 /// `keep`. At start it appends to the newest existing file when that is within both limits.
+/// A write that fails (a full disk) never blocks and is not fatal: the lines that could not be
+/// written whole are dropped (a line cut short is cut off the file again), counted and reported
+/// through take_losses(), and the next lines try again.
 /// @throws resource_error when the file cannot be opened, or `path` exists and is not a link
 ///         while rotation is on.
 [[nodiscard]] std::unique_ptr<log_sink> make_file_sink(

@@ -27,8 +27,8 @@ enum class input_format : std::uint8_t {
 /// Tells the format of `path` by its content, not its name: the capture magic; a JSON document
 /// whose first key is "context" or "benchmarks"; else a first line that is a JSON object with a
 /// "timestamp" and a "namespace". Reads at most the first 64 KiB.
-/// @throws input_error when the file is missing, empty or none of these; resource_error when it
-///         cannot be read.
+/// @throws input_error when the file is missing, not a regular file (a FIFO is refused without
+///         waiting on it), empty or none of these; resource_error when it cannot be read.
 [[nodiscard]] input_format detect_format(const std::string& path);
 
 /// How logs are read.
@@ -89,8 +89,9 @@ struct log_read_options {
 /// simdjson parses the text; a syntax error is located by the strict JSON reader of the logs.
 /// @throws input_error naming the line, and the row and benchmark where there is one, for text
 ///         that is not JSON or not this schema, a row missing a required field, an unknown time
-///         unit, a negative time or count, a number out of range, a name or message over 64 KiB,
-///         a duplicate key, or two rows of the same run and repetition.
+///         unit, a negative time (of a row or an aggregate) or count, a number out of range, a
+///         string over 64 KiB (refused before parsing), a duplicate key, or two rows of the same
+///         run and repetition.
 [[nodiscard]] dataset parse_google_benchmark(std::string_view text, const std::string& file);
 
 /// Reads a JSON-lines log from a file into events (dataset::metrics stays empty).
