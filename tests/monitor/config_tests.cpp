@@ -43,7 +43,8 @@ options:
           - set_namespace_severity: {namespace: ledger, severity: debug}
     http: {bind: 0.0.0.0, port: 9100, max_request_bytes: 1024, prefix: node_}
     statsd: {host: 127.0.0.2, port: 8126, prefix: node1., sample_rate: 0.5, interval_ms: 2000}
-)", "test.yaml");
+)",
+                                                   "test.yaml");
   CHECK_FALSE(config.default_rule);
   REQUIRE(config.namespaces.size() == 3);
   CHECK(config.namespaces[0].second.ewma_alpha == 0.25);
@@ -77,6 +78,27 @@ options:
   CHECK_FALSE(metron::resolve_rule(config, "network"));
 }
 
+TEST_CASE("the HTTP server's limits are read, and default to bounded values", "[monitor][config]") {
+  const auto config = metron::parse_monitor_config(
+      "options:\n  monitoring:\n    http: {request_timeout_ms: 500, idle_timeout_ms: 250,\n"
+      "      max_connections: 10, max_connections_per_client: 2, backlog: 64}\n",
+      "test.yaml");
+  REQUIRE(config.http);
+  CHECK(config.http->request_timeout == std::chrono::milliseconds(500));
+  CHECK(config.http->idle_timeout == std::chrono::milliseconds(250));
+  CHECK(config.http->max_connections == 10);
+  CHECK(config.http->max_connections_per_client == 2);
+  CHECK(config.http->backlog == 64);
+  const metron::http_exporter_config defaults;
+  CHECK(defaults.request_timeout == std::chrono::milliseconds(3000));
+  CHECK(defaults.idle_timeout == std::chrono::milliseconds(2000));
+  CHECK(defaults.max_connections == 128);
+  CHECK(defaults.max_connections_per_client == 16);
+  CHECK(defaults.backlog == 4096);
+  CHECK(error_of("options:\n  monitoring:\n    http: {max_connections: 0}\n")
+            .rfind("test.yaml:3:29: 'http.max_connections' must be at least 1", 0) == 0);
+}
+
 TEST_CASE("a file without a monitoring section gives the defaults", "[monitor][config]") {
   const auto config = metron::parse_monitor_config("min_severity: info\n", "test.yaml");
   CHECK(config.default_rule);
@@ -86,8 +108,9 @@ TEST_CASE("a file without a monitoring section gives the defaults", "[monitor][c
 }
 
 TEST_CASE("expression errors name the configuration's line and column", "[monitor][config]") {
-  CHECK(error_of("options:\n  monitoring:\n    monitors:\n      - when: a.p99 > > 2\n") ==
-        "test.yaml:4:23: in 'monitors[0].when': unexpected '>'; expected a number, a metric or '('");
+  CHECK(
+      error_of("options:\n  monitoring:\n    monitors:\n      - when: a.p99 > > 2\n") ==
+      "test.yaml:4:23: in 'monitors[0].when': unexpected '>'; expected a number, a metric or '('");
   CHECK(error_of("options:\n  monitoring:\n    monitors:\n      - when: \"a.p99 > 2xs\"\n") ==
         "test.yaml:4:25: in 'monitors[0].when': unknown unit 'xs'; expected one of ns, us, ms, s, "
         "B, kB, MB, GB");
@@ -97,17 +120,18 @@ TEST_CASE("expression errors name the configuration's line and column", "[monito
 }
 
 TEST_CASE("bad keys and values are errors naming line and key", "[monitor][config]") {
-  CHECK(error_of("options:\n  monitoring:\n    exporters: {}\n").rfind(
-            "test.yaml:3:5: unknown key 'exporters' in monitoring", 0) == 0);
-  CHECK(error_of("options:\n  monitoring:\n    http: {port: 70000}\n").rfind(
-            "test.yaml:3:18: 'http.port' must be a number from 0 to 65535", 0) == 0);
-  CHECK(error_of("options:\n  monitoring:\n    statsd: {sample_rate: 0}\n").rfind(
-            "test.yaml:3:27: 'statsd.sample_rate' must be a number", 0) == 0);
-  CHECK(error_of("options:\n  monitoring:\n    monitors:\n      - name: x\n").rfind(
-            "test.yaml:4:9: 'monitors[0]' needs a condition 'when'", 0) == 0);
+  CHECK(error_of("options:\n  monitoring:\n    exporters: {}\n")
+            .rfind("test.yaml:3:5: unknown key 'exporters' in monitoring", 0) == 0);
+  CHECK(error_of("options:\n  monitoring:\n    http: {port: 70000}\n")
+            .rfind("test.yaml:3:18: 'http.port' must be a number from 0 to 65535", 0) == 0);
+  CHECK(error_of("options:\n  monitoring:\n    statsd: {sample_rate: 0}\n")
+            .rfind("test.yaml:3:27: 'statsd.sample_rate' must be a number", 0) == 0);
+  CHECK(error_of("options:\n  monitoring:\n    monitors:\n      - name: x\n")
+            .rfind("test.yaml:4:9: 'monitors[0]' needs a condition 'when'", 0) == 0);
   CHECK(error_of("options:\n  monitoring:\n    monitors:\n      - when: a.count > 1\n"
                  "        actions: [{alert: {severity: loud, text: t}}]\n")
-            .find("bad value 'loud' for 'monitors[0].actions[0].alert.severity'") != std::string::npos);
+            .find("bad value 'loud' for 'monitors[0].actions[0].alert.severity'") !=
+        std::string::npos);
   CHECK(error_of("options:\n  monitoring:\n    aggregation: {namespaces: {a: {ewma_alpha: 2}}}\n")
             .find("'aggregation.namespaces.a.ewma_alpha' must be a number from 1e-09 to 1") !=
         std::string::npos);

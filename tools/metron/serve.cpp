@@ -28,7 +28,14 @@ constexpr std::string_view serve_details =
     "JSON, / as the dashboard. --config reads the 'options: monitoring:' section of a\n"
     "configuration file (aggregation rules, monitors, which are evaluated once after the replay).\n"
     "The address is --bind's, 127.0.0.1 unless told; --port 0 picks a free port. The first line\n"
-    "on stdout names the address served.\n";
+    "on stdout names the address served.\n"
+    "\n"
+    "Limits, which hold against slow and idle clients (one thread polls every connection):\n"
+    "a request must arrive whole within 3 s (else 408); an idle keep-alive connection is\n"
+    "closed after 2 s; at most 128 connections, 16 per client address (the one quiet the\n"
+    "longest makes room, else 503); methods other than GET and HEAD get 405 as soon as the\n"
+    "request line arrives; the listen backlog is 4096. Set them in --config's 'http:' section:\n"
+    "request_timeout_ms, idle_timeout_ms, max_connections, max_connections_per_client, backlog.\n";
 
 constexpr std::string_view serve_examples =
     "  metron serve run.mtr\n"

@@ -24,7 +24,8 @@ class monitor_reader {
     std::size_t start = 0;
     while (start <= text.size()) {
       const auto end = text.find('\n', start);
-      lines_.emplace_back(text.substr(start, end == std::string_view::npos ? text.size() - start : end - start));
+      lines_.emplace_back(
+          text.substr(start, end == std::string_view::npos ? text.size() - start : end - start));
       if (end == std::string_view::npos) break;
       start = end + 1;
     }
@@ -116,14 +117,16 @@ class monitor_reader {
       if (line >= 0 && static_cast<std::size_t>(line) < lines_.size() && column >= 0) {
         const auto& source_line = lines_[static_cast<std::size_t>(line)];
         const auto at = static_cast<std::size_t>(column);
-        if (at < source_line.size() && (source_line[at] == '"' || source_line[at] == '\'')) ++column;
+        if (at < source_line.size() && (source_line[at] == '"' || source_line[at] == '\''))
+          ++column;
       }
       if (one_line) {
         fail_at(line, column + static_cast<int>(problem.offset),
                 "in '" + key + "': " + problem.what());
       }
-      fail_at(line, column, "in '" + key + "', at character " + std::to_string(problem.offset + 1) +
-                                ": " + problem.what());
+      fail_at(line, column,
+              "in '" + key + "', at character " + std::to_string(problem.offset + 1) + ": " +
+                  problem.what());
     }
   }
 
@@ -135,12 +138,14 @@ class monitor_reader {
     if (node["ewma_alpha"]) {
       made.ewma_alpha = number(node["ewma_alpha"], where + ".ewma_alpha", 1e-9, 1);
     }
-    if (node["differences"]) made.differences = boolean(node["differences"], where + ".differences");
+    if (node["differences"])
+      made.differences = boolean(node["differences"], where + ".differences");
     if (node["inter_arrival"]) {
       made.inter_arrival = boolean(node["inter_arrival"], where + ".inter_arrival");
     }
     if (const auto fields = node["fields"]) {
-      if (!fields.IsSequence()) fail(fields, "'" + where + ".fields' must be a list of field names");
+      if (!fields.IsSequence())
+        fail(fields, "'" + where + ".fields' must be a list of field names");
       std::vector<std::string> names;
       for (const auto& field : fields) names.push_back(scalar(field, where + ".fields"));
       made.fields = std::move(names);
@@ -172,7 +177,8 @@ class monitor_reader {
       const auto key = where + ".set_namespace_severity";
       expect_map(one, key);
       check_keys(one, key, {"namespace", "severity"});
-      if (!one["namespace"] || !one["severity"]) fail(one, "'" + key + "' needs 'namespace' and 'severity'");
+      if (!one["namespace"] || !one["severity"])
+        fail(one, "'" + key + "' needs 'namespace' and 'severity'");
       made.kind = action_kind::set_namespace_severity;
       made.name_space = scalar(one["namespace"], key + ".namespace");
       made.level = severity_value(one["severity"], key + ".severity");
@@ -186,7 +192,8 @@ class monitor_reader {
     check_keys(node, where, {"name", "when", "monitor_if", "cooldown_ms", "actions"});
     monitor_rule made;
     made.where = source_ + ":" + std::to_string(node.Mark().line + 1);
-    made.name = node["name"] ? scalar(node["name"], where + ".name") : "monitor" + std::to_string(index);
+    made.name =
+        node["name"] ? scalar(node["name"], where + ".name") : "monitor" + std::to_string(index);
     if (!node["when"]) fail(node, "'" + where + "' needs a condition 'when'");
     check_expression(node["when"], where + ".when");
     made.condition = node["when"].Scalar();
@@ -194,29 +201,54 @@ class monitor_reader {
       check_expression(precondition, where + ".monitor_if");
       made.precondition = precondition.Scalar();
     }
-    if (node["cooldown_ms"]) made.cooldown = milliseconds(node["cooldown_ms"], where + ".cooldown_ms");
+    if (node["cooldown_ms"])
+      made.cooldown = milliseconds(node["cooldown_ms"], where + ".cooldown_ms");
     if (const auto actions = node["actions"]) {
       if (!actions.IsSequence()) fail(actions, "'" + where + ".actions' must be a list");
       for (std::size_t i = 0; i < actions.size(); ++i) {
         made.actions.push_back(action(actions[i], where + ".actions[" + std::to_string(i) + "]"));
       }
     } else {
-      made.actions.push_back(monitor_action{action_kind::alert, severity::warning, made.condition, {}});
+      made.actions.push_back(
+          monitor_action{action_kind::alert, severity::warning, made.condition, {}});
     }
     return made;
   }
 
   http_exporter_config http(const YAML::Node& node) const {
     expect_map(node, "http");
-    check_keys(node, "http", {"bind", "port", "max_request_bytes", "prefix"});
+    check_keys(node, "http",
+               {"bind", "port", "max_request_bytes", "prefix", "request_timeout_ms",
+                "idle_timeout_ms", "max_connections", "max_connections_per_client", "backlog"});
     http_exporter_config made;
     if (node["bind"]) made.bind = scalar(node["bind"], "http.bind");
-    if (node["port"]) made.port = static_cast<std::uint16_t>(whole(node["port"], "http.port", 65535));
+    if (node["port"])
+      made.port = static_cast<std::uint16_t>(whole(node["port"], "http.port", 65535));
     if (node["max_request_bytes"]) {
       made.max_request_bytes =
           static_cast<std::size_t>(whole(node["max_request_bytes"], "http.max_request_bytes", 1e9));
     }
     if (node["prefix"]) made.prefix = scalar(node["prefix"], "http.prefix");
+    // Each limit must be at least 1: a zero would refuse every request or connection.
+    const auto at_least_one = [&](const char* key) {
+      const std::string where = std::string("http.") + key;
+      const auto value = whole(node[key], where, 1e9);
+      if (value == 0) fail(node[key], "'" + where + "' must be at least 1");
+      return value;
+    };
+    if (node["request_timeout_ms"]) {
+      made.request_timeout =
+          std::chrono::milliseconds(static_cast<std::int64_t>(at_least_one("request_timeout_ms")));
+    }
+    if (node["idle_timeout_ms"]) {
+      made.idle_timeout =
+          std::chrono::milliseconds(static_cast<std::int64_t>(at_least_one("idle_timeout_ms")));
+    }
+    if (node["max_connections"]) made.max_connections = at_least_one("max_connections");
+    if (node["max_connections_per_client"]) {
+      made.max_connections_per_client = at_least_one("max_connections_per_client");
+    }
+    if (node["backlog"]) made.backlog = static_cast<int>(at_least_one("backlog"));
     return made;
   }
 
@@ -229,9 +261,12 @@ class monitor_reader {
       made.port = static_cast<std::uint16_t>(whole(node["port"], "statsd.port", 65535));
     }
     if (node["prefix"]) made.prefix = scalar(node["prefix"], "statsd.prefix");
-    if (node["sample_rate"]) made.sample_rate = number(node["sample_rate"], "statsd.sample_rate", 1e-6, 1);
-    if (node["interval_ms"]) made.interval = milliseconds(node["interval_ms"], "statsd.interval_ms");
-    if (made.interval.count() == 0) fail(node["interval_ms"], "'statsd.interval_ms' must be at least 1");
+    if (node["sample_rate"])
+      made.sample_rate = number(node["sample_rate"], "statsd.sample_rate", 1e-6, 1);
+    if (node["interval_ms"])
+      made.interval = milliseconds(node["interval_ms"], "statsd.interval_ms");
+    if (made.interval.count() == 0)
+      fail(node["interval_ms"], "'statsd.interval_ms' must be at least 1");
     return made;
   }
 
@@ -263,16 +298,19 @@ class monitor_reader {
         }
       }
     }
-    if (node["emit_interval_ms"]) config.emit_interval = milliseconds(node["emit_interval_ms"], "emit_interval_ms");
+    if (node["emit_interval_ms"])
+      config.emit_interval = milliseconds(node["emit_interval_ms"], "emit_interval_ms");
     if (node["evaluation_interval_ms"]) {
-      config.evaluation_interval = milliseconds(node["evaluation_interval_ms"], "evaluation_interval_ms");
+      config.evaluation_interval =
+          milliseconds(node["evaluation_interval_ms"], "evaluation_interval_ms");
       if (config.evaluation_interval.count() == 0) {
         fail(node["evaluation_interval_ms"], "'evaluation_interval_ms' must be at least 1");
       }
     }
     if (const auto monitors = node["monitors"]) {
       if (!monitors.IsSequence()) fail(monitors, "'monitors' must be a list");
-      for (std::size_t i = 0; i < monitors.size(); ++i) config.monitors.push_back(monitor(monitors[i], i));
+      for (std::size_t i = 0; i < monitors.size(); ++i)
+        config.monitors.push_back(monitor(monitors[i], i));
     }
     if (node["http"]) config.http = http(node["http"]);
     if (node["statsd"]) config.statsd = statsd(node["statsd"]);

@@ -1,6 +1,8 @@
 // The HTTP and statsd exporters the monitoring hub drives.
 #pragma once
 
+#include "http_server.hpp"
+
 #include <metron/monitor/monitor.hpp>
 
 #include <cstdint>
@@ -11,10 +13,6 @@
 #include <thread>
 #include <vector>
 
-namespace httplib {
-class Server;
-}
-
 namespace metron::detail {
 
 /// What the HTTP exporter serves, rendered on demand on its own threads.
@@ -23,23 +21,17 @@ struct http_content {
   std::function<std::string()> json;     ///< /api/metrics
 };
 
-/// Serves /metrics, /api/metrics and / over HTTP on its own threads.
+/// Serves /metrics, /api/metrics and / over HTTP on its own thread (http_server).
 class http_exporter {
  public:
-  http_exporter();
-  http_exporter(const http_exporter&) = delete;
-  http_exporter& operator=(const http_exporter&) = delete;
-  ~http_exporter();
-
   /// Binds and starts serving; returns the port, or an error message when it cannot bind.
   std::optional<std::uint16_t> start(const http_exporter_config& config, http_content content,
                                      std::string& problem);
-  /// Stops serving and joins its threads.
+  /// Stops serving and joins its thread.
   void stop();
 
  private:
-  std::unique_ptr<httplib::Server> server_;
-  std::thread listener_;
+  http_server server_;
 };
 
 /// The dashboard page: self-contained HTML, CSS and JavaScript polling /api/metrics.

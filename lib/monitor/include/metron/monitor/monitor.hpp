@@ -49,12 +49,27 @@ struct monitor_rule {
   friend bool operator==(const monitor_rule&, const monitor_rule&) = default;
 };
 
-/// The HTTP exporter: /metrics, /api/metrics and the dashboard.
+/// The HTTP exporter: /metrics, /api/metrics and the dashboard, served by one thread that no
+/// client can hold (docs/monitoring.md, "Limits").
 struct http_exporter_config {
   std::string bind = "127.0.0.1";        ///< the address to listen on
   std::uint16_t port = 9464;             ///< 0 picks a free port (see monitoring::http_port)
   std::size_t max_request_bytes = 8192;  ///< larger request bodies are refused (413)
   std::string prefix;                    ///< put before every Prometheus metric name
+  /// The longest a client may take to send one whole request, head and body, counted from its
+  /// first byte (from connecting, for a connection's first request); then 408 and the connection
+  /// is closed. Taking the response has as long again.
+  std::chrono::milliseconds request_timeout{3000};
+  /// How long a kept-alive connection may wait for its next request before it is closed.
+  std::chrono::milliseconds idle_timeout{2000};
+  /// Connections open at once; beyond it the connection quiet the longest (idle, or with nothing
+  /// of a request sent) is closed to make room, or the newcomer gets 503 when none is quiet.
+  std::size_t max_connections = 128;
+  /// Connections open at once from one client address, made room for in the same way.
+  std::size_t max_connections_per_client = 16;
+  /// The listen(2) backlog of connections not yet accepted; the kernel caps it at
+  /// net.core.somaxconn.
+  int backlog = 4096;
 
   friend bool operator==(const http_exporter_config&, const http_exporter_config&) = default;
 };
