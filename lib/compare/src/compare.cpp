@@ -5,6 +5,7 @@
 
 #include <fmt/core.h>
 #include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -236,6 +237,30 @@ summary describe(std::span<const double> values) {
   return result;
 }
 
+bool all_positive(std::span<const double> values) {
+  return std::all_of(values.begin(), values.end(), [](double value) { return value > 0; });
+}
+
+/// The ratio of the means of `after` and `before`, less one, with its interval at `level`: the
+/// delta method's standard error of the log of the ratio, √(cv²_before/n_before +
+/// cv²_after/n_after), with Student's t at the Welch–Satterthwaite degrees of freedom of those
+/// terms — a ratio's interval, asymmetric and above −100 %. Both means positive, both n ≥ 2.
+interval ratio_of_means(const sample_moments& before, const sample_moments& after, double level) {
+  const double share_before =
+      std::pow(before.stddev / before.mean, 2) / static_cast<double>(before.n);
+  const double share_after = std::pow(after.stddev / after.mean, 2) / static_cast<double>(after.n);
+  const double log_ratio = std::log(after.mean / before.mean);
+  const double error = std::sqrt(share_before + share_after);
+  double half_width = 0;
+  if (error > 0) {
+    const double freedom = std::pow(share_before + share_after, 2) /
+                           (share_before * share_before / static_cast<double>(before.n - 1) +
+                            share_after * share_after / static_cast<double>(after.n - 1));
+    half_width = boost::math::quantile(boost::math::students_t(freedom), 0.5 + level / 2.0) * error;
+  }
+  return {std::exp(log_ratio - half_width) - 1.0, std::exp(log_ratio + half_width) - 1.0, level};
+}
+
 /// The pooled coefficient of variation of two summaries, for the power analysis.
 double pooled_cv(const summary& baseline, const summary& candidate) {
   const double cv_baseline = baseline.stddev / baseline.mean;
@@ -415,12 +440,24 @@ comparison compare(std::span<const double> baseline, std::span<const double> can
         row.estimate = row.change;
       }
     } else {
-      const shift_estimate shift =
-          hodges_lehmann(thinned(baseline, hodges_lehmann_max_values),
-                         thinned(candidate, hodges_lehmann_max_values), level);
-      row.change_interval.low = shift.low / std::abs(base);
-      row.change_interval.high = shift.high / std::abs(base);
-      row.estimate = shift.estimate / std::abs(base);
+      const std::vector<double> before = thinned(baseline, hodges_lehmann_max_values);
+      const std::vector<double> after = thinned(candidate, hodges_lehmann_max_values);
+      if (all_positive(before) && all_positive(after)) {
+        // Times change by factors: the estimate and interval of the ratio, less one, never fall
+        // below −100 %.
+        const shift_estimate ratio = hodges_lehmann_ratio(before, after, level);
+        row.estimate = ratio.estimate - 1.0;
+        // Samples too small to bound the ratio at this level leave the interval unknown.
+        if (std::isfinite(std::log(ratio.low)) && std::isfinite(ratio.high)) {
+          row.change_interval.low = ratio.low - 1.0;
+          row.change_interval.high = ratio.high - 1.0;
+        }
+      } else {
+        const shift_estimate shift = hodges_lehmann(before, after, level);
+        row.change_interval.low = shift.low / std::abs(base);
+        row.change_interval.high = shift.high / std::abs(base);
+        row.estimate = shift.estimate / std::abs(base);
+      }
     }
     if (options.test != test_kind::bootstrap || !changes.empty()) {
       row.p_value = test_p(options.test, baseline, candidate, 0, alternative::two_sided, changes);
@@ -468,9 +505,13 @@ comparison compare_reported(const reported_sample& baseline, const reported_samp
     row.result = verdict::inconclusive;
     return row;
   }
-  const shift_estimate shift = welch_interval(before, after, row.change_interval.level);
-  row.change_interval.low = shift.low / std::abs(before.mean);
-  row.change_interval.high = shift.high / std::abs(before.mean);
+  if (before.mean > 0 && after.mean > 0) {
+    row.change_interval = ratio_of_means(before, after, row.change_interval.level);
+  } else {
+    const shift_estimate shift = welch_interval(before, after, row.change_interval.level);
+    row.change_interval.low = shift.low / std::abs(before.mean);
+    row.change_interval.high = shift.high / std::abs(before.mean);
+  }
   row.p_value = welch_t(after, before).p_value;
   if (options.equivalence) {
     const double below_upper =

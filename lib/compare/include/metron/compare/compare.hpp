@@ -34,10 +34,14 @@ enum class verdict : std::uint8_t {
 
 /// How the interval of the relative change is computed.
 enum class interval_method : std::uint8_t {
-  hodges_lehmann,  ///< the Hodges–Lehmann shift's distribution-free interval, over the baseline
-                   ///< median
-  bootstrap,       ///< a seeded percentile bootstrap of the ratio of medians
-  welch,  ///< Welch's interval of the difference of means, over the baseline mean (aggregates)
+  /// The Hodges–Lehmann estimate of the ratio (of the log-ratio, exponentiated) with its
+  /// distribution-free interval; for samples with a value ≤ 0, of the shift over the baseline
+  /// median.
+  hodges_lehmann,
+  bootstrap,  ///< a seeded percentile bootstrap of the ratio of medians
+  /// The ratio of means with the delta method's Welch interval of its log (aggregates); for a
+  /// mean ≤ 0, Welch's interval of the difference over the baseline mean.
+  welch,
 };
 
 /// "hodges-lehmann", "bootstrap" or "welch".
@@ -93,11 +97,14 @@ struct comparison {
   /// median is 0 or a side is empty.
   double change = 0;
   /// The interval method's own point estimate of the relative change, which the verdict weighs
-  /// against the tolerance: the Hodges–Lehmann shift over the baseline median, or (bootstrap) the
-  /// change of medians. It can differ from `change` when the medians fall apart from the bulk.
+  /// against the tolerance: the Hodges–Lehmann ratio less one (the shift over the baseline median
+  /// for samples with a value ≤ 0), or (bootstrap) the change of medians. It can differ from
+  /// `change` when the medians fall apart from the bulk.
   double estimate = 0;
   /// The relative change's interval at level 1 − alpha (1 − 2·alpha in equivalence mode,
-  /// matching the two one-sided tests). NaN bounds when it cannot be computed.
+  /// matching the two one-sided tests). For positive samples it is a ratio's, less one: above −1
+  /// and asymmetric. NaN bounds when it cannot be computed, infinite ones when the samples are
+  /// too small to bound the change at that level.
   interval change_interval;
   interval_method method = interval_method::hodges_lehmann;  ///< how the interval was computed
   test_kind test = test_kind::mann_whitney;                  ///< the test that gave p_value
