@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <random>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -88,4 +90,71 @@ TEST_CASE("every interval of a time change is a ratio above -100 %, around its e
     }
   }
   CHECK(bounded > 500);
+}
+
+namespace {
+
+using metron::analysis::comparison_report;
+using metron::analysis::run_input;
+
+/// A Google Benchmark file of `benchmarks` runs, each with `n` repetitions of real and CPU time
+/// (CPU time a slightly steadier copy of the real time), benchmark 0 slowed by `slowdown`.
+run_input suite_file(std::mt19937_64& generator, const char* file, std::size_t benchmarks,
+                     std::size_t n, double cv, double rho, double slowdown) {
+  run_input run;
+  run.file = file;
+  for (std::size_t b = 0; b < benchmarks; ++b) {
+    const std::vector<double> real =
+        scaled(repetitions(generator, n, cv, rho), b == 0 ? slowdown : 1.0);
+    metron::analysis::metric time;
+    time.name = "BM_" + std::to_string(b);
+    time.unit = "ns";
+    time.quantity = "real_time";
+    time.direction = better::lower;
+    time.values = real;
+    metron::analysis::metric cpu = time;
+    cpu.name += ":cpu_time";
+    cpu.quantity = "cpu_time";
+    cpu.values = scaled(real, 0.9);
+    run.data.metrics.push_back(std::move(time));
+    run.data.metrics.push_back(std::move(cpu));
+  }
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("a design that cannot flag a lone regression is detected before judging",
+          "[compare][simulation]") {
+  std::mt19937_64 generator(402);
+  compare_options options;  // 5 % tolerance, alpha 0.05
+  constexpr int trials = 20;
+  int blind_exits = 0;
+  int flagged_when_able = 0;
+  for (int trial = 0; trial < trials; ++trial) {
+    // 20 benchmarks, 5 repetitions a side, benchmark 0 slowed by 30 %: 2 / C(10, 5) = 0.0079 is
+    // above 0.05 / 20, so no p-value of a lone regression survives Benjamini-Hochberg.
+    const std::vector<run_input> baseline = {suite_file(generator, "a.json", 20, 5, 0.02, 0, 1)};
+    const std::vector<run_input> candidate = {suite_file(generator, "b.json", 20, 5, 0.02, 0, 1.3)};
+    const comparison_report report = metron::analysis::compare_runs(baseline, candidate, options);
+    CHECK(report.gating_rows == 20);  // real time only: CPU time informs
+    CHECK(report.blind() == 20);
+    CHECK(report.blind_repetitions == 6);
+    CHECK(report.regressions() == 0);
+    CHECK(report.rows[0].smallest_p == Approx(2.0 / 252.0));
+    CHECK(report.rows[1].informative);
+    CHECK_FALSE(report.rows[1].blind);
+    const int status = metron::analysis::gate_exit_status(report, {});
+    blind_exits += status == 3 ? 1 : 0;
+    CHECK(metron::analysis::gate_exit_status(report, {.allow_blind = true}) == 0);
+
+    // With the 6 repetitions it asks for, the same slowdown is found.
+    const std::vector<run_input> more = {suite_file(generator, "a.json", 20, 6, 0.02, 0, 1)};
+    const std::vector<run_input> slower = {suite_file(generator, "b.json", 20, 6, 0.02, 0, 1.3)};
+    const comparison_report able = metron::analysis::compare_runs(more, slower, options);
+    CHECK(able.blind_repetitions == 0);
+    flagged_when_able += metron::analysis::gate_exit_status(able, {}) == 1 ? 1 : 0;
+  }
+  CHECK(blind_exits == trials);
+  CHECK(flagged_when_able == trials);
 }

@@ -133,6 +133,43 @@ double smallest_rank_p(std::size_t m, std::size_t n) {
   return std::min(1.0, 2.0 / arrangements);
 }
 
+/// The smallest two-sided p-value mann_whitney_u() gives samples of m and n values, those of two
+/// samples wholly apart: exact when a sample has at most 8 values, as the test is, else from the
+/// normal approximation with its continuity correction.
+double smallest_u_p(std::size_t m, std::size_t n) {
+  constexpr std::size_t exact_u_max_size = 8;
+  if (std::min(m, n) <= exact_u_max_size) {
+    return smallest_rank_p(m, n);
+  }
+  const auto a = static_cast<double>(m);
+  const auto b = static_cast<double>(n);
+  const double z = (a * b / 2.0 - 0.5) / std::sqrt(a * b * (a + b + 1.0) / 12.0);
+  return std::min(1.0, std::erfc(z / std::sqrt(2.0)));
+}
+
+/// The smallest p-value the row's test can give at its sample sizes (comparison::smallest_p), and
+/// whether that is too large for a lone regression among `family` rows to survive the adjustment.
+void assess_design(comparison& row, const compare_options& options) {
+  if (row.baseline.n < 2 || row.candidate.n < 2) {
+    // One value a side is a design that cannot be tested; no value at all is missing data.
+    row.smallest_p = not_a_number;
+    row.blind = row.baseline.n > 0 && row.candidate.n > 0;
+    return;
+  }
+  switch (row.test) {
+    case test_kind::welch: row.smallest_p = 0; break;
+    case test_kind::bootstrap:
+      row.smallest_p =
+          std::min(1.0, 2.0 / (static_cast<double>(options.bootstrap_resamples) + 1.0));
+      break;
+    case test_kind::mann_whitney:
+      row.smallest_p = smallest_u_p(row.baseline.n, row.candidate.n);
+      break;
+  }
+  row.blind =
+      !(row.smallest_p < row.alpha / static_cast<double>(std::max<std::size_t>(options.family, 1)));
+}
+
 /// Whether no outcome of the row's test could be significant at its alpha: too few values.
 bool too_small(const comparison& row) {
   if (row.baseline.n < 2 || row.candidate.n < 2) {
@@ -171,6 +208,9 @@ void check_options(const compare_options& options) {
   }
   if (!(options.alpha > 0 && options.alpha < 0.5)) {
     throw input_error(fmt::format("alpha {} is outside (0, 0.5)", options.alpha));
+  }
+  if (options.family == 0) {
+    throw input_error("a family of 0 rows; a row is judged among at least itself");
   }
   if (!(options.power > 0 && options.power < 1)) {
     throw input_error(fmt::format("power {} is outside (0, 1)", options.power));
@@ -331,6 +371,30 @@ sample_moments scaled(const sample_moments& sample, double margin) {
   return {sample.n, sample.mean / (1.0 + margin), sample.stddev / (1.0 + margin)};
 }
 
+/// Benjamini–Hochberg over the rows of `rows` that are `informative` (or gate), each judged again
+/// on its adjusted p.
+void adjust_family(std::span<comparison> rows, bool informative) {
+  std::vector<double> raw;
+  std::vector<comparison*> tested;
+  for (comparison& row : rows) {
+    if (row.informative == informative && !std::isnan(row.p_value)) {
+      raw.push_back(row.p_value);
+      tested.push_back(&row);
+    }
+  }
+  const std::vector<double> adjusted = benjamini_hochberg(raw);
+  for (std::size_t i = 0; i < tested.size(); ++i) {
+    tested[i]->p_adjusted = adjusted[i];
+    const verdict before = tested[i]->result;
+    tested[i]->result = judge(*tested[i]);
+    if (before != verdict::inconclusive && tested[i]->result == verdict::inconclusive &&
+        tested[i]->note.empty() && tested[i]->reason == doubt::none) {
+      tested[i]->reason = doubt::lost_in_adjustment;
+      tested[i]->adjusted_rows = tested.size();
+    }
+  }
+}
+
 }  // namespace
 
 std::string_view to_string(verdict result) noexcept {
@@ -351,6 +415,19 @@ std::string_view to_string(interval_method method) noexcept {
     case interval_method::hodges_lehmann: break;
   }
   return "hodges-lehmann";
+}
+
+std::size_t repetitions_to_flag(double alpha, std::size_t family) {
+  if (!(alpha > 0 && alpha < 1) || family == 0) {
+    throw input_error(
+        fmt::format("repetitions to flag: alpha {} over {} rows is out of range", alpha, family));
+  }
+  const double threshold = alpha / static_cast<double>(family);
+  std::size_t needed = 2;
+  while (!(smallest_u_p(needed, needed) < threshold)) {
+    ++needed;
+  }
+  return needed;
 }
 
 std::size_t repetitions_needed(double cv, double tolerance, double alpha, double power) {
@@ -410,6 +487,7 @@ comparison compare(std::span<const double> baseline, std::span<const double> can
   comparison row = new_row(direction, options);
   row.baseline = describe(baseline);
   row.candidate = describe(candidate);
+  assess_design(row, options);
   const double level = row.change_interval.level;
 
   const double base = row.baseline.median;
@@ -483,6 +561,7 @@ comparison compare_reported(const reported_sample& baseline, const reported_samp
   row.method = interval_method::welch;
   row.baseline = describe(baseline);
   row.candidate = describe(candidate);
+  assess_design(row, options);
   const sample_moments& before = baseline.moments;
   const sample_moments& after = candidate.moments;
   const bool testable = before.n >= 2 && after.n >= 2 && std::isfinite(before.stddev) &&
@@ -525,24 +604,8 @@ comparison compare_reported(const reported_sample& baseline, const reported_samp
 }
 
 void control_false_discoveries(std::span<comparison> rows) {
-  std::vector<double> raw;
-  std::vector<comparison*> tested;
-  for (comparison& row : rows) {
-    if (!std::isnan(row.p_value)) {
-      raw.push_back(row.p_value);
-      tested.push_back(&row);
-    }
-  }
-  const std::vector<double> adjusted = benjamini_hochberg(raw);
-  for (std::size_t i = 0; i < tested.size(); ++i) {
-    tested[i]->p_adjusted = adjusted[i];
-    const verdict before = tested[i]->result;
-    tested[i]->result = judge(*tested[i]);
-    if (before != verdict::inconclusive && tested[i]->result == verdict::inconclusive &&
-        tested[i]->note.empty() && tested[i]->reason == doubt::none) {
-      tested[i]->reason = doubt::lost_in_adjustment;
-      tested[i]->adjusted_rows = tested.size();
-    }
+  for (const bool informative : {false, true}) {
+    adjust_family(rows, informative);
   }
 }
 

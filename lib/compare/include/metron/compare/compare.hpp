@@ -47,6 +47,12 @@ enum class interval_method : std::uint8_t {
 /// "hodges-lehmann", "bootstrap" or "welch".
 [[nodiscard]] std::string_view to_string(interval_method method) noexcept;
 
+/// Which of a Google Benchmark run's two times is its primary measure, the one that gates.
+enum class measure_kind : std::uint8_t {
+  real_time,  ///< the wall time per iteration (Google Benchmark's own default)
+  cpu_time,   ///< the CPU time per iteration: steadier on a shared machine
+};
+
 /// How compare() tests and judges. The defaults are those `metron compare` states in --help.
 struct compare_options {
   /// The relative change that matters, as a fraction (0.05 = 5 %): smaller changes are noise.
@@ -68,6 +74,14 @@ struct compare_options {
   std::size_t bootstrap_resamples = 2000;
   /// Seed of the bootstrap: same seed, same intervals.
   std::uint64_t seed = 0x636f6d70617265ULL;
+  /// The time of a Google Benchmark run that gates: one primary measure per benchmark, so that
+  /// the other time, reported as informative, does not dilute the adjustment.
+  measure_kind measure = measure_kind::real_time;
+  /// The number of rows this one is judged among (the gating or the informative rows of a
+  /// report): a lone regression among them must reach p < alpha / family to survive
+  /// Benjamini–Hochberg, and equivalence mode's intervals are at 1 − 2·alpha / family
+  /// (Bonferroni). compare_runs() and compare_kpis() set it; 1 for a row compared alone.
+  std::size_t family = 1;
   /// Declared directions (a spec's `directions:`), which win over the inputs' own: compare_runs()
   /// judges each metric by the first rule that matches its name, compare_kpis() after the
   /// spec's own rules.
@@ -133,6 +147,18 @@ struct comparison {
   double power = 0;               ///< too_noisy: the power repetitions_needed was computed for
   std::size_t adjusted_rows = 0;  ///< lost_in_adjustment: the rows the p-values were adjusted over
   std::string note;  ///< why it is inconclusive in words, or what else a reader should know
+  /// Reported but not gating: the time of a Google Benchmark run other than the primary measure
+  /// (compare_options::measure), or a metric of unknown direction. Adjusted among the informative
+  /// rows only, and never failing the gate.
+  bool informative = false;
+  /// The smallest p-value the row's test can give at these sample sizes, however large the
+  /// change: 2 / C(m + n, m) for the U test, 2 / (resamples + 1) for the bootstrap, 0 for Welch's
+  /// test; NaN with fewer than two values on a side.
+  double smallest_p = 0;
+  /// The design cannot flag this gating row whatever its change: fewer than two values on a
+  /// side, or a smallest_p that does not reach alpha / family, which Benjamini–Hochberg asks of a
+  /// lone regression among the family's rows.
+  bool blind = false;
   /// Compared from Google Benchmark's aggregate rows (mean, standard deviation and repetitions)
   /// because a side's file holds no repetitions: Welch's t test on the means, whatever the
   /// options' test; `change` and the interval are of means, the summaries' medians as reported.
@@ -177,8 +203,9 @@ struct reported_sample {
                                           const reported_sample& candidate, better direction,
                                           const compare_options& options = {});
 
-/// Adjusts the p-values of `rows` together (Benjamini–Hochberg; rows whose p_value is NaN are
-/// left out) and judges each row again on its adjusted p, with its own tolerance and alpha.
+/// Adjusts the p-values of `rows` (Benjamini–Hochberg; rows whose p_value is NaN are left out),
+/// the gating rows together and the informative rows together, and judges each row again on its
+/// adjusted p, with its own tolerance and alpha.
 void control_false_discoveries(std::span<comparison> rows);
 
 /// The verdict of `row` from its p_adjusted (or equivalence_p), change, interval, tolerance and
@@ -191,6 +218,11 @@ void control_false_discoveries(std::span<comparison> rows);
 /// which the U test can reach p < alpha at all. @throws input_error for arguments out of range.
 [[nodiscard]] std::size_t repetitions_needed(double cv, double tolerance, double alpha,
                                              double power);
+
+/// The fewest repetitions per side with which the U test can flag a lone regression among
+/// `family` rows at `alpha`: the smallest n with 2 / C(2n, n) < alpha / family.
+/// @throws input_error for alpha outside (0, 1) or a family of 0.
+[[nodiscard]] std::size_t repetitions_to_flag(double alpha, std::size_t family);
 
 /// One input file of a comparison's side: a run, or Google Benchmark's repetitions of one.
 struct run_input {
@@ -260,9 +292,18 @@ struct comparison_report {
   std::size_t baseline_runs = 0;   ///< files on the baseline side
   std::size_t candidate_runs = 0;  ///< files on the candidate side
   std::string spec_file;           ///< the spec compared by, or empty
+  std::size_t gating_rows = 0;     ///< rows that gate: the family their p-values are adjusted in
+  /// When some gating row is blind: the repetitions per side with which every one of them could
+  /// be flagged (repetitions_to_flag() at its alpha and family); 0 otherwise.
+  std::size_t blind_repetitions = 0;
 
   /// The number of rows with verdict `result`.
   [[nodiscard]] std::size_t count(verdict result) const noexcept;
+  /// The gating rows that regressed: what fails the gate.
+  [[nodiscard]] std::size_t regressions() const noexcept;
+  /// The gating rows that are blind, with two or more values a side (rows of one value a side
+  /// are blind too, and counted apart by the renderers).
+  [[nodiscard]] std::size_t blind() const noexcept;
   /// The benchmarks that failed in the candidate after running in the baseline.
   [[nodiscard]] std::size_t broken() const noexcept;
 };
@@ -272,10 +313,15 @@ struct comparison_report {
 /// The run is the unit of replication: a metric's sample on a side is one value per run —
 /// Google Benchmark repetitions and `metron stats` medians pooled over the side's files, and the
 /// median of each capture's per-call values when a side has several captures. With one capture
-/// on each side the per-call values are compared and the row is marked indicative. The p-values
-/// of all rows are adjusted together (control_false_discoveries()). A metric is judged in the
-/// direction `options.directions` declares, else the one both sides' inputs give it; sides that
-/// disagree leave it unknown (compared two-sided).
+/// on each side the per-call values are compared and the row is marked indicative. A metric is
+/// judged in the direction `options.directions` declares, else the one both sides' inputs give
+/// it; sides that disagree leave it unknown (compared two-sided).
+/// One primary time per benchmark gates: a Google Benchmark run's `options.measure`, its other
+/// time being informative (unless `options.directions` declares it), as is every metric of
+/// unknown direction; counters and observables of known direction gate. Before
+/// any row is judged each knows its family (the gating or the informative rows), so that it can
+/// say whether the design could flag it at all (comparison::blind); the p-values are then
+/// adjusted within each family (control_false_discoveries()).
 /// Any thread; cost is compare()'s per metric.
 /// @throws input_error when a side is empty, the sides share no metric, a metric's unit differs
 ///         between files or sides (naming both), or runs of one side mix captures with other
@@ -286,8 +332,9 @@ struct comparison_report {
 
 /// Compares every KPI of `spec` between the sides: each KPI's sample is its value per run (its
 /// per-call values with one capture a side, marked indicative), and the spec's tolerance, test,
-/// alpha and direction override `defaults`. Candidate runs whose KPI breaches its threshold are
-/// listed in breaches.
+/// alpha and direction override `defaults`. Every KPI of known direction gates; one of unknown
+/// direction is informative. Candidate runs whose KPI breaches its threshold are listed in
+/// breaches.
 /// @throws input_error as compare_runs() does, and as evaluate_kpis() does for each run.
 [[nodiscard]] comparison_report compare_kpis(const benchmark_spec& spec,
                                              std::span<const run_input> baseline,
@@ -299,11 +346,14 @@ struct gate_rules {
   bool strict = false;                ///< sides that are not comparable are bad input
   bool fail_on_removed = false;       ///< a metric the candidate lost fails the gate
   bool fail_on_inconclusive = false;  ///< an inconclusive row fails the gate
+  bool allow_blind = false;           ///< a design that cannot flag a gating row passes
 };
 
 /// The exit status `metron compare` ends with for `report`: 2 when `rules.strict` and the sides
-/// are not comparable; else 1 for a regression, a KPI breach, a benchmark the candidate broke or
-/// (with `rules.fail_on_removed`) a removed metric; else 3 for an inconclusive row with
+/// are not comparable; else 1 for a regression of a gating row, a KPI breach, a benchmark the
+/// candidate broke or (with `rules.fail_on_removed`) a removed metric; else 3 for a blind gating
+/// row (one that could not be flagged whatever its change, of one value a side or too few
+/// repetitions for the adjusted level) unless `rules.allow_blind`, or for an inconclusive row with
 /// `rules.fail_on_inconclusive`; else 0. Pure; any thread.
 [[nodiscard]] int gate_exit_status(const comparison_report& report, const gate_rules& rules);
 
