@@ -158,3 +158,92 @@ TEST_CASE("a design that cannot flag a lone regression is detected before judgin
   CHECK(blind_exits == trials);
   CHECK(flagged_when_able == trials);
 }
+
+namespace {
+
+/// The Wilson score interval at 95 % of a rate of `hits` in `trials`.
+struct rate_bounds {
+  double rate = 0;
+  double low = 0;
+  double high = 0;
+};
+
+rate_bounds wilson(std::size_t hits, std::size_t trials) {
+  constexpr double z = 1.959963984540054;
+  const auto n = static_cast<double>(trials);
+  const double p = static_cast<double>(hits) / n;
+  const double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+  const double half = z * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n);
+  return {p, centre - half, centre + half};
+}
+
+/// The share of A/A trials (20 benchmarks, `n` repetitions a side in one file each, noise of
+/// `cv` with lag-1 autocorrelation `rho`) in which some gating row is called regressed or
+/// improved: a false discovery, which fails the gate or claims what did not happen.
+rate_bounds false_flags(const compare_options& options, std::size_t n, double rho,
+                        std::size_t trials, std::uint64_t seed) {
+  std::mt19937_64 generator(seed);
+  std::size_t flagged = 0;
+  for (std::size_t trial = 0; trial < trials; ++trial) {
+    const std::vector<run_input> baseline = {suite_file(generator, "a.json", 20, n, 0.03, rho, 1)};
+    const std::vector<run_input> candidate = {suite_file(generator, "b.json", 20, n, 0.03, rho, 1)};
+    const comparison_report report = metron::analysis::compare_runs(baseline, candidate, options);
+    bool any = false;
+    for (const comparison& row : report.rows) {
+      any = any || (!row.informative &&
+                    (row.result == verdict::regressed || row.result == verdict::improved));
+    }
+    flagged += any ? 1 : 0;
+  }
+  return wilson(flagged, trials);
+}
+
+/// The modes of metron compare, each with a tolerance small enough that only its test stands
+/// between noise and a flag.
+std::vector<std::pair<const char*, compare_options>> modes() {
+  compare_options base;
+  base.tolerance = 0.005;
+  compare_options welch = base;
+  welch.test = metron::analysis::test_kind::welch;
+  compare_options bootstrap = base;
+  bootstrap.test = metron::analysis::test_kind::bootstrap;
+  bootstrap.bootstrap_resamples = 400;
+  compare_options equivalence = base;
+  equivalence.equivalence = true;
+  return {{"mann-whitney", base},
+          {"welch", welch},
+          {"bootstrap", bootstrap},
+          {"equivalence", equivalence}};
+}
+
+}  // namespace
+
+TEST_CASE("A/A trials of 20 benchmarks: every mode keeps its false discoveries at alpha",
+          "[compare][simulation]") {
+  constexpr std::size_t trials = 150;
+  std::uint64_t seed = 410;
+  for (const auto& [mode, options] : modes()) {
+    const rate_bounds iid = false_flags(options, 10, 0, trials, ++seed);
+    INFO(mode << ", independent repetitions: " << iid.rate << " of trials flag a row, 95 % ["
+              << iid.low << ", " << iid.high << "]");
+    CHECK(iid.low <= options.alpha);
+  }
+}
+
+TEST_CASE("equivalence mode never calls a slowdown an improvement", "[compare][simulation]") {
+  // A true +30 % at 50 % CV: the interval may straddle or clear the tolerance, never fall below it.
+  std::mt19937_64 generator(420);
+  compare_options options;
+  options.equivalence = true;
+  std::size_t improved = 0;
+  std::size_t regressed = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::vector<double> baseline = repetitions(generator, 20, 0.5, 0);
+    const std::vector<double> candidate = scaled(repetitions(generator, 20, 0.5, 0), 1.3);
+    const verdict result = compare(baseline, candidate, better::lower, options).result;
+    improved += result == verdict::improved ? 1 : 0;
+    regressed += result == verdict::regressed ? 1 : 0;
+  }
+  INFO(regressed << " of 300 regressed");
+  CHECK(improved == 0);
+}

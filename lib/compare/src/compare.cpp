@@ -166,8 +166,11 @@ void assess_design(comparison& row, const compare_options& options) {
       row.smallest_p = smallest_u_p(row.baseline.n, row.candidate.n);
       break;
   }
-  row.blind =
-      !(row.smallest_p < row.alpha / static_cast<double>(std::max<std::size_t>(options.family, 1)));
+  // A lone regression must reach alpha / family under Benjamini-Hochberg; in equivalence mode each
+  // bound of the Bonferroni interval is a one-sided test at alpha / family, half the two-sided p.
+  const double reach = (options.equivalence ? 2.0 : 1.0) * row.alpha /
+                       static_cast<double>(std::max<std::size_t>(options.family, 1));
+  row.blind = !(row.smallest_p < reach);
 }
 
 /// Whether no outcome of the row's test could be significant at its alpha: too few values.
@@ -318,7 +321,13 @@ comparison new_row(better direction, const compare_options& options) {
   row.method = options.interval.value_or(options.test == test_kind::bootstrap
                                              ? interval_method::bootstrap
                                              : interval_method::hodges_lehmann);
-  const double level = options.equivalence ? 1.0 - 2.0 * options.alpha : 1.0 - options.alpha;
+  // Equivalence mode decides regressed and improved from the interval alone, so it carries the
+  // multiple-comparison control itself: Bonferroni over the row's family, each bound a one-sided
+  // test at alpha / family.
+  const double level = options.equivalence
+                           ? 1.0 - 2.0 * options.alpha /
+                                       static_cast<double>(std::max<std::size_t>(options.family, 1))
+                           : 1.0 - options.alpha;
   row.change_interval = {not_a_number, not_a_number, level};
   row.change = not_a_number;
   row.estimate = not_a_number;
@@ -458,17 +467,21 @@ verdict judge(const comparison& row) {
   }
   const double estimate = worsening(row.estimate, row.direction);
   if (row.equivalence) {
-    // The interval is at 1 − 2·alpha: its bounds are the two one-sided tests at alpha.
+    // The interval is at 1 − 2·alpha / family: each bound is a one-sided test at alpha / family,
+    // so a change beyond the tolerance keeps the family-wise rate at alpha. The estimate must lie
+    // on the same side, so that no interval calls a change in the direction it did not go.
     const double low = worsening(row.change_interval.low, row.direction);
     const double high = worsening(row.change_interval.high, row.direction);
     const double best = std::min(low, high);
     const double worst = std::max(low, high);
-    if (best > row.tolerance) {
+    if (best > row.tolerance && estimate > row.tolerance) {
       return beyond_tolerance(true, row.direction);
     }
-    if (worst < -row.tolerance) {
+    if (worst < -row.tolerance && estimate < -row.tolerance) {
       return beyond_tolerance(false, row.direction);
     }
+    // "Unchanged" claims equivalence: the gate passes only when every gating row shows it, an
+    // intersection-union test, whose level is alpha without adjustment (Berger 1982).
     return row.equivalence_p < row.alpha ? verdict::unchanged : verdict::inconclusive;
   }
   const bool significant = row.p_adjusted < row.alpha;

@@ -296,7 +296,9 @@ std::size_t blind_repetitions(std::span<const comparison> rows) {
   std::size_t needed = 0;
   for (const comparison& row : rows) {
     if (row.blind) {
-      needed = std::max(needed, repetitions_to_flag(row.alpha, std::max<std::size_t>(family, 1)));
+      // Equivalence mode's bounds are one-sided tests: they reach half the two-sided p.
+      const double alpha = row.equivalence ? 2.0 * row.alpha : row.alpha;
+      needed = std::max(needed, repetitions_to_flag(alpha, std::max<std::size_t>(family, 1)));
     }
   }
   return needed;
@@ -672,7 +674,10 @@ int gate_exit_status(const comparison_report& report, const gate_rules& rules) {
   if (!rules.allow_blind && report.blind_repetitions > 0) {
     return inconclusive;
   }
-  if (rules.fail_on_inconclusive && report.count(verdict::inconclusive) > 0) {
+  if (rules.fail_on_inconclusive &&
+      std::any_of(report.rows.begin(), report.rows.end(), [](const comparison& row) {
+        return !row.informative && row.result == verdict::inconclusive;
+      })) {
     return inconclusive;
   }
   return pass;

@@ -79,14 +79,17 @@ std::string blind_note(const comparison_report& report, const compare_context& c
   }
   const std::size_t family = std::max<std::size_t>(report.gating_rows, 1);
   const std::string needed = format_number(static_cast<double>(report.blind_repetitions));
+  const double reach = first->alpha / static_cast<double>(family);
   return fmt::format(
       "blind design: {} of {} gating rows could not be flagged whatever their change — at {} vs "
       "{} repetitions the {} test's smallest p-value is {}, and a lone regression among {} gating "
-      "rows needs p < {} (alpha {} / {}, Benjamini-Hochberg); {} repetitions a side "
-      "(--benchmark_repetitions={}) would let them fail; {}",
+      "rows needs {} (alpha {} / {}, {}); {} repetitions a side (--benchmark_repetitions={}) "
+      "would let them fail; {}",
       report.blind(), family, first->baseline.n, first->candidate.n,
       analysis::to_string(first->test), format_p(first->smallest_p), family,
-      format_p(first->alpha / static_cast<double>(family)), format_number(first->alpha), family,
+      first->equivalence ? fmt::format("a one-sided p < {}", format_p(reach))
+                         : fmt::format("p < {}", format_p(reach)),
+      format_number(first->alpha), family, first->equivalence ? "Bonferroni" : "Benjamini-Hochberg",
       needed, needed, blind_consequence(context));
 }
 
@@ -375,11 +378,14 @@ void write_junit(std::ostream& out, const comparison_report& report,
   const bool blind = report.blind_repetitions > 0;
   std::size_t failures = report.regressions() + report.breaches.size() + report.broken() +
                          (blind && !context.allow_blind ? 1 : 0);
-  std::size_t skipped = 0;
+  const auto gating_inconclusive = static_cast<std::size_t>(
+      std::count_if(report.rows.begin(), report.rows.end(), [](const comparison& row) {
+        return !row.informative && row.result == verdict::inconclusive;
+      }));
+  std::size_t skipped = report.count(verdict::inconclusive);
   if (context.fail_on_inconclusive) {
-    failures += report.count(verdict::inconclusive);
-  } else {
-    skipped = report.count(verdict::inconclusive);
+    failures += gating_inconclusive;
+    skipped -= gating_inconclusive;
   }
   skipped += report.failures.size() - report.broken();
   const std::size_t tests = report.rows.size() + report.breaches.size() + report.issues.size() +
@@ -402,8 +408,8 @@ void write_junit(std::ostream& out, const comparison_report& report,
     // Only a regression fails, and an inconclusive row when asked; a "changed" row, of unknown
     // direction, passes with what it measured in its output.
     const bool inconclusive = row.result == verdict::inconclusive;
-    if ((row.result == verdict::regressed && !row.informative) ||
-        (inconclusive && context.fail_on_inconclusive)) {
+    if (!row.informative &&
+        (row.result == verdict::regressed || (inconclusive && context.fail_on_inconclusive))) {
       out << fmt::format(R"(<failure type="{}" message="{}"/>)", analysis::to_string(row.result),
                          xml_escaped(message));
     } else if (inconclusive) {

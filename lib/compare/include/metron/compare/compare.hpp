@@ -115,10 +115,11 @@ struct comparison {
   /// for samples with a value ≤ 0), or (bootstrap) the change of medians. It can differ from
   /// `change` when the medians fall apart from the bulk.
   double estimate = 0;
-  /// The relative change's interval at level 1 − alpha (1 − 2·alpha in equivalence mode,
-  /// matching the two one-sided tests). For positive samples it is a ratio's, less one: above −1
-  /// and asymmetric. NaN bounds when it cannot be computed, infinite ones when the samples are
-  /// too small to bound the change at that level.
+  /// The relative change's interval at level 1 − alpha (1 − 2·alpha / family in equivalence
+  /// mode: each bound a one-sided test, Bonferroni over the family). For positive samples it is a
+  /// ratio's, less one: above −1 and asymmetric. NaN bounds when it cannot be computed or the
+  /// samples are too small to bound the change at that level (infinite ones for the additive
+  /// shift of samples with values ≤ 0).
   interval change_interval;
   interval_method method = interval_method::hodges_lehmann;  ///< how the interval was computed
   test_kind test = test_kind::mann_whitney;                  ///< the test that gave p_value
@@ -173,10 +174,11 @@ struct comparison {
 /// Otherwise a change is regressed (improved) when p < alpha and the estimate is worse
 /// (better) than the tolerance — significance and size, both required; unchanged when the whole
 /// interval lies within ± the tolerance; inconclusive otherwise, with the repetitions needed.
-/// In equivalence mode the interval is at 1 − 2·alpha, so each bound is a one-sided test at
-/// alpha: regressed (improved) when the whole interval is worse (better) than the tolerance,
-/// unchanged when both one-sided tests against ± the tolerance reject (equivalence_p < alpha),
-/// inconclusive otherwise. For a `direction` of better::unknown the test is the same, two-sided:
+/// In equivalence mode the interval is at 1 − 2·alpha / options.family, so each bound is a
+/// one-sided test at alpha / family (Bonferroni): regressed (improved) when the whole interval
+/// and the estimate are worse (better) than the tolerance, unchanged when both one-sided tests
+/// against ± the tolerance reject (equivalence_p < alpha; the gate's claim that every row is
+/// unchanged is an intersection-union test, at alpha without adjustment), inconclusive otherwise. For a `direction` of better::unknown the test is the same, two-sided:
 /// a change beyond the tolerance either way is `changed`, never regressed or improved.
 ///
 /// Any thread. Cost: O(n log n) for summaries and the U test, O(n_a · n_b log(n_a · n_b)) for the
