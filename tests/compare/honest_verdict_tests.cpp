@@ -5,10 +5,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -161,6 +165,15 @@ TEST_CASE("a design that cannot flag a lone regression is detected before judgin
 
 namespace {
 
+/// `fraction` as a percentage with `decimals` decimals and no sign: "3 %", "4.1 %".
+std::string fmt_percent(double fraction, int decimals) {
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(decimals);
+  out << 100.0 * fraction << " %";
+  return out.str();
+}
+
 /// The Wilson score interval at 95 % of a rate of `hits` in `trials`.
 struct rate_bounds {
   double rate = 0;
@@ -246,4 +259,81 @@ TEST_CASE("equivalence mode never calls a slowdown an improvement", "[compare][s
   }
   INFO(regressed << " of 300 regressed");
   CHECK(improved == 0);
+}
+
+namespace {
+
+/// One line of the power table: at `cv` and `n` repetitions a side, the share of 200 seeded
+/// comparisons of one benchmark called regressed for each shift, the median detectable change
+/// the comparator reports, and the share called unchanged at a shift equal to the tolerance.
+std::string power_line(double cv, std::size_t n, std::uint64_t seed, rate_bounds& unchanged) {
+  constexpr std::size_t trials = 200;
+  const std::vector<double> shifts = {0, 0.02, 0.05, 0.075, 0.10, 0.20};
+  const compare_options options;  // tolerance 5 %, alpha 0.05, power 0.8
+  std::mt19937_64 generator(seed);
+  std::string line = fmt_percent(cv, 0) + " | " + std::to_string(n) + " |";
+  std::vector<double> detectable;
+  for (const double shift : shifts) {
+    std::size_t regressed = 0;
+    std::size_t within = 0;
+    for (std::size_t trial = 0; trial < trials; ++trial) {
+      const std::vector<double> baseline = repetitions(generator, n, cv, 0);
+      const std::vector<double> candidate = scaled(repetitions(generator, n, cv, 0), 1 + shift);
+      const comparison row = compare(baseline, candidate, better::lower, options);
+      regressed += row.result == verdict::regressed ? 1 : 0;
+      within += row.result == verdict::unchanged ? 1 : 0;
+      if (shift == 0) {
+        detectable.push_back(row.detectable);
+      }
+    }
+    if (shift == options.tolerance) {
+      unchanged = wilson(within, trials);
+    }
+    line += " " + fmt_percent(static_cast<double>(regressed) / trials, 0) + " |";
+  }
+  std::sort(detectable.begin(), detectable.end());
+  const double median = detectable[detectable.size() / 2];
+  line += std::isinf(median) ? " none |" : " +" + fmt_percent(median, 1) + " |";
+  return line + " " + fmt_percent(unchanged.rate, 1) + " |";
+}
+
+}  // namespace
+
+TEST_CASE("the power table of docs/compare.md is what the comparator does",
+          "[compare][simulation][power]") {
+  std::string table =
+      "| CV | repetitions a side | +0 % | +2 % | +5 % | +7.5 % | +10 % | +20 % | detects (80 %) "
+      "| unchanged at +5 % |\n"
+      "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
+  std::uint64_t seed = 430;
+  for (const double cv : {0.01, 0.03, 0.10}) {
+    for (const std::size_t n : {5U, 10U, 20U}) {
+      rate_bounds unchanged;
+      table += "| " + power_line(cv, n, ++seed, unchanged) + "\n";
+      // "Unchanged" at a true change of the tolerance is the interval's one-sided error: at most
+      // alpha / 2 within its margin.
+      INFO("cv " << cv << ", n " << n << ": unchanged " << unchanged.rate << ", 95 % ["
+                 << unchanged.low << ", " << unchanged.high << "]");
+      CHECK(unchanged.low <= 0.025);
+    }
+  }
+  const std::string path = std::string(METRON_DOCS_DIR) + "/compare.md";
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string document = buffer.str();
+  const std::string begin = "<!-- power table: compare_tests '[power]' writes it -->\n";
+  const std::string end = "<!-- end of the power table -->";
+  const std::size_t from = document.find(begin);
+  const std::size_t to = document.find(end);
+  REQUIRE(from != std::string::npos);
+  REQUIRE(to != std::string::npos);
+  const std::string documented = document.substr(from + begin.size(), to - from - begin.size());
+  if (std::getenv("METRON_UPDATE_GOLDEN") != nullptr) {
+    document.replace(from + begin.size(), to - from - begin.size(), table);
+    std::ofstream(path) << document;
+  } else {
+    CHECK(documented == table);
+  }
 }

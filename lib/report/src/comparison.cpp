@@ -52,11 +52,13 @@ std::string summary_line(const comparison_report& report, const compare_context&
     line += fmt::format("; {} KPI breach(es)", report.breaches.size());
   }
   const auto& options = context.options;
-  line += fmt::format(" (tolerance {}, alpha {}{})",
-                      options.absolute_tolerance
-                          ? fmt::format("{} absolute", format_number(*options.absolute_tolerance))
-                          : fmt::format("{:g} %", 100.0 * options.tolerance),
-                      options.alpha, options.equivalence ? ", equivalence tests" : "");
+  line += fmt::format(
+      " (tolerance {}, alpha {}{}; 'detects': the smallest slowdown flagged "
+      "with power {})",
+      options.absolute_tolerance
+          ? fmt::format("{} absolute", format_number(*options.absolute_tolerance))
+          : fmt::format("{:g} %", 100.0 * options.tolerance),
+      options.alpha, options.equivalence ? ", equivalence tests" : "", format_share(options.power));
   return line;
 }
 
@@ -208,6 +210,16 @@ std::vector<std::string> notes_of(const comparison_report& report) {
   return notes;
 }
 
+/// The smallest slowdown the row's design detects with the power asked, "≥ +4.12 %"; "none" for a
+/// blind row, "–" when unknown.
+std::string detectable_text(const comparison& row) {
+  if (std::isinf(row.detectable)) {
+    return "none";
+  }
+  return std::isnan(row.detectable) ? format_percent(row.detectable)
+                                    : "≥ " + format_percent(row.detectable);
+}
+
 std::vector<std::string> cells_of(const comparison& row) {
   return {row.name,
           format_amount(row.baseline.median, row.unit),
@@ -216,11 +228,12 @@ std::vector<std::string> cells_of(const comparison& row) {
           format_interval(row.change_interval),
           format_p(row.p_value),
           format_p(row.p_adjusted),
+          detectable_text(row),
           verdict_text(row)};
 }
 
-const std::vector<std::string> headings = {"metric",   "baseline", "candidate", "change",
-                                           "interval", "p",        "p adj",     "verdict"};
+const std::vector<std::string> headings = {"metric", "baseline", "candidate", "change", "interval",
+                                           "p",      "p adj",    "detects",   "verdict"};
 
 /// Display width: UTF-8 continuation bytes take no column.
 std::size_t width_of(std::string_view text) {
@@ -345,8 +358,8 @@ void write_markdown(std::ostream& out, const comparison_report& report,
   if (!headline.empty()) {
     out << '\n';
   }
-  out << "| metric | baseline | candidate | change | interval | p | p adj | verdict |\n";
-  out << "|:--|--:|--:|--:|--:|--:|--:|:--|\n";
+  out << "| metric | baseline | candidate | change | interval | p | p adj | detects | verdict |\n";
+  out << "|:--|--:|--:|--:|--:|--:|--:|--:|:--|\n";
   for (const comparison& row : report.rows) {
     const std::vector<std::string> cells = cells_of(row);
     out << '|';
@@ -398,10 +411,10 @@ void write_junit(std::ostream& out, const comparison_report& report,
       xml_escaped(report.spec_file.empty() ? "metron compare" : report.spec_file));
   for (const comparison& row : report.rows) {
     const std::string message = fmt::format(
-        "{}: {} → {}, change {} {}, p {} (adjusted {}){}", verdict_text(row),
+        "{}: {} → {}, change {} {}, p {} (adjusted {}), detects {}{}", verdict_text(row),
         format_amount(row.baseline.median, row.unit), format_amount(row.candidate.median, row.unit),
         format_percent(row.change), format_interval(row.change_interval), format_p(row.p_value),
-        format_p(row.p_adjusted),
+        format_p(row.p_adjusted), detectable_text(row),
         row.note.empty() && row.reason == analysis::doubt::none ? "" : "; " + comparison_note(row));
     out << fmt::format(R"(    <testcase classname="{}" name="{}">)", xml_escaped(row.kind),
                        xml_escaped(row.name));
@@ -496,6 +509,8 @@ void write_json(std::ostream& out, const comparison_report& report,
         {"smallest_p", number_or_null(row.smallest_p)},
         {"blind", row.blind},
         {"from_aggregates", row.from_aggregates},
+        {"detectable_change",
+         std::isinf(row.detectable) ? nlohmann::json("none") : number_or_null(row.detectable)},
         {"repetitions_needed", row.repetitions_needed ? nlohmann::json(*row.repetitions_needed)
                                                       : nlohmann::json(nullptr)},
         {"note", comparison_note(row)},

@@ -145,7 +145,7 @@ struct comparison {
   doubt reason = doubt::none;  ///< why it is inconclusive, when that is a matter of numbers
   /// too_noisy: the pooled coefficient of variation repetitions_needed was computed for.
   double variation = 0;
-  double power = 0;               ///< too_noisy: the power repetitions_needed was computed for
+  double power = 0;  ///< the power `detectable` and repetitions_needed were computed for
   std::size_t adjusted_rows = 0;  ///< lost_in_adjustment: the rows the p-values were adjusted over
   std::string note;  ///< why it is inconclusive in words, or what else a reader should know
   /// Reported but not gating: the time of a Google Benchmark run other than the primary measure
@@ -160,6 +160,10 @@ struct comparison {
   /// side, or a smallest_p that does not reach alpha / family, which Benjamini–Hochberg asks of a
   /// lone regression among the family's rows.
   bool blind = false;
+  /// The smallest slowdown (a relative change for the worse) that this design would call
+  /// regressed with compare_options::power, from detectable_change(); +∞ for a blind row, NaN
+  /// when the variation is unknown (fewer than two values a side).
+  double detectable = std::numeric_limits<double>::quiet_NaN();
   /// Compared from Google Benchmark's aggregate rows (mean, standard deviation and repetitions)
   /// because a side's file holds no repetitions: Welch's t test on the means, whatever the
   /// options' test; `change` and the interval are of means, the summaries' medians as reported.
@@ -178,8 +182,9 @@ struct comparison {
 /// one-sided test at alpha / family (Bonferroni): regressed (improved) when the whole interval
 /// and the estimate are worse (better) than the tolerance, unchanged when both one-sided tests
 /// against ± the tolerance reject (equivalence_p < alpha; the gate's claim that every row is
-/// unchanged is an intersection-union test, at alpha without adjustment), inconclusive otherwise. For a `direction` of better::unknown the test is the same, two-sided:
-/// a change beyond the tolerance either way is `changed`, never regressed or improved.
+/// unchanged is an intersection-union test, at alpha without adjustment), inconclusive otherwise.
+/// For a `direction` of better::unknown the test is the same, two-sided: a change beyond the
+/// tolerance either way is `changed`, never regressed or improved.
 ///
 /// Any thread. Cost: O(n log n) for summaries and the U test, O(n_a · n_b log(n_a · n_b)) for the
 /// Hodges–Lehmann interval, O(resamples · n) for the bootstrap.
@@ -220,6 +225,18 @@ void control_false_discoveries(std::span<comparison> rows);
 /// which the U test can reach p < alpha at all. @throws input_error for arguments out of range.
 [[nodiscard]] std::size_t repetitions_needed(double cv, double tolerance, double alpha,
                                              double power);
+
+/// The smallest change for the worse that a row of `row`'s design (its sides' sizes and
+/// coefficients of variation, test, tolerance, alpha, mode) would call regressed with `power`, a
+/// lone one among `family` rows: by the normal approximation of the estimate of the log-ratio,
+/// whose standard error is cv·√(1/m + 1/n) (over √(3/π), the U test's efficiency, for the rank
+/// test), the smallest δ with both significance at alpha / family and the estimate beyond the
+/// tolerance at that power — max((t₁₋ₐ/₂ + t_power)·se, log(1 + t) + t_power·se), quantiles of
+/// Student's t at m + n − 2 degrees of freedom; in equivalence mode the whole interval must clear
+/// the tolerance, log(1 + t) + (t₁₋ₐ + t_power)·se, with a = alpha / family. Returned as a relative change, exp(δ) − 1; +∞ for a blind row, NaN
+/// when a side has fewer than two values. Pure; any thread.
+/// @throws input_error for a family of 0 or a power outside (0, 1).
+[[nodiscard]] double detectable_change(const comparison& row, std::size_t family, double power);
 
 /// The fewest repetitions per side with which the U test can flag a lone regression among
 /// `family` rows at `alpha`: the smallest n with 2 / C(2n, n) < alpha / family.
