@@ -526,7 +526,7 @@ TEST_CASE("a 5 % slowdown at 3 % CV with 20 repetitions is detected at a 2 % tol
   CHECK(rate_of(verdict::regressed, log_normal, 1.05, 20, options, 1000, 201) >= 0.95);
 }
 
-TEST_CASE("the gate's exit status: not comparable, then failures, then inconclusive rows",
+TEST_CASE("the gate's exit status: not comparable, failures, a blind design, inconclusive rows",
           "[compare][gate]") {
   using metron::analysis::gate_exit_status;
   metron::analysis::comparison_report report;
@@ -558,6 +558,18 @@ TEST_CASE("the gate's exit status: not comparable, then failures, then inconclus
   broken.ran_in_baseline = true;
   report.failures.push_back(broken);
   CHECK(gate_exit_status(report, {}) == 1);
+
+  // A design that cannot flag some gating row: after failures, before inconclusive rows.
+  report.failures.clear();
+  report.blind_repetitions = 6;
+  CHECK(gate_exit_status(report, {}) == 3);
+  CHECK(gate_exit_status(report, {.allow_blind = true}) == 0);
+  report.rows[0].result = verdict::regressed;
+  CHECK(gate_exit_status(report, {}) == 1);
+  // An informative row's regression does not fail the gate.
+  report.blind_repetitions = 0;
+  report.rows[0].informative = true;
+  CHECK(gate_exit_status(report, {}) == 0);
 }
 
 namespace {

@@ -96,8 +96,10 @@ def run_compare_py(compare_py, a, b, directory):
 
 
 def run_metron(metron, a, b):
-    result = subprocess.run([metron, "compare", "--json", "-", a, b], capture_output=True,
-                            text=True)
+    # The numbers are compared, not the gate: compare.py's inputs have too few repetitions for
+    # their rows to be flagged at all, which metron says and accepts with --allow-blind.
+    result = subprocess.run([metron, "compare", "--allow-blind", "--json", "-", a, b],
+                            capture_output=True, text=True)
     if result.returncode not in (0, 1):
         sys.exit(f"metron compare {a} {b} exited {result.returncode}: {result.stderr}")
     return {row["name"]: row for row in json.loads(result.stdout)["metrics"]}

@@ -58,6 +58,7 @@ metron::analysis::comparison_report changed_counter() {
   row.p_adjusted = 0.0022;
   row.tolerance = 0.05;
   row.alpha = 0.05;
+  row.detectable = 0.041;
   row.result = metron::analysis::verdict::changed;
   metron::analysis::comparison_report report;
   report.rows.push_back(row);
@@ -82,10 +83,11 @@ TEST_CASE("compare: a changed row of unknown direction is reported and never fai
   metron::report::write_table(table, report, {}, false);
   CHECK_THAT(
       table.str(),
-      Catch::Contains("BM_search:hit_rate") &&
+      Catch::Contains("BM_search:hit_rate") && Catch::Contains("≥ +4.10 %  changed") &&
           Catch::EndsWith("  changed\n\n0 regressed, 0 improved, 1 changed, 0 unchanged, 0 "
                           "inconclusive of 1 compared "
-                          "(tolerance 5 %, alpha 0.05)\n"
+                          "(tolerance 5 %, alpha 0.05; 'detects': the smallest slowdown flagged "
+                          "with power 80.0 %)\n"
                           "  changed: BM_search:hit_rate moved beyond the tolerance, but which "
                           "way is better is unknown, so they do not gate; declare it under "
                           "'directions:' in a spec given with --directions to judge them\n"));
@@ -98,6 +100,7 @@ TEST_CASE("compare: a changed row of unknown direction is reported and never fai
 
   const auto json = nlohmann::json::parse(rendered(metron::report::write_json, report));
   CHECK(json.at("counts").at("changed") == 1);
+  CHECK(json.at("metrics").at(0).at("detectable_change").get<double>() == Approx(0.041));
   CHECK(json.at("counts").at("regressed") == 0);
   CHECK(json.at("metrics").at(0).at("verdict") == "changed");
   CHECK(json.at("metrics").at(0).at("direction") == "unknown");

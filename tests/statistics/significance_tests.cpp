@@ -104,6 +104,45 @@ TEST_CASE("Hodges-Lehmann interval, worked by hand", "[analysis][significance]")
   CHECK(shift.level == 0.95);
 }
 
+TEST_CASE("Hodges-Lehmann interval: exact order statistics for small samples, none too small",
+          "[analysis][significance]") {
+  // Four against four: P(U = 0) = 1 / C(8, 4) = 0.014 ≤ 0.025 < P(U ≤ 1) = 0.029, so k = 1: the
+  // smallest and the largest difference.
+  const std::vector<double> a{1, 2, 3, 4};
+  const std::vector<double> b{11, 12, 13, 14};
+  const auto four = metron::analysis::hodges_lehmann(a, b, 0.95);
+  CHECK(four.low == 7.0);
+  CHECK(four.high == 13.0);
+  // At 99 % no pair reaches the level (1 / 70 > 0.005): the shift is not bounded.
+  const auto strict = metron::analysis::hodges_lehmann(a, b, 0.99);
+  CHECK(std::isinf(strict.low));
+  CHECK(strict.low < 0);
+  CHECK(std::isinf(strict.high));
+  CHECK(strict.estimate == 10.0);
+}
+
+TEST_CASE("Hodges-Lehmann ratio: the median ratio, with an interval of ratios above 0",
+          "[analysis][significance]") {
+  const std::vector<double> a{1, 2, 4, 8, 16};
+  const std::vector<double> doubled{2, 4, 8, 16, 32};
+  const auto twice = metron::analysis::hodges_lehmann_ratio(a, doubled, 0.95);
+  CHECK(twice.estimate == Approx(2.0));
+  // Log ratios are log 2 · (1 + j − i), from −3 once, −2 twice … to 5 once: the 3rd smallest
+  // and the 3rd largest are 2^-2 and 2^4.
+  CHECK(twice.low == Approx(0.25));
+  CHECK(twice.high == Approx(16.0));
+  // An additive shift over the median would reach below −100 % here; a ratio stays above 0.
+  const std::vector<double> spread{100, 120, 400, 90, 800};
+  const std::vector<double> faster{20, 30, 25, 40, 35};
+  const auto ratio = metron::analysis::hodges_lehmann_ratio(spread, faster, 0.95);
+  CHECK(ratio.low > 0);
+  CHECK(ratio.low < ratio.estimate);
+  CHECK(ratio.estimate < ratio.high);
+  CHECK(metron::analysis::hodges_lehmann(spread, faster, 0.95).low / 120.0 < -1.0);
+  const std::vector<double> with_zero{0, 1, 2};
+  CHECK_THROWS_AS(metron::analysis::hodges_lehmann_ratio(with_zero, a), metron::input_error);
+}
+
 TEST_CASE("significance tests refuse bad samples", "[analysis][significance]") {
   const std::vector<double> empty;
   const std::vector<double> one{1.0};

@@ -39,6 +39,8 @@ struct compare_settings {
   bool strict = false;
   bool fail_on_inconclusive = false;
   bool fail_on_removed = false;
+  bool allow_blind = false;
+  std::string measure = "real";
   std::uint64_t seed = analysis::compare_options{}.seed;
   std::string json_path;
   std::string markdown_path;
@@ -55,9 +57,9 @@ constexpr std::string_view compare_details =
     "give one value per run (each capture's median); one capture against one compares per-call\n"
     "samples and is marked indicative; aggregates-only files (--benchmark_report_aggregates_only)\n"
     "compare their reported means by Welch's t test, marked '(aggregates)'. For each metric:\n"
-    "both medians, the relative change with its interval (Hodges-Lehmann, or a seeded bootstrap\n"
-    "of the ratio of medians), the test's p-value, raw and adjusted across the table\n"
-    "(Benjamini-Hochberg), and a verdict:\n"
+    "both medians, the relative change with its interval (Hodges-Lehmann of the log-ratio, so a\n"
+    "ratio's interval, above -100 %; or a seeded bootstrap of the ratio of medians), the test's\n"
+    "p-value, raw and adjusted over the gating rows (Benjamini-Hochberg), and a verdict:\n"
     "  regressed/improved  significant (adjusted p < alpha) AND the change beyond the tolerance\n"
     "  unchanged           the whole interval within +/- the tolerance\n"
     "  inconclusive        neither; the notes say how many repetitions a side would decide it\n"
@@ -67,6 +69,12 @@ constexpr std::string_view compare_details =
     "(lower), and what a spec declares (a KPI's 'better:', or 'directions:' of metric names and\n"
     "globs, read with --spec or --directions). Any other counter (hit_rate, docs_per_sec, …) is\n"
     "compared two-sided and reported as 'changed', never as a regression: it never fails.\n"
+    "One time per benchmark gates, its real time (CPU time with --measure cpu); the other is\n"
+    "'(informative)': adjusted with the changed rows, apart from the gate's, never failing.\n"
+    "Before judging, metron checks that the design can flag each gating row at all: at 5\n"
+    "repetitions a side the U test's smallest p is 0.0079, which a lone regression among 20\n"
+    "gating rows cannot bring below alpha / 20; the note above the table then says so, with the\n"
+    "repetitions that would do, and the gate exits 3 unless --allow-blind.\n"
     "Defaults without a spec: tolerance 5 %, alpha 0.05, the Mann-Whitney U test; a spec's KPI\n"
     "settings override them. Metrics on one side only are listed as added or removed. A CPU,\n"
     "build type, compiler or frequency-scaling difference between the sides is warned about\n"
@@ -85,7 +93,10 @@ constexpr std::string_view compare_exit_codes =
     "     but errored or was skipped in the candidate, or (with --fail-on-removed) a removed one\n"
     "  2  bad input or usage: an unreadable file, mismatched units, no metric in common,\n"
     "     or (with --strict) runs that are not comparable\n"
-    "  3  inconclusive rows, with --fail-on-inconclusive or --equivalence\n";
+    "  3  a blind design: a gating row that could not be flagged whatever its change (one value a\n"
+    "     side, or too few repetitions for the adjusted level; the note above the table says how\n"
+    "     many would do), unless --allow-blind; or inconclusive rows, with --fail-on-inconclusive\n"
+    "     or --equivalence\n";
 
 int run_compare(compare_settings settings) {
   if (!settings.sides.empty()) {
@@ -103,6 +114,7 @@ int run_compare(compare_settings settings) {
   context.baseline_files = settings.baseline;
   context.candidate_files = settings.candidate;
   context.fail_on_inconclusive = settings.fail_on_inconclusive;
+  context.allow_blind = settings.allow_blind;
   auto& options = context.options;
   const std::optional<double> tolerance = analysis::parse_percentage(settings.tolerance);
   if (!tolerance) {
@@ -117,6 +129,8 @@ int run_compare(compare_settings settings) {
                                                         : analysis::interval_method::hodges_lehmann;
   }
   options.equivalence = settings.equivalence;
+  options.measure = settings.measure == "cpu" ? analysis::measure_kind::cpu_time
+                                              : analysis::measure_kind::real_time;
   options.seed = settings.seed;
   if (!settings.directions.empty()) {
     options.directions = analysis::load_spec(settings.directions).directions;
@@ -131,7 +145,8 @@ int run_compare(compare_settings settings) {
   context.exit_code = analysis::gate_exit_status(
       report, {.strict = settings.strict,
                .fail_on_removed = settings.fail_on_removed,
-               .fail_on_inconclusive = settings.fail_on_inconclusive || settings.equivalence});
+               .fail_on_inconclusive = settings.fail_on_inconclusive || settings.equivalence,
+               .allow_blind = settings.allow_blind});
 
   const std::string& first_input = settings.baseline.front();
   bool table_replaced = false;
@@ -197,6 +212,12 @@ command register_compare(CLI::App& app) {
                 "Fail (exit 1) when a metric of the baseline is missing from the candidate");
   sub->add_flag("--fail-on-inconclusive", settings->fail_on_inconclusive,
                 "Exit 3 when any row is inconclusive");
+  sub->add_flag("--allow-blind", settings->allow_blind,
+                "Pass (exit 0) a design too small to flag some gating row, saying so");
+  sub->add_option("--measure", settings->measure,
+                  "The time of a benchmark that gates: real (default) or cpu; the other informs")
+      ->type_name("TIME")
+      ->check(CLI::IsMember({"real", "cpu"}));
   sub->add_flag("--strict", settings->strict,
                 "Exit 2 when the sides ran on different CPUs, builds, compilers or scaling");
   sub->add_option("--seed", settings->seed, "Seed of the bootstrap (default fixed)");

@@ -5,6 +5,7 @@
 
 #include <fmt/core.h>
 #include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -132,6 +133,46 @@ double smallest_rank_p(std::size_t m, std::size_t n) {
   return std::min(1.0, 2.0 / arrangements);
 }
 
+/// The smallest two-sided p-value mann_whitney_u() gives samples of m and n values, those of two
+/// samples wholly apart: exact when a sample has at most 8 values, as the test is, else from the
+/// normal approximation with its continuity correction.
+double smallest_u_p(std::size_t m, std::size_t n) {
+  constexpr std::size_t exact_u_max_size = 8;
+  if (std::min(m, n) <= exact_u_max_size) {
+    return smallest_rank_p(m, n);
+  }
+  const auto a = static_cast<double>(m);
+  const auto b = static_cast<double>(n);
+  const double z = (a * b / 2.0 - 0.5) / std::sqrt(a * b * (a + b + 1.0) / 12.0);
+  return std::min(1.0, std::erfc(z / std::sqrt(2.0)));
+}
+
+/// The smallest p-value the row's test can give at its sample sizes (comparison::smallest_p), and
+/// whether that is too large for a lone regression among `family` rows to survive the adjustment.
+void assess_design(comparison& row, const compare_options& options) {
+  if (row.baseline.n < 2 || row.candidate.n < 2) {
+    // One value a side is a design that cannot be tested; no value at all is missing data.
+    row.smallest_p = not_a_number;
+    row.blind = row.baseline.n > 0 && row.candidate.n > 0;
+    return;
+  }
+  switch (row.test) {
+    case test_kind::welch: row.smallest_p = 0; break;
+    case test_kind::bootstrap:
+      row.smallest_p =
+          std::min(1.0, 2.0 / (static_cast<double>(options.bootstrap_resamples) + 1.0));
+      break;
+    case test_kind::mann_whitney:
+      row.smallest_p = smallest_u_p(row.baseline.n, row.candidate.n);
+      break;
+  }
+  // A lone regression must reach alpha / family under Benjamini-Hochberg; in equivalence mode each
+  // bound of the Bonferroni interval is a one-sided test at alpha / family, half the two-sided p.
+  const double reach = (options.equivalence ? 2.0 : 1.0) * row.alpha /
+                       static_cast<double>(std::max<std::size_t>(options.family, 1));
+  row.blind = !(row.smallest_p < reach);
+}
+
 /// Whether no outcome of the row's test could be significant at its alpha: too few values.
 bool too_small(const comparison& row) {
   if (row.baseline.n < 2 || row.candidate.n < 2) {
@@ -170,6 +211,9 @@ void check_options(const compare_options& options) {
   }
   if (!(options.alpha > 0 && options.alpha < 0.5)) {
     throw input_error(fmt::format("alpha {} is outside (0, 0.5)", options.alpha));
+  }
+  if (options.family == 0) {
+    throw input_error("a family of 0 rows; a row is judged among at least itself");
   }
   if (!(options.power > 0 && options.power < 1)) {
     throw input_error(fmt::format("power {} is outside (0, 1)", options.power));
@@ -236,6 +280,30 @@ summary describe(std::span<const double> values) {
   return result;
 }
 
+bool all_positive(std::span<const double> values) {
+  return std::all_of(values.begin(), values.end(), [](double value) { return value > 0; });
+}
+
+/// The ratio of the means of `after` and `before`, less one, with its interval at `level`: the
+/// delta method's standard error of the log of the ratio, √(cv²_before/n_before +
+/// cv²_after/n_after), with Student's t at the Welch–Satterthwaite degrees of freedom of those
+/// terms — a ratio's interval, asymmetric and above −100 %. Both means positive, both n ≥ 2.
+interval ratio_of_means(const sample_moments& before, const sample_moments& after, double level) {
+  const double share_before =
+      std::pow(before.stddev / before.mean, 2) / static_cast<double>(before.n);
+  const double share_after = std::pow(after.stddev / after.mean, 2) / static_cast<double>(after.n);
+  const double log_ratio = std::log(after.mean / before.mean);
+  const double error = std::sqrt(share_before + share_after);
+  double half_width = 0;
+  if (error > 0) {
+    const double freedom = std::pow(share_before + share_after, 2) /
+                           (share_before * share_before / static_cast<double>(before.n - 1) +
+                            share_after * share_after / static_cast<double>(after.n - 1));
+    half_width = boost::math::quantile(boost::math::students_t(freedom), 0.5 + level / 2.0) * error;
+  }
+  return {std::exp(log_ratio - half_width) - 1.0, std::exp(log_ratio + half_width) - 1.0, level};
+}
+
 /// The pooled coefficient of variation of two summaries, for the power analysis.
 double pooled_cv(const summary& baseline, const summary& candidate) {
   const double cv_baseline = baseline.stddev / baseline.mean;
@@ -253,19 +321,29 @@ comparison new_row(better direction, const compare_options& options) {
   row.method = options.interval.value_or(options.test == test_kind::bootstrap
                                              ? interval_method::bootstrap
                                              : interval_method::hodges_lehmann);
-  const double level = options.equivalence ? 1.0 - 2.0 * options.alpha : 1.0 - options.alpha;
+  // Equivalence mode decides regressed and improved from the interval alone, so it carries the
+  // multiple-comparison control itself: Bonferroni over the row's family, each bound a one-sided
+  // test at alpha / family.
+  const double level = options.equivalence
+                           ? 1.0 - 2.0 * options.alpha /
+                                       static_cast<double>(std::max<std::size_t>(options.family, 1))
+                           : 1.0 - options.alpha;
   row.change_interval = {not_a_number, not_a_number, level};
   row.change = not_a_number;
   row.estimate = not_a_number;
   row.p_value = not_a_number;
   row.p_adjusted = not_a_number;
   row.equivalence_p = not_a_number;
+  row.detectable = not_a_number;
   row.tolerance = options.tolerance;
   return row;
 }
 
-/// Judges `row` on its p_value, and says for an inconclusive one what would decide it.
+/// Judges `row` on its p_value, and says what it could detect and, for an inconclusive one, what
+/// would decide it.
 void decide(comparison& row, const compare_options& options) {
+  row.power = options.power;
+  row.detectable = detectable_change(row, options.family, options.power);
   row.p_adjusted = row.p_value;
   row.result = judge(row);
   if (row.result != verdict::inconclusive) {
@@ -306,6 +384,30 @@ sample_moments scaled(const sample_moments& sample, double margin) {
   return {sample.n, sample.mean / (1.0 + margin), sample.stddev / (1.0 + margin)};
 }
 
+/// Benjamini–Hochberg over the rows of `rows` that are `informative` (or gate), each judged again
+/// on its adjusted p.
+void adjust_family(std::span<comparison> rows, bool informative) {
+  std::vector<double> raw;
+  std::vector<comparison*> tested;
+  for (comparison& row : rows) {
+    if (row.informative == informative && !std::isnan(row.p_value)) {
+      raw.push_back(row.p_value);
+      tested.push_back(&row);
+    }
+  }
+  const std::vector<double> adjusted = benjamini_hochberg(raw);
+  for (std::size_t i = 0; i < tested.size(); ++i) {
+    tested[i]->p_adjusted = adjusted[i];
+    const verdict before = tested[i]->result;
+    tested[i]->result = judge(*tested[i]);
+    if (before != verdict::inconclusive && tested[i]->result == verdict::inconclusive &&
+        tested[i]->note.empty() && tested[i]->reason == doubt::none) {
+      tested[i]->reason = doubt::lost_in_adjustment;
+      tested[i]->adjusted_rows = tested.size();
+    }
+  }
+}
+
 }  // namespace
 
 std::string_view to_string(verdict result) noexcept {
@@ -326,6 +428,54 @@ std::string_view to_string(interval_method method) noexcept {
     case interval_method::hodges_lehmann: break;
   }
   return "hodges-lehmann";
+}
+
+double detectable_change(const comparison& row, std::size_t family, double power) {
+  if (family == 0 || !(power > 0 && power < 1)) {
+    throw input_error(fmt::format(
+        "detectable change: a family of {} rows and power {} are not in range", family, power));
+  }
+  if (row.blind) {
+    return std::numeric_limits<double>::infinity();
+  }
+  const double cv = pooled_cv(row.baseline, row.candidate);
+  if (row.baseline.n < 2 || row.candidate.n < 2 || !std::isfinite(cv)) {
+    return not_a_number;
+  }
+  // The rank test's asymptotic efficiency against the t test on normal data is 3/π: its
+  // estimate varies as the mean's would with that share of the values.
+  const double efficiency = row.test == test_kind::mann_whitney ? 3.0 / std::acos(-1.0) : 1.0;
+  const double error = cv *
+                       std::sqrt(1.0 / static_cast<double>(row.baseline.n) +
+                                 1.0 / static_cast<double>(row.candidate.n)) /
+                       std::sqrt(efficiency);
+  // Student's t at m + n − 2 degrees of freedom: the variation is estimated, not known.
+  const boost::math::students_t student(
+      static_cast<double>(row.baseline.n + row.candidate.n - 2));
+  const double reach = row.alpha / static_cast<double>(family);
+  const double z_power = boost::math::quantile(student, power);
+  const double margin = std::log1p(row.tolerance);
+  double shift = 0;
+  if (row.equivalence) {
+    shift = margin + (boost::math::quantile(student, 1.0 - reach) + z_power) * error;
+  } else {
+    const double z_test = boost::math::quantile(student, 1.0 - reach / 2.0);
+    shift = std::max((z_test + z_power) * error, margin + z_power * error);
+  }
+  return std::expm1(shift);
+}
+
+std::size_t repetitions_to_flag(double alpha, std::size_t family) {
+  if (!(alpha > 0 && alpha < 1) || family == 0) {
+    throw input_error(
+        fmt::format("repetitions to flag: alpha {} over {} rows is out of range", alpha, family));
+  }
+  const double threshold = alpha / static_cast<double>(family);
+  std::size_t needed = 2;
+  while (!(smallest_u_p(needed, needed) < threshold)) {
+    ++needed;
+  }
+  return needed;
 }
 
 std::size_t repetitions_needed(double cv, double tolerance, double alpha, double power) {
@@ -356,17 +506,21 @@ verdict judge(const comparison& row) {
   }
   const double estimate = worsening(row.estimate, row.direction);
   if (row.equivalence) {
-    // The interval is at 1 − 2·alpha: its bounds are the two one-sided tests at alpha.
+    // The interval is at 1 − 2·alpha / family: each bound is a one-sided test at alpha / family,
+    // so a change beyond the tolerance keeps the family-wise rate at alpha. The estimate must lie
+    // on the same side, so that no interval calls a change in the direction it did not go.
     const double low = worsening(row.change_interval.low, row.direction);
     const double high = worsening(row.change_interval.high, row.direction);
     const double best = std::min(low, high);
     const double worst = std::max(low, high);
-    if (best > row.tolerance) {
+    if (best > row.tolerance && estimate > row.tolerance) {
       return beyond_tolerance(true, row.direction);
     }
-    if (worst < -row.tolerance) {
+    if (worst < -row.tolerance && estimate < -row.tolerance) {
       return beyond_tolerance(false, row.direction);
     }
+    // "Unchanged" claims equivalence: the gate passes only when every gating row shows it, an
+    // intersection-union test, whose level is alpha without adjustment (Berger 1982).
     return row.equivalence_p < row.alpha ? verdict::unchanged : verdict::inconclusive;
   }
   const bool significant = row.p_adjusted < row.alpha;
@@ -385,6 +539,7 @@ comparison compare(std::span<const double> baseline, std::span<const double> can
   comparison row = new_row(direction, options);
   row.baseline = describe(baseline);
   row.candidate = describe(candidate);
+  assess_design(row, options);
   const double level = row.change_interval.level;
 
   const double base = row.baseline.median;
@@ -415,12 +570,24 @@ comparison compare(std::span<const double> baseline, std::span<const double> can
         row.estimate = row.change;
       }
     } else {
-      const shift_estimate shift =
-          hodges_lehmann(thinned(baseline, hodges_lehmann_max_values),
-                         thinned(candidate, hodges_lehmann_max_values), level);
-      row.change_interval.low = shift.low / std::abs(base);
-      row.change_interval.high = shift.high / std::abs(base);
-      row.estimate = shift.estimate / std::abs(base);
+      const std::vector<double> before = thinned(baseline, hodges_lehmann_max_values);
+      const std::vector<double> after = thinned(candidate, hodges_lehmann_max_values);
+      if (all_positive(before) && all_positive(after)) {
+        // Times change by factors: the estimate and interval of the ratio, less one, never fall
+        // below −100 %.
+        const shift_estimate ratio = hodges_lehmann_ratio(before, after, level);
+        row.estimate = ratio.estimate - 1.0;
+        // Samples too small to bound the ratio at this level leave the interval unknown.
+        if (std::isfinite(std::log(ratio.low)) && std::isfinite(ratio.high)) {
+          row.change_interval.low = ratio.low - 1.0;
+          row.change_interval.high = ratio.high - 1.0;
+        }
+      } else {
+        const shift_estimate shift = hodges_lehmann(before, after, level);
+        row.change_interval.low = shift.low / std::abs(base);
+        row.change_interval.high = shift.high / std::abs(base);
+        row.estimate = shift.estimate / std::abs(base);
+      }
     }
     if (options.test != test_kind::bootstrap || !changes.empty()) {
       row.p_value = test_p(options.test, baseline, candidate, 0, alternative::two_sided, changes);
@@ -446,6 +613,7 @@ comparison compare_reported(const reported_sample& baseline, const reported_samp
   row.method = interval_method::welch;
   row.baseline = describe(baseline);
   row.candidate = describe(candidate);
+  assess_design(row, options);
   const sample_moments& before = baseline.moments;
   const sample_moments& after = candidate.moments;
   const bool testable = before.n >= 2 && after.n >= 2 && std::isfinite(before.stddev) &&
@@ -468,9 +636,13 @@ comparison compare_reported(const reported_sample& baseline, const reported_samp
     row.result = verdict::inconclusive;
     return row;
   }
-  const shift_estimate shift = welch_interval(before, after, row.change_interval.level);
-  row.change_interval.low = shift.low / std::abs(before.mean);
-  row.change_interval.high = shift.high / std::abs(before.mean);
+  if (before.mean > 0 && after.mean > 0) {
+    row.change_interval = ratio_of_means(before, after, row.change_interval.level);
+  } else {
+    const shift_estimate shift = welch_interval(before, after, row.change_interval.level);
+    row.change_interval.low = shift.low / std::abs(before.mean);
+    row.change_interval.high = shift.high / std::abs(before.mean);
+  }
   row.p_value = welch_t(after, before).p_value;
   if (options.equivalence) {
     const double below_upper =
@@ -484,24 +656,8 @@ comparison compare_reported(const reported_sample& baseline, const reported_samp
 }
 
 void control_false_discoveries(std::span<comparison> rows) {
-  std::vector<double> raw;
-  std::vector<comparison*> tested;
-  for (comparison& row : rows) {
-    if (!std::isnan(row.p_value)) {
-      raw.push_back(row.p_value);
-      tested.push_back(&row);
-    }
-  }
-  const std::vector<double> adjusted = benjamini_hochberg(raw);
-  for (std::size_t i = 0; i < tested.size(); ++i) {
-    tested[i]->p_adjusted = adjusted[i];
-    const verdict before = tested[i]->result;
-    tested[i]->result = judge(*tested[i]);
-    if (before != verdict::inconclusive && tested[i]->result == verdict::inconclusive &&
-        tested[i]->note.empty() && tested[i]->reason == doubt::none) {
-      tested[i]->reason = doubt::lost_in_adjustment;
-      tested[i]->adjusted_rows = tested.size();
-    }
+  for (const bool informative : {false, true}) {
+    adjust_family(rows, informative);
   }
 }
 

@@ -273,6 +273,37 @@ double number_of(const std::string& text) {
   return value;
 }
 
+/// Whether a metric of `quantity` is the time of a Google Benchmark run that `measure` does not
+/// name: the benchmark's other time, which informs but does not gate.
+bool is_other_time(std::string_view quantity, measure_kind measure) {
+  return quantity == (measure == measure_kind::cpu_time ? "real_time" : "cpu_time");
+}
+
+/// Marks `row` informative or gating; an informative row does not gate, so it is never blind.
+void mark_informative(comparison& row, bool informative) {
+  row.informative = informative;
+  row.blind = row.blind && !informative;
+}
+
+/// The repetitions per side with which every blind gating row of `rows` could be flagged, or 0
+/// when none is blind. Rows whose test can reach any p (Welch's) or whose limit is the bootstrap's
+/// resamples ask for no more repetitions than the U test would.
+std::size_t blind_repetitions(std::span<const comparison> rows) {
+  std::size_t family = 0;
+  for (const comparison& row : rows) {
+    family += row.informative ? 0 : 1;
+  }
+  std::size_t needed = 0;
+  for (const comparison& row : rows) {
+    if (row.blind) {
+      // Equivalence mode's bounds are one-sided tests: they reach half the two-sided p.
+      const double alpha = row.equivalence ? 2.0 * row.alpha : row.alpha;
+      needed = std::max(needed, repetitions_to_flag(alpha, std::max<std::size_t>(family, 1)));
+    }
+  }
+  return needed;
+}
+
 }  // namespace
 
 std::vector<comparability_issue> check_comparability(const run_metadata& reference,
@@ -341,6 +372,19 @@ std::size_t comparison_report::broken() const noexcept {
       }));
 }
 
+std::size_t comparison_report::regressions() const noexcept {
+  return static_cast<std::size_t>(std::count_if(
+      rows.begin(), rows.end(),
+      [](const comparison& row) { return !row.informative && row.result == verdict::regressed; }));
+}
+
+std::size_t comparison_report::blind() const noexcept {
+  return static_cast<std::size_t>(
+      std::count_if(rows.begin(), rows.end(), [](const comparison& row) {
+        return row.blind && row.baseline.n >= 2 && row.candidate.n >= 2;
+      }));
+}
+
 std::size_t comparison_report::count(verdict result) const noexcept {
   return static_cast<std::size_t>(std::count_if(
       rows.begin(), rows.end(), [result](const comparison& row) { return row.result == result; }));
@@ -364,6 +408,17 @@ comparison_report compare_runs(std::span<const run_input> baseline,
   comparison_report report;
   report.baseline_runs = baseline.size();
   report.candidate_runs = candidate.size();
+  // Which rows gate is known before any is judged: each row's family is then known, and with it
+  // whether the design can flag it at all.
+  struct pairing {
+    const std::string* name;
+    const side_sample* old_sample;
+    const side_sample* new_sample;
+    better direction;
+    bool gates;
+  };
+  std::vector<pairing> pairs;
+  std::size_t gating = 0;
   for (const std::string& name : before.order) {
     const auto match = after.by_name.find(name);
     if (match == after.by_name.end()) {
@@ -381,16 +436,28 @@ comparison_report compare_runs(std::span<const run_input> baseline,
     // leave the direction unknown rather than let one of them guess.
     const better direction =
         old_sample.direction == new_sample.direction ? old_sample.direction : better::unknown;
+    const bool gates =
+        direction != better::unknown && (!is_other_time(old_sample.quantity, options.measure) ||
+                                         declared_direction(options.directions, name).has_value());
+    gating += gates ? 1 : 0;
+    pairs.push_back({&name, &old_sample, &new_sample, direction, gates});
+  }
+  for (const pairing& pair : pairs) {
+    compare_options judged = options;
+    judged.family = std::max<std::size_t>(1, pair.gates ? gating : pairs.size() - gating);
     comparison row =
-        old_sample.reported.empty() && new_sample.reported.empty()
-            ? compare(old_sample.values, new_sample.values, direction, options)
-            : compare_reported(pooled(old_sample), pooled(new_sample), direction, options);
-    row.name = name;
-    row.unit = old_sample.unit;
-    row.kind = kind_of(old_sample.quantity);
+        pair.old_sample->reported.empty() && pair.new_sample->reported.empty()
+            ? compare(pair.old_sample->values, pair.new_sample->values, pair.direction, judged)
+            : compare_reported(pooled(*pair.old_sample), pooled(*pair.new_sample), pair.direction,
+                               judged);
+    row.name = *pair.name;
+    row.unit = pair.old_sample->unit;
+    row.kind = kind_of(pair.old_sample->quantity);
     row.indicative = indicative;
+    mark_informative(row, !pair.gates);
     report.rows.push_back(std::move(row));
   }
+  report.gating_rows = gating;
   for (const std::string& name : after.order) {
     if (!before.by_name.contains(name)) {
       report.added.push_back(name);
@@ -404,6 +471,7 @@ comparison_report compare_runs(std::span<const run_input> baseline,
         names_list(report.added)));
   }
   control_false_discoveries(report.rows);
+  report.blind_repetitions = blind_repetitions(report.rows);
   report.issues = check_comparability(baseline, candidate);
   return report;
 }
@@ -512,6 +580,16 @@ comparison_report compare_kpis(const benchmark_spec& spec, std::span<const run_i
       &report.breaches);
   const bool indicative =
       baseline_per_call && candidate_per_call && baseline.size() == 1 && candidate.size() == 1;
+  std::size_t gating = 0;
+  std::size_t informative = 0;
+  for (const std::string& name : before.order) {
+    if (const auto match = after.by_name.find(name); match != after.by_name.end()) {
+      const bool gates = before.by_name.find(name)->second.direction != better::unknown &&
+                         match->second.direction != better::unknown;
+      gating += gates ? 1 : 0;
+      informative += gates ? 0 : 1;
+    }
+  }
   for (const std::string& name : before.order) {
     const auto match = after.by_name.find(name);
     if (match == after.by_name.end()) {
@@ -525,13 +603,17 @@ comparison_report compare_kpis(const benchmark_spec& spec, std::span<const run_i
           fmt::format("KPI '{}' is in '{}' in the baseline ({}) but in '{}' in the candidate ({})",
                       name, old_sample.unit, old_sample.file, new_sample.unit, new_sample.file));
     }
-    const compare_options options =
+    compare_options options =
         old_sample.spec != nullptr ? options_for(*old_sample.spec, defaults) : defaults;
+    const bool gates =
+        old_sample.direction != better::unknown && new_sample.direction != better::unknown;
+    options.family = std::max<std::size_t>(1, gates ? gating : informative);
     comparison row = compare(old_sample.values, new_sample.values, old_sample.direction, options);
     row.name = name;
     row.unit = old_sample.unit;
     row.kind = "kpi";
     row.indicative = indicative;
+    mark_informative(row, !gates);
     report.rows.push_back(std::move(row));
   }
   for (const std::string& name : after.order) {
@@ -542,7 +624,9 @@ comparison_report compare_kpis(const benchmark_spec& spec, std::span<const run_i
   if (report.rows.empty()) {
     throw input_error(fmt::format("{}: no KPI was computed on both sides", spec.file));
   }
+  report.gating_rows = gating;
   control_false_discoveries(report.rows);
+  report.blind_repetitions = blind_repetitions(report.rows);
   report.issues = check_comparability(baseline, candidate);
   return report;
 }
@@ -583,11 +667,17 @@ int gate_exit_status(const comparison_report& report, const gate_rules& rules) {
   if (rules.strict && !report.issues.empty()) {
     return not_comparable;
   }
-  if (report.count(verdict::regressed) > 0 || !report.breaches.empty() || report.broken() > 0 ||
+  if (report.regressions() > 0 || !report.breaches.empty() || report.broken() > 0 ||
       (rules.fail_on_removed && !report.removed.empty())) {
     return regression;
   }
-  if (rules.fail_on_inconclusive && report.count(verdict::inconclusive) > 0) {
+  if (!rules.allow_blind && report.blind_repetitions > 0) {
+    return inconclusive;
+  }
+  if (rules.fail_on_inconclusive &&
+      std::any_of(report.rows.begin(), report.rows.end(), [](const comparison& row) {
+        return !row.informative && row.result == verdict::inconclusive;
+      })) {
     return inconclusive;
   }
   return pass;

@@ -29,6 +29,9 @@ using analysis::verdict;
 /// rests on reported aggregates rather than repetitions.
 std::string verdict_text(const comparison& row) {
   std::string text(analysis::to_string(row.result));
+  if (row.informative) {
+    text += " (informative)";
+  }
   if (row.indicative) {
     text += " (indicative)";
   }
@@ -50,36 +53,75 @@ std::string summary_line(const comparison_report& report, const compare_context&
     line += fmt::format("; {} KPI breach(es)", report.breaches.size());
   }
   const auto& options = context.options;
-  line += fmt::format(" (tolerance {}, alpha {}{})",
-                      options.absolute_tolerance
-                          ? fmt::format("{} absolute", format_number(*options.absolute_tolerance))
-                          : fmt::format("{:g} %", 100.0 * options.tolerance),
-                      options.alpha, options.equivalence ? ", equivalence tests" : "");
+  line += fmt::format(
+      " (tolerance {}, alpha {}{}; 'detects': the smallest slowdown flagged "
+      "with power {})",
+      options.absolute_tolerance
+          ? fmt::format("{} absolute", format_number(*options.absolute_tolerance))
+          : fmt::format("{:g} %", 100.0 * options.tolerance),
+      options.alpha, options.equivalence ? ", equivalence tests" : "", format_share(options.power));
   return line;
 }
 
 /// Whether a row has one value on a side, which no test can judge.
 bool single_run(const comparison& row) { return row.baseline.n == 1 || row.candidate.n == 1; }
 
-/// What must be read before the table: rows that one run a side cannot decide, benchmarks that
-/// failed, and metrics that disappeared.
-std::vector<std::string> headline_notes(const comparison_report& report) {
+/// What a blind design means for the exit status.
+std::string blind_consequence(const compare_context& context) {
+  return context.allow_blind ? "accepted with --allow-blind"
+                             : "the gate exits 3 unless --allow-blind accepts it";
+}
+
+/// The sentence above the table when gating rows with repetitions could not be flagged whatever
+/// their change; empty when every one could.
+std::string blind_note(const comparison_report& report, const compare_context& context) {
+  const auto first = std::find_if(report.rows.begin(), report.rows.end(),
+                                  [](const auto& row) { return row.blind && !single_run(row); });
+  if (first == report.rows.end()) {
+    return {};
+  }
+  const std::size_t family = std::max<std::size_t>(report.gating_rows, 1);
+  const std::string needed = format_number(static_cast<double>(report.blind_repetitions));
+  const double reach = first->alpha / static_cast<double>(family);
+  return fmt::format(
+      "blind design: {} of {} gating rows could not be flagged whatever their change — at {} vs "
+      "{} repetitions the {} test's smallest p-value is {}, and a lone regression among {} gating "
+      "rows needs {} (alpha {} / {}, {}); {} repetitions a side (--benchmark_repetitions={}) "
+      "would let them fail; {}",
+      report.blind(), family, first->baseline.n, first->candidate.n,
+      analysis::to_string(first->test), format_p(first->smallest_p), family,
+      first->equivalence ? fmt::format("a one-sided p < {}", format_p(reach))
+                         : fmt::format("p < {}", format_p(reach)),
+      format_number(first->alpha), family, first->equivalence ? "Bonferroni" : "Benjamini-Hochberg",
+      needed, needed, blind_consequence(context));
+}
+
+/// What must be read before the table: a design that cannot flag some row, rows that one run a
+/// side cannot decide, benchmarks that failed, and metrics that disappeared.
+std::vector<std::string> headline_notes(const comparison_report& report,
+                                        const compare_context& context) {
   std::vector<std::string> notes;
+  if (std::string blind = blind_note(report, context); !blind.empty()) {
+    notes.push_back(std::move(blind));
+  }
   const auto single =
       static_cast<std::size_t>(std::count_if(report.rows.begin(), report.rows.end(), single_run));
   if (single > 0) {
-    std::size_t needed = 0;
+    std::size_t needed = report.blind_repetitions;
+    bool gating = false;
     for (const comparison& row : report.rows) {
       if (single_run(row)) {
         needed = std::max(needed, row.repetitions_needed.value_or(0));
+        gating = gating || row.blind;
       }
     }
     notes.push_back(fmt::format(
         "one value a side for {} of {} rows: a single run cannot be tested, so they can only be "
         "inconclusive; {} repetitions a side (--benchmark_repetitions={}) or as many files per "
-        "side would decide them",
+        "side would decide them{}",
         single, report.rows.size(), format_number(static_cast<double>(needed)),
-        format_number(static_cast<double>(needed))));
+        format_number(static_cast<double>(needed)),
+        gating ? "; " + blind_consequence(context) : std::string()));
   }
   for (const analysis::failed_benchmark& failure : report.failures) {
     const std::string what = failure.skipped ? "skipped" : "failed";
@@ -135,6 +177,16 @@ std::vector<std::string> notes_of(const comparison_report& report) {
         "(--benchmark_report_aggregates_only), so those rows compare means by Welch's t test on "
         "the reported mean, standard deviation and repetitions; the medians are as reported");
   }
+  const auto informative = static_cast<std::size_t>(
+      std::count_if(report.rows.begin(), report.rows.end(), [](const comparison& row) {
+        return row.informative && row.direction != analysis::better::unknown;
+      }));
+  if (informative > 0) {
+    notes.push_back(fmt::format(
+        "(informative): {} rows of each benchmark's other time are judged apart from the gate "
+        "and do not fail it; one time per benchmark gates (--measure real or cpu)",
+        informative));
+  }
   for (const std::string& name : report.added) {
     notes.push_back(fmt::format("added: {} (only in the candidate)", name));
   }
@@ -159,6 +211,16 @@ std::vector<std::string> notes_of(const comparison_report& report) {
   return notes;
 }
 
+/// The smallest slowdown the row's design detects with the power asked, "≥ +4.12 %"; "none" for a
+/// blind row, "–" when unknown.
+std::string detectable_text(const comparison& row) {
+  if (std::isinf(row.detectable)) {
+    return "none";
+  }
+  return std::isnan(row.detectable) ? format_percent(row.detectable)
+                                    : "≥ " + format_percent(row.detectable);
+}
+
 std::vector<std::string> cells_of(const comparison& row) {
   return {row.name,
           format_amount(row.baseline.median, row.unit),
@@ -167,11 +229,12 @@ std::vector<std::string> cells_of(const comparison& row) {
           format_interval(row.change_interval),
           format_p(row.p_value),
           format_p(row.p_adjusted),
+          detectable_text(row),
           verdict_text(row)};
 }
 
-const std::vector<std::string> headings = {"metric",   "baseline", "candidate", "change",
-                                           "interval", "p",        "p adj",     "verdict"};
+const std::vector<std::string> headings = {"metric", "baseline", "candidate", "change", "interval",
+                                           "p",      "p adj",    "detects",   "verdict"};
 
 /// Display width: UTF-8 continuation bytes take no column.
 std::size_t width_of(std::string_view text) {
@@ -242,10 +305,11 @@ std::string comparability_text(const analysis::comparability_issue& issue) {
 
 void write_table(std::ostream& out, const comparison_report& report, const compare_context& context,
                  bool colour) {
-  for (const std::string& note : headline_notes(report)) {
+  const std::vector<std::string> headline = headline_notes(report, context);
+  for (const std::string& note : headline) {
     out << note << '\n';
   }
-  if (!headline_notes(report).empty()) {
+  if (!headline.empty()) {
     out << '\n';
   }
   std::vector<std::vector<std::string>> lines = {headings};
@@ -286,25 +350,23 @@ void write_table(std::ostream& out, const comparison_report& report, const compa
 
 void write_markdown(std::ostream& out, const comparison_report& report,
                     const compare_context& context) {
-  const std::size_t failing =
-      report.count(verdict::regressed) + report.breaches.size() + report.broken();
-  out << "### metron compare: " << (failing > 0 ? "❌ " : "✅ ") << summary_line(report, context)
-      << "\n\n";
-  const std::vector<std::string> headline = headline_notes(report);
+  out << "### metron compare: " << (context.exit_code != 0 ? "❌ " : "✅ ")
+      << summary_line(report, context) << "\n\n";
+  const std::vector<std::string> headline = headline_notes(report, context);
   for (const std::string& note : headline) {
     out << "- **" << note << "**\n";
   }
   if (!headline.empty()) {
     out << '\n';
   }
-  out << "| metric | baseline | candidate | change | interval | p | p adj | verdict |\n";
-  out << "|:--|--:|--:|--:|--:|--:|--:|:--|\n";
+  out << "| metric | baseline | candidate | change | interval | p | p adj | detects | verdict |\n";
+  out << "|:--|--:|--:|--:|--:|--:|--:|--:|:--|\n";
   for (const comparison& row : report.rows) {
     const std::vector<std::string> cells = cells_of(row);
     out << '|';
     for (std::size_t i = 0; i < cells.size(); ++i) {
       std::string cell = cells[i];
-      if (i + 1 == cells.size() && row.result == verdict::regressed) {
+      if (i + 1 == cells.size() && row.result == verdict::regressed && !row.informative) {
         cell = fmt::format("**{}**", cell);
       }
       // A pipe inside a cell would split it.
@@ -327,17 +389,21 @@ void write_markdown(std::ostream& out, const comparison_report& report,
 
 void write_junit(std::ostream& out, const comparison_report& report,
                  const compare_context& context) {
-  std::size_t failures =
-      report.count(verdict::regressed) + report.breaches.size() + report.broken();
-  std::size_t skipped = 0;
+  const bool blind = report.blind_repetitions > 0;
+  std::size_t failures = report.regressions() + report.breaches.size() + report.broken() +
+                         (blind && !context.allow_blind ? 1 : 0);
+  const auto gating_inconclusive = static_cast<std::size_t>(
+      std::count_if(report.rows.begin(), report.rows.end(), [](const comparison& row) {
+        return !row.informative && row.result == verdict::inconclusive;
+      }));
+  std::size_t skipped = report.count(verdict::inconclusive);
   if (context.fail_on_inconclusive) {
-    failures += report.count(verdict::inconclusive);
-  } else {
-    skipped = report.count(verdict::inconclusive);
+    failures += gating_inconclusive;
+    skipped -= gating_inconclusive;
   }
   skipped += report.failures.size() - report.broken();
-  const std::size_t tests =
-      report.rows.size() + report.breaches.size() + report.issues.size() + report.failures.size();
+  const std::size_t tests = report.rows.size() + report.breaches.size() + report.issues.size() +
+                            report.failures.size() + (blind ? 1 : 0);
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << fmt::format(
       "<testsuites name=\"metron compare\" tests=\"{0}\" failures=\"{1}\" skipped=\"{2}\">\n"
@@ -346,17 +412,18 @@ void write_junit(std::ostream& out, const comparison_report& report,
       xml_escaped(report.spec_file.empty() ? "metron compare" : report.spec_file));
   for (const comparison& row : report.rows) {
     const std::string message = fmt::format(
-        "{}: {} → {}, change {} {}, p {} (adjusted {}){}", verdict_text(row),
+        "{}: {} → {}, change {} {}, p {} (adjusted {}), detects {}{}", verdict_text(row),
         format_amount(row.baseline.median, row.unit), format_amount(row.candidate.median, row.unit),
         format_percent(row.change), format_interval(row.change_interval), format_p(row.p_value),
-        format_p(row.p_adjusted),
+        format_p(row.p_adjusted), detectable_text(row),
         row.note.empty() && row.reason == analysis::doubt::none ? "" : "; " + comparison_note(row));
     out << fmt::format(R"(    <testcase classname="{}" name="{}">)", xml_escaped(row.kind),
                        xml_escaped(row.name));
     // Only a regression fails, and an inconclusive row when asked; a "changed" row, of unknown
     // direction, passes with what it measured in its output.
     const bool inconclusive = row.result == verdict::inconclusive;
-    if (row.result == verdict::regressed || (inconclusive && context.fail_on_inconclusive)) {
+    if (!row.informative &&
+        (row.result == verdict::regressed || (inconclusive && context.fail_on_inconclusive))) {
       out << fmt::format(R"(<failure type="{}" message="{}"/>)", analysis::to_string(row.result),
                          xml_escaped(message));
     } else if (inconclusive) {
@@ -365,6 +432,21 @@ void write_junit(std::ostream& out, const comparison_report& report,
       out << fmt::format("<system-out>{}</system-out>", xml_escaped(message));
     }
     out << "</testcase>\n";
+  }
+  if (blind) {
+    const std::string blind_text = blind_note(report, context);
+    const std::string message =
+        blind_text.empty()
+            ? fmt::format(
+                  "one value a side: no gating row could be flagged; {} repetitions a "
+                  "side would let them fail; {}",
+                  report.blind_repetitions, blind_consequence(context))
+            : blind_text;
+    out << R"(    <testcase classname="design" name="the design can flag every gating row">)"
+        << (context.allow_blind
+                ? fmt::format("<system-out>{}</system-out>", xml_escaped(message))
+                : fmt::format(R"(<failure type="blind" message="{}"/>)", xml_escaped(message)))
+        << "</testcase>\n";
   }
   for (const auto& breach : report.breaches) {
     out << fmt::format(
@@ -424,7 +506,12 @@ void write_json(std::ostream& out, const comparison_report& report,
         {"alpha", row.alpha},
         {"verdict", analysis::to_string(row.result)},
         {"indicative", row.indicative},
+        {"informative", row.informative},
+        {"smallest_p", number_or_null(row.smallest_p)},
+        {"blind", row.blind},
         {"from_aggregates", row.from_aggregates},
+        {"detectable_change",
+         std::isinf(row.detectable) ? nlohmann::json("none") : number_or_null(row.detectable)},
         {"repetitions_needed", row.repetitions_needed ? nlohmann::json(*row.repetitions_needed)
                                                       : nlohmann::json(nullptr)},
         {"note", comparison_note(row)},
@@ -472,7 +559,17 @@ void write_json(std::ostream& out, const comparison_report& report,
         {"alpha", options.alpha},
         {"test", analysis::to_string(options.test)},
         {"equivalence", options.equivalence},
-        {"fail_on_inconclusive", context.fail_on_inconclusive}}},
+        {"measure", options.measure == analysis::measure_kind::cpu_time ? "cpu" : "real"},
+        {"fail_on_inconclusive", context.fail_on_inconclusive},
+        {"allow_blind", context.allow_blind}}},
+      {"design",
+       {{"gating_rows", report.gating_rows},
+        {"blind_rows",
+         static_cast<std::size_t>(std::count_if(report.rows.begin(), report.rows.end(),
+                                                [](const comparison& row) { return row.blind; }))},
+        {"repetitions_needed", report.blind_repetitions > 0
+                                   ? nlohmann::json(report.blind_repetitions)
+                                   : nlohmann::json(nullptr)}}},
       {"metrics", rows},
       {"added", report.added},
       {"removed", report.removed},

@@ -6,6 +6,8 @@
 
 #include <fmt/core.h>
 
+#include <cmath>
+
 #include <string>
 
 namespace metron::report::detail {
@@ -66,6 +68,12 @@ std::string explanation(const report_row& row) {
         append(fmt::format("change {} {} is inconclusive", format_percent(change.change),
                            format_interval(change.change_interval)));
         break;
+    }
+    if (std::isinf(change.detectable)) {
+      append("too few repetitions to flag any slowdown");
+    } else if (std::isfinite(change.detectable)) {
+      append(fmt::format("detects a slowdown of {} or more with power {}",
+                         format_percent(change.detectable), format_share(change.power)));
     }
     if (change.indicative) {
       append("per-call samples of one run each: indicative only");

@@ -303,16 +303,59 @@ shift_estimate hodges_lehmann(std::span<const double> a, std::span<const double>
   shift.level = level;
   shift.estimate = count % 2 == 1 ? differences[count / 2]
                                   : (differences[count / 2 - 1] + differences[count / 2]) / 2.0;
-  const auto n_a = static_cast<double>(a.size());
-  const auto n_b = static_cast<double>(b.size());
-  const double z = boost::math::quantile(boost::math::normal(), 0.5 + level / 2.0);
-  const double spread = std::sqrt(n_a * n_b * (n_a + n_b + 1.0) / 12.0);
-  // The interval runs from the k-th smallest to the k-th largest difference (k counted from 1).
-  const double k = std::floor(static_cast<double>(count) / 2.0 - z * spread);
-  const auto rank = static_cast<std::size_t>(std::clamp(k, 1.0, static_cast<double>(count)));
+  // The interval runs from the k-th smallest to the k-th largest difference (k counted from 1),
+  // k − 1 being the largest U whose lower tail holds at most (1 − level) / 2 (Bauer 1972): from the
+  // exact null distribution where the U test uses it, else from its normal approximation.
+  const double tail = (1.0 - level) / 2.0;
+  double k = 0;
+  if (a.size() <= exact_u_max_size || b.size() <= exact_u_max_size) {
+    const std::vector<double> counts = u_distribution(a.size(), b.size());
+    const double total = std::accumulate(counts.begin(), counts.end(), 0.0);
+    double below = 0;
+    while (k < static_cast<double>(counts.size()) &&
+           below + counts[static_cast<std::size_t>(k)] <= tail * total) {
+      below += counts[static_cast<std::size_t>(k)];
+      ++k;
+    }
+  } else {
+    const auto n_a = static_cast<double>(a.size());
+    const auto n_b = static_cast<double>(b.size());
+    const double z = boost::math::quantile(boost::math::normal(), 1.0 - tail);
+    const double spread = std::sqrt(n_a * n_b * (n_a + n_b + 1.0) / 12.0);
+    k = std::floor(static_cast<double>(count) / 2.0 - z * spread);
+  }
+  if (k < 1) {
+    // No pair of order statistics covers the shift with this confidence: the data cannot bound it.
+    shift.low = -std::numeric_limits<double>::infinity();
+    shift.high = std::numeric_limits<double>::infinity();
+    return shift;
+  }
+  const auto rank =
+      static_cast<std::size_t>(std::min(k, std::ceil(static_cast<double>(count) / 2.0)));
   shift.low = differences[rank - 1];
   shift.high = differences[count - rank];
   return shift;
+}
+
+shift_estimate hodges_lehmann_ratio(std::span<const double> a, std::span<const double> b,
+                                    double level) {
+  constexpr std::string_view test = "Hodges-Lehmann ratio";
+  require_finite(a, "a", 1, test);
+  require_finite(b, "b", 1, test);
+  const auto logarithms = [&](std::span<const double> sample, std::string_view which) {
+    std::vector<double> logs;
+    logs.reserve(sample.size());
+    for (const double value : sample) {
+      if (!(value > 0)) {
+        throw input_error(fmt::format("{}: sample {} holds {}; a ratio needs positive values", test,
+                                      which, value));
+      }
+      logs.push_back(std::log(value));
+    }
+    return logs;
+  };
+  const shift_estimate shift = hodges_lehmann(logarithms(a, "a"), logarithms(b, "b"), level);
+  return {std::exp(shift.estimate), std::exp(shift.low), std::exp(shift.high), level};
 }
 
 }  // namespace metron::analysis

@@ -34,14 +34,24 @@ enum class verdict : std::uint8_t {
 
 /// How the interval of the relative change is computed.
 enum class interval_method : std::uint8_t {
-  hodges_lehmann,  ///< the Hodges–Lehmann shift's distribution-free interval, over the baseline
-                   ///< median
-  bootstrap,       ///< a seeded percentile bootstrap of the ratio of medians
-  welch,  ///< Welch's interval of the difference of means, over the baseline mean (aggregates)
+  /// The Hodges–Lehmann estimate of the ratio (of the log-ratio, exponentiated) with its
+  /// distribution-free interval; for samples with a value ≤ 0, of the shift over the baseline
+  /// median.
+  hodges_lehmann,
+  bootstrap,  ///< a seeded percentile bootstrap of the ratio of medians
+  /// The ratio of means with the delta method's Welch interval of its log (aggregates); for a
+  /// mean ≤ 0, Welch's interval of the difference over the baseline mean.
+  welch,
 };
 
 /// "hodges-lehmann", "bootstrap" or "welch".
 [[nodiscard]] std::string_view to_string(interval_method method) noexcept;
+
+/// Which of a Google Benchmark run's two times is its primary measure, the one that gates.
+enum class measure_kind : std::uint8_t {
+  real_time,  ///< the wall time per iteration (Google Benchmark's own default)
+  cpu_time,   ///< the CPU time per iteration: steadier on a shared machine
+};
 
 /// How compare() tests and judges. The defaults are those `metron compare` states in --help.
 struct compare_options {
@@ -64,6 +74,14 @@ struct compare_options {
   std::size_t bootstrap_resamples = 2000;
   /// Seed of the bootstrap: same seed, same intervals.
   std::uint64_t seed = 0x636f6d70617265ULL;
+  /// The time of a Google Benchmark run that gates: one primary measure per benchmark, so that
+  /// the other time, reported as informative, does not dilute the adjustment.
+  measure_kind measure = measure_kind::real_time;
+  /// The number of rows this one is judged among (the gating or the informative rows of a
+  /// report): a lone regression among them must reach p < alpha / family to survive
+  /// Benjamini–Hochberg, and equivalence mode's intervals are at 1 − 2·alpha / family
+  /// (Bonferroni). compare_runs() and compare_kpis() set it; 1 for a row compared alone.
+  std::size_t family = 1;
   /// Declared directions (a spec's `directions:`), which win over the inputs' own: compare_runs()
   /// judges each metric by the first rule that matches its name, compare_kpis() after the
   /// spec's own rules.
@@ -93,11 +111,15 @@ struct comparison {
   /// median is 0 or a side is empty.
   double change = 0;
   /// The interval method's own point estimate of the relative change, which the verdict weighs
-  /// against the tolerance: the Hodges–Lehmann shift over the baseline median, or (bootstrap) the
-  /// change of medians. It can differ from `change` when the medians fall apart from the bulk.
+  /// against the tolerance: the Hodges–Lehmann ratio less one (the shift over the baseline median
+  /// for samples with a value ≤ 0), or (bootstrap) the change of medians. It can differ from
+  /// `change` when the medians fall apart from the bulk.
   double estimate = 0;
-  /// The relative change's interval at level 1 − alpha (1 − 2·alpha in equivalence mode,
-  /// matching the two one-sided tests). NaN bounds when it cannot be computed.
+  /// The relative change's interval at level 1 − alpha (1 − 2·alpha / family in equivalence
+  /// mode: each bound a one-sided test, Bonferroni over the family). For positive samples it is a
+  /// ratio's, less one: above −1 and asymmetric. NaN bounds when it cannot be computed or the
+  /// samples are too small to bound the change at that level (infinite ones for the additive
+  /// shift of samples with values ≤ 0).
   interval change_interval;
   interval_method method = interval_method::hodges_lehmann;  ///< how the interval was computed
   test_kind test = test_kind::mann_whitney;                  ///< the test that gave p_value
@@ -123,9 +145,25 @@ struct comparison {
   doubt reason = doubt::none;  ///< why it is inconclusive, when that is a matter of numbers
   /// too_noisy: the pooled coefficient of variation repetitions_needed was computed for.
   double variation = 0;
-  double power = 0;               ///< too_noisy: the power repetitions_needed was computed for
+  double power = 0;  ///< the power `detectable` and repetitions_needed were computed for
   std::size_t adjusted_rows = 0;  ///< lost_in_adjustment: the rows the p-values were adjusted over
   std::string note;  ///< why it is inconclusive in words, or what else a reader should know
+  /// Reported but not gating: the time of a Google Benchmark run other than the primary measure
+  /// (compare_options::measure), or a metric of unknown direction. Adjusted among the informative
+  /// rows only, and never failing the gate.
+  bool informative = false;
+  /// The smallest p-value the row's test can give at these sample sizes, however large the
+  /// change: 2 / C(m + n, m) for the U test, 2 / (resamples + 1) for the bootstrap, 0 for Welch's
+  /// test; NaN with fewer than two values on a side.
+  double smallest_p = 0;
+  /// The design cannot flag this gating row whatever its change: fewer than two values on a
+  /// side, or a smallest_p that does not reach alpha / family, which Benjamini–Hochberg asks of a
+  /// lone regression among the family's rows.
+  bool blind = false;
+  /// The smallest slowdown (a relative change for the worse) that this design would call
+  /// regressed with compare_options::power, from detectable_change(); +∞ for a blind row, NaN
+  /// when the variation is unknown (fewer than two values a side).
+  double detectable = std::numeric_limits<double>::quiet_NaN();
   /// Compared from Google Benchmark's aggregate rows (mean, standard deviation and repetitions)
   /// because a side's file holds no repetitions: Welch's t test on the means, whatever the
   /// options' test; `change` and the interval are of means, the summaries' medians as reported.
@@ -140,11 +178,13 @@ struct comparison {
 /// Otherwise a change is regressed (improved) when p < alpha and the estimate is worse
 /// (better) than the tolerance — significance and size, both required; unchanged when the whole
 /// interval lies within ± the tolerance; inconclusive otherwise, with the repetitions needed.
-/// In equivalence mode the interval is at 1 − 2·alpha, so each bound is a one-sided test at
-/// alpha: regressed (improved) when the whole interval is worse (better) than the tolerance,
-/// unchanged when both one-sided tests against ± the tolerance reject (equivalence_p < alpha),
-/// inconclusive otherwise. For a `direction` of better::unknown the test is the same, two-sided:
-/// a change beyond the tolerance either way is `changed`, never regressed or improved.
+/// In equivalence mode the interval is at 1 − 2·alpha / options.family, so each bound is a
+/// one-sided test at alpha / family (Bonferroni): regressed (improved) when the whole interval
+/// and the estimate are worse (better) than the tolerance, unchanged when both one-sided tests
+/// against ± the tolerance reject (equivalence_p < alpha; the gate's claim that every row is
+/// unchanged is an intersection-union test, at alpha without adjustment), inconclusive otherwise.
+/// For a `direction` of better::unknown the test is the same, two-sided: a change beyond the
+/// tolerance either way is `changed`, never regressed or improved.
 ///
 /// Any thread. Cost: O(n log n) for summaries and the U test, O(n_a · n_b log(n_a · n_b)) for the
 /// Hodges–Lehmann interval, O(resamples · n) for the bootstrap.
@@ -170,8 +210,9 @@ struct reported_sample {
                                           const reported_sample& candidate, better direction,
                                           const compare_options& options = {});
 
-/// Adjusts the p-values of `rows` together (Benjamini–Hochberg; rows whose p_value is NaN are
-/// left out) and judges each row again on its adjusted p, with its own tolerance and alpha.
+/// Adjusts the p-values of `rows` (Benjamini–Hochberg; rows whose p_value is NaN are left out),
+/// the gating rows together and the informative rows together, and judges each row again on its
+/// adjusted p, with its own tolerance and alpha.
 void control_false_discoveries(std::span<comparison> rows);
 
 /// The verdict of `row` from its p_adjusted (or equivalence_p), change, interval, tolerance and
@@ -184,6 +225,23 @@ void control_false_discoveries(std::span<comparison> rows);
 /// which the U test can reach p < alpha at all. @throws input_error for arguments out of range.
 [[nodiscard]] std::size_t repetitions_needed(double cv, double tolerance, double alpha,
                                              double power);
+
+/// The smallest change for the worse that a row of `row`'s design (its sides' sizes and
+/// coefficients of variation, test, tolerance, alpha, mode) would call regressed with `power`, a
+/// lone one among `family` rows: by the normal approximation of the estimate of the log-ratio,
+/// whose standard error is cv·√(1/m + 1/n) (over √(3/π), the U test's efficiency, for the rank
+/// test), the smallest δ with both significance at alpha / family and the estimate beyond the
+/// tolerance at that power — max((t₁₋ₐ/₂ + t_power)·se, log(1 + t) + t_power·se), quantiles of
+/// Student's t at m + n − 2 degrees of freedom; in equivalence mode the whole interval must clear
+/// the tolerance, log(1 + t) + (t₁₋ₐ + t_power)·se, with a = alpha / family. Returned as a relative change, exp(δ) − 1; +∞ for a blind row, NaN
+/// when a side has fewer than two values. Pure; any thread.
+/// @throws input_error for a family of 0 or a power outside (0, 1).
+[[nodiscard]] double detectable_change(const comparison& row, std::size_t family, double power);
+
+/// The fewest repetitions per side with which the U test can flag a lone regression among
+/// `family` rows at `alpha`: the smallest n with 2 / C(2n, n) < alpha / family.
+/// @throws input_error for alpha outside (0, 1) or a family of 0.
+[[nodiscard]] std::size_t repetitions_to_flag(double alpha, std::size_t family);
 
 /// One input file of a comparison's side: a run, or Google Benchmark's repetitions of one.
 struct run_input {
@@ -253,9 +311,18 @@ struct comparison_report {
   std::size_t baseline_runs = 0;   ///< files on the baseline side
   std::size_t candidate_runs = 0;  ///< files on the candidate side
   std::string spec_file;           ///< the spec compared by, or empty
+  std::size_t gating_rows = 0;     ///< rows that gate: the family their p-values are adjusted in
+  /// When some gating row is blind: the repetitions per side with which every one of them could
+  /// be flagged (repetitions_to_flag() at its alpha and family); 0 otherwise.
+  std::size_t blind_repetitions = 0;
 
   /// The number of rows with verdict `result`.
   [[nodiscard]] std::size_t count(verdict result) const noexcept;
+  /// The gating rows that regressed: what fails the gate.
+  [[nodiscard]] std::size_t regressions() const noexcept;
+  /// The gating rows that are blind, with two or more values a side (rows of one value a side
+  /// are blind too, and counted apart by the renderers).
+  [[nodiscard]] std::size_t blind() const noexcept;
   /// The benchmarks that failed in the candidate after running in the baseline.
   [[nodiscard]] std::size_t broken() const noexcept;
 };
@@ -265,10 +332,15 @@ struct comparison_report {
 /// The run is the unit of replication: a metric's sample on a side is one value per run —
 /// Google Benchmark repetitions and `metron stats` medians pooled over the side's files, and the
 /// median of each capture's per-call values when a side has several captures. With one capture
-/// on each side the per-call values are compared and the row is marked indicative. The p-values
-/// of all rows are adjusted together (control_false_discoveries()). A metric is judged in the
-/// direction `options.directions` declares, else the one both sides' inputs give it; sides that
-/// disagree leave it unknown (compared two-sided).
+/// on each side the per-call values are compared and the row is marked indicative. A metric is
+/// judged in the direction `options.directions` declares, else the one both sides' inputs give
+/// it; sides that disagree leave it unknown (compared two-sided).
+/// One primary time per benchmark gates: a Google Benchmark run's `options.measure`, its other
+/// time being informative (unless `options.directions` declares it), as is every metric of
+/// unknown direction; counters and observables of known direction gate. Before
+/// any row is judged each knows its family (the gating or the informative rows), so that it can
+/// say whether the design could flag it at all (comparison::blind); the p-values are then
+/// adjusted within each family (control_false_discoveries()).
 /// Any thread; cost is compare()'s per metric.
 /// @throws input_error when a side is empty, the sides share no metric, a metric's unit differs
 ///         between files or sides (naming both), or runs of one side mix captures with other
@@ -279,8 +351,9 @@ struct comparison_report {
 
 /// Compares every KPI of `spec` between the sides: each KPI's sample is its value per run (its
 /// per-call values with one capture a side, marked indicative), and the spec's tolerance, test,
-/// alpha and direction override `defaults`. Candidate runs whose KPI breaches its threshold are
-/// listed in breaches.
+/// alpha and direction override `defaults`. Every KPI of known direction gates; one of unknown
+/// direction is informative. Candidate runs whose KPI breaches its threshold are listed in
+/// breaches.
 /// @throws input_error as compare_runs() does, and as evaluate_kpis() does for each run.
 [[nodiscard]] comparison_report compare_kpis(const benchmark_spec& spec,
                                              std::span<const run_input> baseline,
@@ -292,11 +365,14 @@ struct gate_rules {
   bool strict = false;                ///< sides that are not comparable are bad input
   bool fail_on_removed = false;       ///< a metric the candidate lost fails the gate
   bool fail_on_inconclusive = false;  ///< an inconclusive row fails the gate
+  bool allow_blind = false;           ///< a design that cannot flag a gating row passes
 };
 
 /// The exit status `metron compare` ends with for `report`: 2 when `rules.strict` and the sides
-/// are not comparable; else 1 for a regression, a KPI breach, a benchmark the candidate broke or
-/// (with `rules.fail_on_removed`) a removed metric; else 3 for an inconclusive row with
+/// are not comparable; else 1 for a regression of a gating row, a KPI breach, a benchmark the
+/// candidate broke or (with `rules.fail_on_removed`) a removed metric; else 3 for a blind gating
+/// row (one that could not be flagged whatever its change, of one value a side or too few
+/// repetitions for the adjusted level) unless `rules.allow_blind`, or for an inconclusive row with
 /// `rules.fail_on_inconclusive`; else 0. Pure; any thread.
 [[nodiscard]] int gate_exit_status(const comparison_report& report, const gate_rules& rules);
 

@@ -16,7 +16,8 @@ struct compare_context {
   std::vector<std::string> candidate_files;  ///< the candidate's files, one per run, as given
   analysis::compare_options options;         ///< the settings the comparison used
   bool fail_on_inconclusive = false;         ///< whether an inconclusive row fails the gate
-  int exit_code = 0;                         ///< the exit code the comparison ends with
+  bool allow_blind = false;  ///< whether a design that cannot flag a gating row passes
+  int exit_code = 0;         ///< the exit code the comparison ends with
 };
 
 /// Why a row is inconclusive, or what else a reader should know of it, in words: the row's note,
@@ -27,9 +28,11 @@ struct compare_context {
 /// differs: base.json has '8', head.json has '16' (num_cpus)".
 [[nodiscard]] std::string comparability_text(const analysis::comparability_issue& issue);
 
-/// An aligned table for a terminal, one row per metric or KPI, then a summary line and the notes
-/// (added and removed metrics, comparability warnings, breaches, rows of unknown direction that
-/// changed); verdicts in ANSI colour when `colour` is set. Any thread; linear in the rows.
+/// An aligned table for a terminal, one row per metric or KPI, after what must be read first (a
+/// design that cannot flag some gating row, single runs, failed benchmarks), then a summary line
+/// and the notes (added and removed metrics, comparability warnings, breaches, informative rows,
+/// rows of unknown direction that changed); verdicts in ANSI colour when `colour` is set. Any
+/// thread; linear in the rows.
 void write_table(std::ostream& out, const analysis::comparison_report& report,
                  const compare_context& context, bool colour);
 
@@ -38,10 +41,11 @@ void write_table(std::ostream& out, const analysis::comparison_report& report,
 void write_markdown(std::ostream& out, const analysis::comparison_report& report,
                     const compare_context& context);
 
-/// JUnit XML: one test case per metric or KPI (regressed fails; inconclusive is skipped, or fails
-/// when `context.fail_on_inconclusive`; changed, of unknown direction, passes), one per KPI
-/// breach, one per comparability issue (a failure when `context.exit_code` is 2). Every text is
-/// XML-escaped.
+/// JUnit XML: one test case per metric or KPI (a gating row that regressed fails; inconclusive is
+/// skipped, or fails when `context.fail_on_inconclusive`; changed, of unknown direction, and
+/// informative rows pass), one per KPI breach, one per comparability issue (a failure when
+/// `context.exit_code` is 2), and one for a blind design (a failure unless
+/// `context.allow_blind`). Every text is XML-escaped.
 void write_junit(std::ostream& out, const analysis::comparison_report& report,
                  const compare_context& context);
 

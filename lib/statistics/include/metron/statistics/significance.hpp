@@ -84,11 +84,22 @@ struct shift_estimate {
 
 /// The Hodges–Lehmann estimate of the shift from `a` to `b`: the median of all differences
 /// b_j − a_i, with the distribution-free interval between the order statistics of those
-/// differences that the U test's normal approximation gives at `level`.
+/// differences that invert the U test at `level` (Hodges and Lehmann 1963; Bauer 1972): from the
+/// exact null distribution of U when a sample has at most 8 values, as mann_whitney_u() uses it,
+/// else from its normal approximation. When no pair of order statistics reaches `level` (too few
+/// values), the bounds are −∞ and +∞.
 /// Cost O(n_a · n_b · log(n_a · n_b)) time and O(n_a · n_b) memory.
 /// @throws input_error when either sample is empty, holds a NaN or infinity, or `level` is
 ///         outside (0, 1).
 [[nodiscard]] shift_estimate hodges_lehmann(std::span<const double> a, std::span<const double> b,
                                             double level = 0.95);
+
+/// The Hodges–Lehmann estimate of the ratio of `b` to `a`: hodges_lehmann() of the logarithms,
+/// exponentiated — the median of all ratios b_j / a_i, with its interval. For times, whose changes
+/// are multiplicative, the interval is a ratio: asymmetric, and never below 0.
+/// Cost as hodges_lehmann().
+/// @throws input_error as hodges_lehmann() does, or when a value is not positive.
+[[nodiscard]] shift_estimate hodges_lehmann_ratio(std::span<const double> a,
+                                                  std::span<const double> b, double level = 0.95);
 
 }  // namespace metron::analysis
