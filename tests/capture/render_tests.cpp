@@ -62,7 +62,7 @@ TEST_CASE("the JSON-lines dump has one valid object per line, in file order", "[
   const std::vector<json> lines = parse_lines(out.str());
   REQUIRE(lines.size() > 2);
   CHECK(lines.front().at("type") == "metadata");
-  CHECK(lines.front().at("format") == "1.0");
+  CHECK(lines.front().at("format") == "1.1");
   CHECK(lines.front().at("metadata") == json::parse(sample.metadata));
   CHECK(lines.back().at("type") == "status");
   CHECK(lines.back().at("complete") == true);

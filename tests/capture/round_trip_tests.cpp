@@ -114,7 +114,7 @@ TEST_CASE("a capture reads back exactly as it was written", "[capture]") {
 
   const metron::capture c = metron::load_capture(path);
   CHECK(c.format_major == 1);
-  CHECK(c.format_minor == 0);
+  CHECK(c.format_minor == metron::capture_format_minor);
   CHECK(c.metadata_json == metadata);
   REQUIRE(c.sites.size() == sites.size());
   for (std::size_t i = 0; i < sites.size(); ++i) {
@@ -402,4 +402,57 @@ TEST_CASE("summarize_capture totals sites, threads and drops", "[capture]") {
   CHECK(partial.totals[0].records == 24);
   CHECK(partial.dropped == 0);
   CHECK_FALSE(partial.status.complete);
+}
+
+TEST_CASE("a size bound stops the writer with a size-limit chunk and keeps the footer",
+          "[capture]") {
+  scratch_dir dir;
+  const std::string path = dir.file("bounded.mtr");
+  constexpr std::uint64_t bound = 4096;
+  metron::capture_writer writer(path, R"({"host":"test"})", bound);
+  writer.write_sites(
+      std::vector<metron::site_info>{{1, metron::site_kind::bracket, 0, 1, "a", "", ""}});
+  writer.write_thread({0, 1, "main"});
+  std::vector<record> records;
+  for (std::int64_t i = 0; i < 100000; ++i) {
+    records.push_back({1, 0, i * 10, i * 10 + 5, 0});
+  }
+  writer.write_records(0, records);
+  writer.finish({1000000, 1e9, 1e9, {{0, records.size(), 0}}});
+  CHECK(writer.size_limit_reached());
+  const metron::capture c = metron::load_capture(path);
+  CHECK(c.status.complete);
+  CHECK(c.has_footer);
+  CHECK(c.size_limit == bound);
+  // Only the footer goes past the bound.
+  CHECK(c.status.file_bytes <= bound + 64);
+  CHECK(c.records.at(0).size() < records.size());
+  CHECK(metron::summarize_capture(path).size_limit == bound);
+}
+
+TEST_CASE("an appended ending is read back, after a footer or after a torn chunk", "[capture]") {
+  scratch_dir dir;
+  const auto sample = metron::test::small_sample();
+  SECTION("after the footer") {
+    const std::string path = dir.file("finished.mtr");
+    metron::test::write_sample(path, sample, true);
+    CHECK_FALSE(metron::load_capture(path).ending);
+    const auto valid = metron::load_capture(path).status.valid_bytes;
+    metron::append_capture_ending(path, valid, {false, 3});
+    const metron::capture c = metron::load_capture(path);
+    CHECK(c.status.complete);
+    CHECK(c.ending == metron::program_ending{false, 3});
+  }
+  SECTION("after a torn chunk, which is cut") {
+    const std::string path = dir.file("torn.mtr");
+    metron::test::write_sample(path, sample, false);
+    auto bytes = metron::test::read_bytes(path);
+    metron::test::write_bytes(path, bytes, bytes.size() - 3);
+    const auto valid = metron::load_capture(path).status.valid_bytes;
+    metron::append_capture_ending(path, valid, {true, 9});
+    const metron::capture c = metron::load_capture(path);
+    CHECK_FALSE(c.status.complete);
+    CHECK(c.ending == metron::program_ending{true, 9});
+    CHECK(c.status.valid_bytes == c.status.file_bytes);
+  }
 }

@@ -100,7 +100,8 @@ TEST_CASE("the program's environment: settings replace inherited variables", "[r
       (std::filesystem::path(directory.file(".run.mtr." + std::to_string(::getpid()) + ".tmp")))
           .string();
   CHECK(metron_variables ==
-        std::vector<std::string>{"METRON_CAPTURE=" + temporary, "METRON_POLICY=drop",
+        std::vector<std::string>{"METRON_CAPTURE=" + temporary,
+                                 "METRON_CAPTURE_MAX_BYTES=1073741824", "METRON_POLICY=drop",
                                  "METRON_RESOURCE_INTERVAL_MS=0", "METRON_RING_BYTES=123"});
   CHECK(told.lines == std::vector<std::string>{"warning: '/bin/sh' wrote no capture; is it linked "
                                                "with metron::probe? (" +

@@ -14,11 +14,15 @@ namespace {
 
 constexpr std::string_view record_details =
     "The program must be linked with metron::probe: at load time it reads METRON_CAPTURE (and\n"
-    "METRON_POLICY, METRON_RING_BYTES, METRON_RESOURCE_INTERVAL_MS), which metron record sets,\n"
-    "and it finishes the capture when it exits normally. SIGINT and SIGTERM sent to metron are\n"
-    "passed on to the program. Afterwards a summary goes to stderr: records, threads, drops and\n"
-    "size, with a warning if the program wrote no capture or left it truncated. Options left\n"
-    "out keep the values the environment gives, else the library's defaults.\n";
+    "METRON_POLICY, METRON_RING_BYTES, METRON_RESOURCE_INTERVAL_MS, METRON_CAPTURE_MAX_BYTES),\n"
+    "which metron record sets, and it finishes the capture when it exits normally or by SIGINT,\n"
+    "SIGTERM, SIGHUP or SIGQUIT. Those and SIGUSR1, SIGUSR2 sent to metron are passed on to\n"
+    "the program, which is killed if metron itself dies. A capture that reaches --max-size\n"
+    "stops there (it says so, and keeps its footer). How the program ended, its exit status or\n"
+    "signal, is appended to the capture (metron info shows it). Afterwards a summary goes to\n"
+    "stderr: records, threads, drops and size, with a warning if the program wrote no capture,\n"
+    "left it truncated or reached the bound. Options left out keep the values the environment\n"
+    "gives, else the library's defaults.\n";
 
 constexpr std::string_view record_examples =
     "  metron record -- ./quickstart\n"
@@ -72,6 +76,12 @@ command register_record(CLI::App& app) {
             return bytes == "0" ? "a ring needs at least one byte" : "";
           },
           ""))
+      ->type_name("BYTES");
+  sub->add_option("--max-size", request->max_bytes,
+                  "Size bound of the capture (default 1G; 0 for none): past it nothing more is "
+                  "written but the footer; accepts suffixes k, M, G")
+      ->transform(CLI::Validator(CLI::AsSizeValue(false)).description(""))
+      ->transform(unsigned_number())  // transforms run in reverse order: this one first
       ->type_name("BYTES");
   sub->add_option("--resource-interval-ms", request->resource_interval_ms,
                   "Period of the process resource samples in ms (default 100; 0 turns them off)")

@@ -38,6 +38,16 @@ enum class chunk_type : std::uint8_t {
   records = 4,
   resources = 5,
   footer = 6,
+  /// Since 1.1: the writer reached its size bound and wrote nothing more but the footer.
+  size_limit = 7,
+  /// Since 1.1: how the program ended, appended by its recorder after the footer.
+  ending = 8,
+};
+
+/// The first byte of an ending chunk's payload.
+enum class ending_kind : std::uint8_t {
+  exited = 1,    ///< followed by the exit status
+  signalled = 2  ///< followed by the signal number
 };
 
 /// The low two bits of a record's first varint, below the site id.
@@ -52,6 +62,8 @@ enum record_form : std::uint8_t {
 inline constexpr std::size_t max_record_bytes = 25;
 /// Most bytes a varint takes.
 inline constexpr std::size_t max_varint_bytes = 10;
+/// Most bytes a size_limit chunk takes: its header and one varint.
+inline constexpr std::size_t size_limit_chunk_bytes = chunk_header_bytes + max_varint_bytes;
 
 /// Maps signed to unsigned so that small magnitudes of either sign encode short.
 [[nodiscard]] constexpr std::uint64_t zigzag(std::int64_t value) noexcept {

@@ -22,6 +22,8 @@ void capture_visitor::on_thread(const thread_info&) {}
 void capture_visitor::on_records(std::uint32_t, std::span<const record>) {}
 void capture_visitor::on_resources(std::span<const resource_sample>) {}
 void capture_visitor::on_footer(const capture_footer&) {}
+void capture_visitor::on_size_limit(std::uint64_t) {}
+void capture_visitor::on_ending(const program_ending&) {}
 void capture_visitor::on_progress(std::uint64_t) {}
 
 const site_info* capture::find_site(std::uint32_t id) const noexcept {
@@ -136,7 +138,7 @@ chunk_header parse_chunk_header(const std::uint8_t* bytes) noexcept {
 
 bool known_chunk_type(std::uint8_t type) noexcept {
   return type >= static_cast<std::uint8_t>(detail::chunk_type::metadata) &&
-         type <= static_cast<std::uint8_t>(detail::chunk_type::footer);
+         type <= static_cast<std::uint8_t>(detail::chunk_type::ending);
 }
 
 /// Why a chunk's payload was refused; empty when it was fine.
@@ -271,17 +273,22 @@ class capture_reader {
     if (source_.error() != 0) {
       return stop_on_read_error(offset);
     }
-    if (footer_seen_) {
-      if (got == 0) {
+    if (got == 0) {
+      if (footer_seen_) {
         status_.complete = true;
         stopped_ = true;
         return;
       }
-      return stop("data after the footer" + at);
-    }
-    if (got == 0) {
       return stop("no footer: the capture was not stopped normally (file ends at byte " +
                   std::to_string(offset) + ")");
+    }
+    // Only a recorder's ending may follow the footer, and nothing the ending.
+    if (ending_seen_) {
+      return stop("data after the program's ending" + at);
+    }
+    if (footer_seen_ &&
+        (got < bytes.size() || bytes[0] != static_cast<std::uint8_t>(detail::chunk_type::ending))) {
+      return stop("data after the footer" + at);
     }
     if (got < bytes.size()) {
       return stop("truncated chunk" + at + ": " + std::to_string(got) + " of " +
@@ -327,6 +334,8 @@ class capture_reader {
       case detail::chunk_type::records: return decode_records(in);
       case detail::chunk_type::resources: return decode_resources(in);
       case detail::chunk_type::footer: return decode_footer(in);
+      case detail::chunk_type::size_limit: return decode_size_limit(in);
+      case detail::chunk_type::ending: return decode_ending(in);
     }
     return "unknown chunk type";
   }
@@ -507,12 +516,41 @@ class capture_reader {
     return {};
   }
 
+  problem_text decode_size_limit(detail::byte_cursor& in) {
+    const std::uint64_t max_bytes = in.varint();
+    if (!in.ok() || !in.at_end()) {
+      return "undecodable size-limit chunk";
+    }
+    if (size_limit_seen_) {
+      return "a second size-limit chunk";
+    }
+    size_limit_seen_ = true;
+    visitor_.on_size_limit(max_bytes);
+    return {};
+  }
+
+  problem_text decode_ending(detail::byte_cursor& in) {
+    const std::uint8_t kind = in.byte();
+    const std::uint64_t code = in.varint();
+    const bool exited = kind == static_cast<std::uint8_t>(detail::ending_kind::exited);
+    const bool signalled = kind == static_cast<std::uint8_t>(detail::ending_kind::signalled);
+    // Exit statuses are a byte; signal numbers are below 128 on every Linux architecture.
+    if (!in.ok() || !in.at_end() || !(exited || signalled) || code > (exited ? 255U : 127U)) {
+      return "undecodable program ending";
+    }
+    ending_seen_ = true;
+    visitor_.on_ending({signalled, static_cast<int>(code)});
+    return {};
+  }
+
   const std::string& path_;
   file_source source_;
   capture_visitor& visitor_;
   read_status status_;
   bool stopped_ = false;
   bool footer_seen_ = false;
+  bool size_limit_seen_ = false;
+  bool ending_seen_ = false;
   std::uint16_t major_ = 0;
   std::uint16_t minor_ = 0;
   std::vector<std::uint8_t> payload_;
@@ -553,6 +591,8 @@ class capture_loader final : public capture_visitor {
     out_.has_footer = true;
     out_.footer = footer;
   }
+  void on_size_limit(std::uint64_t max_bytes) override { out_.size_limit = max_bytes; }
+  void on_ending(const program_ending& ending) override { out_.ending = ending; }
 
  private:
   capture& out_;

@@ -435,9 +435,24 @@ class summary_builder final : public capture_visitor {
   }
 
   void on_footer(const capture_footer& footer) override { footer_ = footer; }
+  void on_size_limit(std::uint64_t max_bytes) override { summary_.size_limit = max_bytes; }
+  void on_ending(const program_ending& ending) override { summary_.ending = ending; }
 
   void finish(read_status status) {
-    if (footer_) {
+    if (footer_ && summary_.size_limit) {
+      // The footer counts what the collector took, more than the bound let into the file:
+      // the records are those the file holds, the drops the footer's.
+      summary_.duration_ns = footer_->end_ns;
+      summary_.totals = counted_;
+      for (const thread_totals& totals : footer_->threads) {
+        const std::uint32_t slot = thread_ids_.find(totals.index);
+        if (slot != detail::id_map::npos) {
+          summary_.totals[slot].dropped = totals.dropped;
+        } else if (totals.dropped > 0) {
+          summary_.totals.push_back({totals.index, 0, totals.dropped});
+        }
+      }
+    } else if (footer_) {
       summary_.duration_ns = footer_->end_ns;
       summary_.totals = footer_->threads;
     } else {

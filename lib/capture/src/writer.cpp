@@ -86,10 +86,12 @@ struct capture_writer::impl {
   int fd = -1;
   bool finished = false;
   bool failed = false;
-  std::uint64_t flushed = 0;   // bytes handed to write(2)
-  std::uint64_t swept_at = 0;  // `flushed` when open records chunks were last swept
-  byte_buffer out;             // framed chunks not yet written
-  byte_buffer scratch;         // payload of the chunk being built
+  std::uint64_t max_bytes = 0;  // the size bound; 0 for none
+  bool limited = false;         // the bound was reached: only the footer is written after it
+  std::uint64_t flushed = 0;    // bytes handed to write(2)
+  std::uint64_t swept_at = 0;   // `flushed` when open records chunks were last swept
+  byte_buffer out;              // framed chunks not yet written
+  byte_buffer scratch;          // payload of the chunk being built
   detail::id_map sites;
   std::vector<std::uint32_t> site_observables;  // by site slot
   std::map<std::uint32_t, thread_state> threads;
@@ -142,6 +144,34 @@ struct capture_writer::impl {
       throw input_error(path + ": a capture chunk of " + std::to_string(payload) +
                         " bytes exceeds the format's 64 MiB limit");
     }
+    if (type != detail::chunk_type::footer && !within_bound(payload)) {
+      return;
+    }
+    frame_chunk(type, head, body);
+  }
+
+  /// Whether a chunk of `payload` bytes may be written. The first one that would take the file
+  /// past the bound is replaced by the size-limit chunk, for which room is always kept.
+  bool within_bound(std::size_t payload) {
+    if (limited) {
+      return false;
+    }
+    if (max_bytes == 0 || flushed + out.size() + detail::chunk_header_bytes + payload +
+                                  detail::size_limit_chunk_bytes <=
+                              max_bytes) {
+      return true;
+    }
+    limited = true;
+    std::uint8_t bound[detail::max_varint_bytes];
+    const std::uint8_t* bound_end = put_varint(bound, max_bytes);
+    frame_chunk(detail::chunk_type::size_limit, {}, {bound, bound_end});
+    flush_output();
+    return false;
+  }
+
+  void frame_chunk(detail::chunk_type type, std::span<const std::uint8_t> head,
+                   std::span<const std::uint8_t> body) {
+    const std::size_t payload = head.size() + body.size();
     std::uint32_t crc = detail::crc32(0, head.data(), head.size());
     crc = detail::crc32(crc, body.data(), body.size());
     std::uint8_t* header = out.reserve(detail::chunk_header_bytes);
@@ -229,7 +259,8 @@ struct capture_writer::impl {
   void encode_records(std::uint32_t index, thread_state& state, std::span<const record> records);
 };
 
-capture_writer::capture_writer(const std::string& path, std::string_view metadata_json)
+capture_writer::capture_writer(const std::string& path, std::string_view metadata_json,
+                               std::uint64_t max_bytes)
     : impl_(std::make_unique<impl>()) {
   impl_->path = path;
   impl_->fd = ::open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
@@ -245,6 +276,8 @@ capture_writer::capture_writer(const std::string& path, std::string_view metadat
       detail::chunk_type::metadata, {},
       {reinterpret_cast<const std::uint8_t*>(metadata_json.data()), metadata_json.size()});
   impl_->flush_output();
+  // The header and metadata are always written, so that even a tiny bound leaves a capture.
+  impl_->max_bytes = max_bytes;
 }
 
 capture_writer::~capture_writer() {
@@ -260,6 +293,9 @@ capture_writer::~capture_writer() {
 
 void capture_writer::write_sites(std::span<const site_info> sites) {
   impl_->check_open();
+  if (impl_->limited) {
+    return;
+  }
   detail::id_map batch;
   for (const site_info& site : sites) {
     if (static_cast<std::uint8_t>(site.kind) > detail::max_site_kind) {
@@ -302,6 +338,9 @@ void capture_writer::write_sites(std::span<const site_info> sites) {
 
 void capture_writer::write_thread(const thread_info& thread) {
   impl_->check_open();
+  if (impl_->limited) {
+    return;
+  }
   if (thread.index > detail::max_thread_index) {
     throw input_error(impl_->path + ": thread index " + std::to_string(thread.index) +
                       " exceeds the format's limit of " + std::to_string(detail::max_thread_index));
@@ -390,6 +429,9 @@ void capture_writer::impl::encode_records(std::uint32_t index, thread_state& sta
 
 void capture_writer::write_records(std::uint32_t thread_index, std::span<const record> records) {
   impl_->check_open();
+  if (impl_->limited) {
+    return;
+  }
   const auto found = impl_->threads.find(thread_index);
   if (found == impl_->threads.end()) {
     throw input_error(impl_->path + ": records of thread " + std::to_string(thread_index) +
@@ -401,6 +443,9 @@ void capture_writer::write_records(std::uint32_t thread_index, std::span<const r
 
 void capture_writer::write_resources(std::span<const resource_sample> samples) {
   impl_->check_open();
+  if (impl_->limited) {
+    return;
+  }
   byte_buffer& body = impl_->scratch;
   body.clear();
   std::uint64_t count = 0;
@@ -454,12 +499,52 @@ void capture_writer::finish(const capture_footer& footer) {
   }
 }
 
+bool capture_writer::size_limit_reached() const noexcept { return impl_->limited; }
+
 std::uint64_t capture_writer::bytes_written() const noexcept {
   std::uint64_t total = impl_->flushed + impl_->out.size();
   for (const auto& entry : impl_->threads) {
     total += entry.second.pending.size();
   }
   return total;
+}
+
+void append_capture_ending(const std::string& path, std::uint64_t valid_bytes,
+                           const program_ending& ending) {
+  std::uint8_t payload[1 + detail::max_varint_bytes];
+  payload[0] = static_cast<std::uint8_t>(ending.signalled ? detail::ending_kind::signalled
+                                                          : detail::ending_kind::exited);
+  const std::uint8_t* payload_end =
+      put_varint(payload + 1, static_cast<std::uint64_t>(std::max(ending.code, 0)));
+  const auto payload_bytes = static_cast<std::size_t>(payload_end - payload);
+  std::uint8_t chunk[detail::chunk_header_bytes + sizeof payload];
+  std::uint8_t* pos =
+      detail::put_le(chunk, static_cast<std::uint8_t>(detail::chunk_type::ending), 4);
+  pos = detail::put_le(pos, payload_bytes, 4);
+  pos = detail::put_le(pos, detail::crc32(0, payload, payload_bytes), 4);
+  pos = std::copy(payload, payload + payload_bytes, pos);
+
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw resource_error(path + ": cannot open capture file: " + system_reason(errno));
+  }
+  std::size_t written = 0;
+  const auto size = static_cast<std::size_t>(pos - chunk);
+  bool ok = ::ftruncate(fd, static_cast<off_t>(valid_bytes)) == 0;
+  while (ok && written < size) {
+    const ssize_t step =
+        ::pwrite(fd, chunk + written, size - written, static_cast<off_t>(valid_bytes + written));
+    if (step < 0 && errno == EINTR) {
+      continue;
+    }
+    ok = step > 0;
+    written += ok ? static_cast<std::size_t>(step) : 0;
+  }
+  const int reason = errno;
+  ::close(fd);
+  if (!ok) {
+    throw resource_error(path + ": cannot append the program's ending: " + system_reason(reason));
+  }
 }
 
 }  // namespace metron

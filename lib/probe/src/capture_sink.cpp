@@ -11,17 +11,18 @@
 
 namespace metron::detail {
 
-capture_file_sink::capture_file_sink(std::string path) : path_(std::move(path)) {
+capture_file_sink::capture_file_sink(std::string path, std::uint64_t max_bytes)
+    : path_(std::move(path)), max_bytes_(max_bytes) {
   const int fd = open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
-    throw resource_error(path_ + ": cannot create capture file: " +
-                         std::generic_category().message(errno));
+    throw resource_error(path_ +
+                         ": cannot create capture file: " + std::generic_category().message(errno));
   }
   close(fd);
 }
 
 void capture_file_sink::on_start(const session_info& info) {
-  writer_ = std::make_unique<capture_writer>(path_, info.metadata_json);
+  writer_ = std::make_unique<capture_writer>(path_, info.metadata_json, max_bytes_);
 }
 
 void capture_file_sink::on_sites(std::span<const site_info> sites) { writer_->write_sites(sites); }
@@ -44,6 +45,7 @@ void capture_file_sink::on_stop(const session_summary& summary) {
   footer.threads = summary.threads;
   writer_->finish(footer);
   bytes_ = writer_->bytes_written();
+  size_limited_ = writer_->size_limit_reached();
   writer_.reset();
 }
 

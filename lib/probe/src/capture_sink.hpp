@@ -13,9 +13,10 @@ namespace metron::detail {
 /// Writes everything the collector delivers into a capture file.
 class capture_file_sink final : public sink {
  public:
-  /// Creates the file at once, so that a bad path fails the session start.
+  /// Creates the file at once, so that a bad path fails the session start; `max_bytes` bounds
+  /// its size as capture_writer does (0 for no bound).
   /// @throws resource_error naming the path when it cannot be created.
-  explicit capture_file_sink(std::string path);
+  capture_file_sink(std::string path, std::uint64_t max_bytes);
 
   void on_start(const session_info& info) override;
   void on_sites(std::span<const site_info> sites) override;
@@ -28,11 +29,15 @@ class capture_file_sink final : public sink {
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
   /// Bytes written once the session stopped.
   [[nodiscard]] std::uint64_t bytes() const noexcept { return bytes_; }
+  /// Whether the capture reached its size bound, once the session stopped.
+  [[nodiscard]] bool size_limited() const noexcept { return size_limited_; }
 
  private:
   std::string path_;
   std::unique_ptr<capture_writer> writer_;
+  std::uint64_t max_bytes_ = 0;
   std::uint64_t bytes_ = 0;
+  bool size_limited_ = false;
 };
 
 }  // namespace metron::detail

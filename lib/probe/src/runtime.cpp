@@ -100,7 +100,7 @@ std::string current_thread_name() {
 }
 
 /// The signals whose default action ends the program and which a capture should survive.
-constexpr int termination_signals[] = {SIGINT, SIGTERM};
+constexpr int termination_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
 /// The signal caught by on_termination_signal(); lock-free, so the handler may set it.
 constinit std::atomic<int> caught_termination{0};
@@ -195,9 +195,7 @@ thread_buffer* acquire_thread_buffer() noexcept {
   }
 }
 
-void wake_collector() noexcept {
-  the_runtime().wake->signal.notify_one();
-}
+void wake_collector() noexcept { the_runtime().wake->signal.notify_one(); }
 
 void push_group(const raw_record* records, std::size_t count) noexcept {
   thread_buffer* buffer = current_buffer;

@@ -36,15 +36,15 @@ struct wakeup {
 
 /// The state shared by probes, the collector and session control.
 struct runtime {
-  std::mutex mutex;                      ///< guards `threads` and the session pointer
+  std::mutex mutex;  ///< guards `threads` and the session pointer
   /// Held by the collector whenever it is not waiting, and by fork() around the copy: a fork
   /// child never inherits a lock the collector took inside its work (the allocator's, a stdio
   /// stream's, a sink's).
   std::mutex collector_work;
-  std::vector<thread_state*> threads;    ///< every live buffer, owned
+  std::vector<thread_state*> threads;                                ///< every live buffer, owned
   std::atomic<std::uint64_t> ring_capacity{std::uint64_t{1} << 15};  ///< records per new ring
-  std::atomic<bool> blocking{true};      ///< policy of the active session
-  std::atomic<std::uint64_t> lost{0};    ///< records lost without a buffer to count them in
+  std::atomic<bool> blocking{true};            ///< policy of the active session
+  std::atomic<std::uint64_t> lost{0};          ///< records lost without a buffer to count them in
   std::atomic<bool> collector_running{false};  ///< whether a collector owns the buffers now
   /// Replaced (and the old one leaked) in a fork child, where the parent's collector may have
   /// left it in any state.
@@ -60,8 +60,8 @@ void push_group(const raw_record* records, std::size_t count) noexcept;
 /// Wakes the collector early, e.g. because a ring is full.
 void wake_collector() noexcept;
 
-/// Makes SIGINT and SIGTERM, where the program left them at their default, finish the capture
-/// before they end the program. Undone by restore_termination_handlers().
+/// Makes SIGINT, SIGTERM, SIGHUP and SIGQUIT, where the program left them at their default, finish
+/// the capture before they end the program. Undone by restore_termination_handlers().
 void install_termination_handlers() noexcept;
 /// Puts back the dispositions install_termination_handlers() replaced.
 void restore_termination_handlers() noexcept;

@@ -85,10 +85,17 @@ void stop_at_exit() noexcept {
     for (const std::string& problem : summary.problems) {
       std::fprintf(stderr, "metron: %s\n", problem.c_str());
     }
-    if (summary.dropped != 0) {
-      std::fprintf(stderr, "metron: %llu records were dropped (rings full); the capture %s is "
-                   "incomplete\n", static_cast<unsigned long long>(summary.dropped),
+    if (summary.capture_size_limited) {
+      std::fprintf(stderr,
+                   "metron: the capture %s reached its size bound (METRON_CAPTURE_MAX_BYTES); "
+                   "later records were not written\n",
                    summary.capture_path.c_str());
+    }
+    if (summary.dropped != 0) {
+      std::fprintf(stderr,
+                   "metron: %llu records were dropped (rings full); the capture %s is "
+                   "incomplete\n",
+                   static_cast<unsigned long long>(summary.dropped), summary.capture_path.c_str());
     }
   } catch (const std::exception& failure) {
     std::fprintf(stderr, "metron: stopping the capture failed: %s\n", failure.what());
@@ -106,7 +113,8 @@ void start_session(const session_options& options) {
   std::vector<std::shared_ptr<sink>> sinks;
   std::shared_ptr<detail::capture_file_sink> capture;
   if (!options.capture_path.empty()) {
-    capture = std::make_shared<detail::capture_file_sink>(options.capture_path);
+    capture = std::make_shared<detail::capture_file_sink>(options.capture_path,
+                                                          options.capture_max_bytes);
     sinks.push_back(capture);
   }
   sinks.insert(sinks.end(), options.sinks.begin(), options.sinks.end());
@@ -168,6 +176,7 @@ session_summary stop_session() {
   if (ctl.capture) {
     summary.capture_path = ctl.capture->path();
     summary.capture_bytes = ctl.capture->bytes();
+    summary.capture_size_limited = ctl.capture->size_limited();
     ctl.capture.reset();
   }
   return summary;
@@ -201,13 +210,14 @@ bool start_session_from_environment() noexcept {
       }
     }
     options.ring_bytes = positive_from_environment("METRON_RING_BYTES", options.ring_bytes, false);
+    options.capture_max_bytes = positive_from_environment("METRON_CAPTURE_MAX_BYTES", 0, true);
     if (std::getenv("METRON_COLLECTOR_CPU") != nullptr) {
-      options.collector_cpu = static_cast<int>(
-          positive_from_environment("METRON_COLLECTOR_CPU", 0, true) & 0xffff);
+      options.collector_cpu =
+          static_cast<int>(positive_from_environment("METRON_COLLECTOR_CPU", 0, true) & 0xffff);
     }
     options.resource_interval = std::chrono::milliseconds(positive_from_environment(
-        "METRON_RESOURCE_INTERVAL_MS", static_cast<std::uint64_t>(options.resource_interval.count()),
-        true));
+        "METRON_RESOURCE_INTERVAL_MS",
+        static_cast<std::uint64_t>(options.resource_interval.count()), true));
     // Children of this program would write the same file over this one; a pattern with %p
     // gives each its own.
     if (std::string_view(pattern).find("%p") == std::string_view::npos) {

@@ -15,7 +15,8 @@
 #include <utility>
 #include <vector>
 
-#include <spawn.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,37 +64,65 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 }
 
 // Starts `command` (searched in PATH) with `environment`; the child begins with the forwarded
-// signals at their defaults and nothing blocked, whatever metron does with them.
+// signals at their defaults and nothing blocked, whatever metron does with them, and is killed
+// when the calling thread ends. fork() rather than posix_spawn(), which cannot set the parent
+// death signal; between fork and exec the child makes only async-signal-safe calls.
 pid_t start_program(std::vector<std::string> command, std::vector<std::string> environment) {
   const std::vector<char*> arguments = c_strings(command);
   const std::vector<char*> variables = c_strings(environment);
-
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t nothing;
-  sigemptyset(&nothing);
-  posix_spawnattr_setsigmask(&attributes, &nothing);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  for (const int signal_number : detail::forwarded_signals) {
-    sigaddset(&defaults, signal_number);
+  // exec's failure comes back through this pipe, which a successful exec closes.
+  int report[2];
+  if (pipe2(report, O_CLOEXEC) != 0) {
+    throw resource_error("cannot start '" + command.front() + "': " + system_reason(errno));
   }
-  posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes,
-                           static_cast<short>(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF));
-
-  pid_t child = 0;
-  const int result =
-      posix_spawnp(&child, arguments[0], nullptr, &attributes, arguments.data(), variables.data());
-  posix_spawnattr_destroy(&attributes);
-  if (result != 0) {
-    throw input_error("cannot start '" + command.front() + "': " + system_reason(result));
+  const pid_t parent = getpid();
+  const pid_t child = fork();
+  if (child < 0) {
+    const int reason = errno;
+    close(report[0]);
+    close(report[1]);
+    throw input_error("cannot start '" + command.front() + "': " + system_reason(reason));
+  }
+  if (child == 0) {
+    close(report[0]);
+    int failure = 0;
+    // A parent that died before prctl() took effect would never send the signal: check.
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
+      failure = errno;
+    } else if (getppid() != parent) {
+      failure = ESRCH;
+    } else {
+      struct sigaction default_action {};
+      default_action.sa_handler = SIG_DFL;
+      sigemptyset(&default_action.sa_mask);
+      for (const int signal_number : detail::forwarded_signals) {
+        sigaction(signal_number, &default_action, nullptr);
+      }
+      sigset_t nothing;
+      sigemptyset(&nothing);
+      sigprocmask(SIG_SETMASK, &nothing, nullptr);
+      execvpe(arguments[0], arguments.data(), variables.data());
+      failure = errno;
+    }
+    static_cast<void>(write(report[1], &failure, sizeof failure));
+    _exit(127);
+  }
+  close(report[1]);
+  int failure = 0;
+  ssize_t got = 0;
+  while ((got = read(report[0], &failure, sizeof failure)) < 0 && errno == EINTR) {
+  }
+  close(report[0]);
+  if (got > 0) {
+    while (waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    throw input_error("cannot start '" + command.front() + "': " + system_reason(failure));
   }
   return child;
 }
 
-// Waits for `child` and turns its end into an exit status the way a shell does.
-int wait_for(pid_t child, const std::string& program, const record_notice& notice) {
+// Waits for `child` and says how it ended.
+program_ending wait_for(pid_t child, const std::string& program, const record_notice& notice) {
   int status = 0;
   while (waitpid(child, &status, 0) < 0) {
     if (errno != EINTR) {
@@ -105,9 +134,9 @@ int wait_for(pid_t child, const std::string& program, const record_notice& notic
     const char* name = sigabbrev_np(signal_number);
     notice("'" + program + "' was killed by signal " + std::to_string(signal_number) + " (SIG" +
            (name != nullptr ? name : "?") + ")");
-    return 128 + signal_number;
+    return {true, signal_number};
   }
-  return WEXITSTATUS(status);
+  return {false, WEXITSTATUS(status)};
 }
 
 // Fails early, before the program runs, when the capture could not be put at `output`.
@@ -147,6 +176,9 @@ record_result record_program(const record_request& request, const record_notice&
   if (request.ring_bytes) {
     settings.emplace_back("METRON_RING_BYTES", std::to_string(*request.ring_bytes));
   }
+  if (request.max_bytes != 0) {
+    settings.emplace_back("METRON_CAPTURE_MAX_BYTES", std::to_string(request.max_bytes));
+  }
   if (request.resource_interval_ms) {
     settings.emplace_back("METRON_RESOURCE_INTERVAL_MS",
                           std::to_string(*request.resource_interval_ms));
@@ -158,7 +190,8 @@ record_result record_program(const record_request& request, const record_notice&
     detail::signal_forwarder forwarder;
     const pid_t child = start_program(request.command, program_environment(settings));
     forwarder.forward_to(child);
-    result.exit_status = wait_for(child, program, notice);
+    result.ending = wait_for(child, program, notice);
+    result.exit_status = result.ending.signalled ? 128 + result.ending.code : result.ending.code;
   }
 
   std::error_code error;
@@ -166,6 +199,14 @@ record_result record_program(const record_request& request, const record_notice&
     notice("warning: '" + program + "' wrote no capture; is it linked with metron::probe? (" +
            request.output + " was not written)");
     return result;
+  }
+  try {
+    const read_status written = summarize_capture(temporary).status;
+    append_capture_ending(temporary, written.valid_bytes, result.ending);
+  } catch (const input_error&) {
+    // Not a capture: it is put in place as it is, and the totals below say why they fail.
+  } catch (const resource_error& failure) {
+    notice(std::string("warning: how the program ended is not recorded: ") + failure.what());
   }
   // Even a truncated capture goes to the target: the reader recovers every complete chunk.
   std::filesystem::rename(temporary, request.output, error);

@@ -1,4 +1,4 @@
-// Forwarding SIGINT and SIGTERM to the recorded program: the handler and its installation.
+// Forwarding signals to the recorded program: the handler and its installation.
 #include "signals.hpp"
 
 #include <atomic>

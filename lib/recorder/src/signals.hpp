@@ -1,4 +1,4 @@
-// Forwarding SIGINT and SIGTERM to the program being recorded.
+// Forwarding termination and user signals to the program being recorded.
 #pragma once
 
 #include <csignal>
@@ -10,9 +10,9 @@
 namespace metron::detail {
 
 /// The signals passed on to the recorded program.
-inline constexpr int forwarded_signals[] = {SIGINT, SIGTERM};
+inline constexpr int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 
-/// Forwards SIGINT and SIGTERM to the recorded program while it runs. Between construction and
+/// Forwards forwarded_signals to the recorded program while it runs. Between construction and
 /// forward_to() the signals are held back, so one arriving while the program starts is not lost.
 /// One at a time, on the thread that waits for the program; the destructor restores the
 /// previous handlers and signal mask.

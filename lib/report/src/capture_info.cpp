@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <string>
 #include <string_view>
@@ -176,6 +177,24 @@ std::string observables_text(const nlohmann::ordered_json& metadata) {
   return text;
 }
 
+// "SIGTERM" for 15, or "signal 99" for a number the C library cannot name.
+std::string signal_name(int signal_number) {
+  const char* name = sigabbrev_np(signal_number);
+  return name != nullptr ? fmt::format("SIG{}", name) : fmt::format("signal {}", signal_number);
+}
+
+// How the program ended, as `metron record` appended it; empty when the capture does not say.
+std::string ending_text(const capture_summary& summary) {
+  if (!summary.ending) {
+    return {};
+  }
+  if (summary.ending->signalled) {
+    return fmt::format("killed by signal {} ({})", summary.ending->code,
+                       signal_name(summary.ending->code));
+  }
+  return fmt::format("exited with status {}", summary.ending->code);
+}
+
 }  // namespace
 
 std::string capture_drops_warning(std::uint64_t dropped) {
@@ -216,6 +235,11 @@ void print_text(const std::string& path, const capture_summary& summary,
   line("command", command_line(metadata));
   line("started", field(metadata, "start_time"));
   line("duration", format_duration(static_cast<double>(summary.duration_ns)));
+  line("ended", ending_text(summary));
+  if (summary.size_limit) {
+    line("size bound", fmt::format("{} reached  <-- WARNING: the records after it were not written",
+                                   format_bytes(static_cast<double>(*summary.size_limit))));
+  }
   line("git commit", field(metadata, "git_commit"));
   line("session", session_text(metadata));
   line("observables", observables_text(metadata));
@@ -256,6 +280,17 @@ void print_text(const std::string& path, const capture_summary& summary,
   line("dropped", summary.dropped == 0 ? std::string("0")
                                        : fmt::format("{}  <-- WARNING: {}", summary.dropped,
                                                      capture_drops_warning(summary.dropped)));
+}
+
+// {"exit_status": 3} or {"signal": 15, "signal_name": "SIGTERM"}; null when not recorded.
+nlohmann::ordered_json ending_json(const capture_summary& summary) {
+  if (!summary.ending) {
+    return nullptr;
+  }
+  if (summary.ending->signalled) {
+    return {{"signal", summary.ending->code}, {"signal_name", signal_name(summary.ending->code)}};
+  }
+  return {{"exit_status", summary.ending->code}};
 }
 
 nlohmann::ordered_json to_json(const std::string& path, const capture_summary& summary,
@@ -302,6 +337,9 @@ nlohmann::ordered_json to_json(const std::string& path, const capture_summary& s
           {"chunks", summary.status.chunks},
           {"metadata", metadata},
           {"duration_ns", summary.duration_ns},
+          {"ending", ending_json(summary)},
+          {"size_limit_bytes", summary.size_limit ? nlohmann::ordered_json(*summary.size_limit)
+                                                  : nlohmann::ordered_json(nullptr)},
           {"threads", std::move(threads)},
           {"sites", std::move(sites)},
           {"records", summary.records},

@@ -1,6 +1,8 @@
 // Output to standard output, or to a temporary file renamed over its target when complete.
 #include <metron/report/output_file.hpp>
 
+#include "temporary_files.hpp"
+
 #include <metron/error.hpp>
 
 #include <fmt/core.h>
@@ -13,6 +15,7 @@
 #include <system_error>
 #include <utility>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace metron::report {
@@ -20,6 +23,21 @@ namespace metron::report {
 namespace {
 
 bool is_standard_output(std::string_view path) { return path.empty() || path == "-"; }
+
+// Makes what was written to `path` durable; `directory` opens it as a directory.
+int sync_path(const std::string& path, bool directory) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (directory ? O_DIRECTORY : 0));
+  if (fd < 0) {
+    return errno;
+  }
+  const int result = ::fsync(fd) == 0 ? 0 : errno;
+  ::close(fd);
+  return result;
+}
+
+std::string reason_text(int reason, const char* otherwise) {
+  return reason != 0 ? std::generic_category().message(reason) : otherwise;
+}
 
 }  // namespace
 
@@ -49,12 +67,14 @@ output_file::output_file(std::string path, const std::string& input) : path_(std
     file_.open(path_, std::ios::binary | std::ios::out);
   } else {
     temporary_path_ = temporary_path_for(path_);
+    // Remembered before it exists, so that no moment leaves it behind a signal.
+    registration_ = detail::remember_temporary(temporary_path_);
     file_.open(temporary_path_, std::ios::binary | std::ios::trunc);
   }
   if (!file_) {
     const int reason = errno;
-    throw resource_error("cannot create " + path_ + ": " +
-                         (reason != 0 ? std::generic_category().message(reason) : "unknown error"));
+    detail::forget_temporary(registration_);
+    throw resource_error("cannot create " + path_ + ": " + reason_text(reason, "unknown error"));
   }
 }
 
@@ -63,6 +83,7 @@ output_file::~output_file() {
     file_.close();
     std::remove(temporary_path_.c_str());
   }
+  detail::forget_temporary(registration_);
 }
 
 std::ostream& output_file::stream() noexcept {
@@ -84,14 +105,24 @@ void output_file::commit() {
   file_.close();
   if (!file_) {
     const int reason = errno;
-    throw resource_error("cannot write " + path_ + ": " +
-                         (reason != 0 ? std::generic_category().message(reason) : "write failed"));
+    throw resource_error("cannot write " + path_ + ": " + reason_text(reason, "write failed"));
   }
   if (!temporary_path_.empty()) {
+    if (const int reason = sync_path(temporary_path_, false); reason != 0) {
+      throw resource_error("cannot write " + path_ + ": " + reason_text(reason, ""));
+    }
     std::error_code error;
     std::filesystem::rename(temporary_path_, path_, error);
     if (error) {
       throw resource_error("cannot write " + path_ + ": " + error.message());
+    }
+    // The rename is durable once the directory is; file systems that cannot sync a directory
+    // (EINVAL) make renames durable on their own.
+    const std::filesystem::path directory = std::filesystem::path(path_).parent_path();
+    if (const int reason = sync_path(directory.empty() ? "." : directory.string(), true);
+        reason != 0 && reason != EINVAL) {
+      throw resource_error("cannot write " + path_ +
+                           ": syncing its directory: " + reason_text(reason, ""));
     }
   }
   committed_ = true;

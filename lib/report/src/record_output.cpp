@@ -27,6 +27,12 @@ std::vector<std::string> capture_summary_lines(const std::string& path,
         "or a larger --ring-bytes to keep them",
         summary.dropped));
   }
+  if (summary.size_limit) {
+    lines.push_back(fmt::format(
+        "warning: {} reached its size bound of {} and stops there: the records after it were "
+        "not written; record with a larger --max-size (or 0 for none) to keep them",
+        path, format_bytes(static_cast<double>(*summary.size_limit))));
+  }
   if (!summary.status.complete) {
     lines.push_back(fmt::format(
         "warning: {} is truncated: {}. The {} records before that point were recovered; a "

@@ -1,10 +1,12 @@
-// The .mtr capture format: its data model, a streaming writer and a reader that recovers truncated files.
+// The .mtr capture format: its data model, a streaming writer and a reader that recovers truncated
+// files.
 #pragma once
 
 #include <metron/capture/observation.hpp>
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -14,8 +16,9 @@ namespace metron {
 
 /// Format version written by this library; readers accept every minor version of the same major.
 inline constexpr std::uint16_t capture_format_major = 1;
-/// Minor format version written by this library.
-inline constexpr std::uint16_t capture_format_minor = 0;
+/// Minor format version written by this library. 1.1 adds the size-limit and ending chunks,
+/// which 1.0 readers report as an unknown chunk type after everything else was read.
+inline constexpr std::uint16_t capture_format_minor = 1;
 
 /// Writes a capture file chunk by chunk. Used from one thread (the collector); not thread-safe.
 ///
@@ -25,10 +28,17 @@ inline constexpr std::uint16_t capture_format_minor = 0;
 class capture_writer {
  public:
   /// Creates (truncates) `path` and writes the file header and the metadata block.
+  ///
+  /// With a size bound, the chunk that would take the file past `max_bytes` is not written:
+  /// a size-limit chunk naming the bound takes its place, and every later write is discarded,
+  /// except the footer that finish() writes (some 30 bytes and 3 to 30 per thread beyond the
+  /// bound). The file so stays readable and says why it ends early.
   /// @param path the capture file to write
   /// @param metadata_json a JSON object describing the run (host, CPU, clock, command line ...)
+  /// @param max_bytes the size bound in bytes; 0 for none
   /// @throws resource_error when the file cannot be created or written.
-  capture_writer(const std::string& path, std::string_view metadata_json);
+  capture_writer(const std::string& path, std::string_view metadata_json,
+                 std::uint64_t max_bytes = 0);
   ~capture_writer();
   capture_writer(const capture_writer&) = delete;
   capture_writer& operator=(const capture_writer&) = delete;
@@ -57,6 +67,8 @@ class capture_writer {
   void finish(const capture_footer& footer);
   /// Bytes written so far, including what is still buffered.
   [[nodiscard]] std::uint64_t bytes_written() const noexcept;
+  /// Whether the size bound was reached, so that later writes were discarded.
+  [[nodiscard]] bool size_limit_reached() const noexcept;
 
  private:
   struct impl;
@@ -66,7 +78,7 @@ class capture_writer {
 /// How far a read got. A complete file has `complete == true`; otherwise `problem` says why the
 /// reader stopped and `valid_bytes` is the offset of the first byte it could not use.
 struct read_status {
-  bool complete = false;        ///< the footer was read and nothing follows it
+  bool complete = false;          ///< the footer was read and nothing follows it but an ending
   std::uint64_t valid_bytes = 0;  ///< bytes covered by the header and the complete chunks
   std::uint64_t file_bytes = 0;   ///< size of the file
   std::uint64_t chunks = 0;       ///< complete chunks read
@@ -87,8 +99,13 @@ class capture_visitor {
   virtual void on_records(std::uint32_t thread_index, std::span<const record> records);
   /// Process resource samples.
   virtual void on_resources(std::span<const resource_sample> samples);
-  /// The footer, last, when the capture was stopped normally.
+  /// The footer, last but for an ending, when the capture was stopped normally.
   virtual void on_footer(const capture_footer& footer);
+  /// The writer's size bound in bytes, when it was reached and the writer stopped writing.
+  virtual void on_size_limit(std::uint64_t max_bytes);
+  /// How the program ended, when its recorder appended it: after the footer, or after the
+  /// last complete chunk of a capture that has none.
+  virtual void on_ending(const program_ending& ending);
   /// After each complete chunk: the bytes of the file read so far, for progress displays.
   virtual void on_progress(std::uint64_t bytes_read);
 };
@@ -104,16 +121,18 @@ read_status read_capture(const std::string& path, capture_visitor& visitor);
 
 /// A whole capture in memory, for tools and tests.
 struct capture {
-  std::uint16_t format_major = 0;  ///< format version of the file
-  std::uint16_t format_minor = 0;  ///< minor format version of the file
-  std::string metadata_json;       ///< the metadata object as written
-  std::vector<site_info> sites;    ///< the site table, ordered by id
-  std::vector<thread_info> threads;  ///< threads ordered by index
+  std::uint16_t format_major = 0;            ///< format version of the file
+  std::uint16_t format_minor = 0;            ///< minor format version of the file
+  std::string metadata_json;                 ///< the metadata object as written
+  std::vector<site_info> sites;              ///< the site table, ordered by id
+  std::vector<thread_info> threads;          ///< threads ordered by index
   std::vector<std::vector<record>> records;  ///< records per thread index
   std::vector<resource_sample> resources;    ///< process resource time line
-  bool has_footer = false;         ///< whether the footer was present
-  capture_footer footer;           ///< valid when has_footer
-  read_status status;              ///< how far reading got
+  bool has_footer = false;                   ///< whether the footer was present
+  capture_footer footer;                     ///< valid when has_footer
+  std::optional<std::uint64_t> size_limit;   ///< the size bound, when the writer reached it
+  std::optional<program_ending> ending;      ///< how the program ended, when recorded
+  read_status status;                        ///< how far reading got
 
   /// The site with this id, or nullptr.
   [[nodiscard]] const site_info* find_site(std::uint32_t id) const noexcept;
@@ -121,5 +140,16 @@ struct capture {
 
 /// Reads a whole capture into memory. Same errors and recovery as read_capture().
 capture load_capture(const std::string& path);
+
+/// Appends how the program ended to the capture at `path`, which its writer has closed: first
+/// cuts the file to `valid_bytes`, the end of its last complete chunk as read_capture() reports
+/// it (a torn chunk after it is unreadable anyway and would hide the ending from readers), then
+/// writes an ending chunk.
+/// @param path the capture file
+/// @param valid_bytes where the capture's complete chunks end (read_status::valid_bytes)
+/// @param ending how the program ended
+/// @throws resource_error when the file cannot be opened, cut or written.
+void append_capture_ending(const std::string& path, std::uint64_t valid_bytes,
+                           const program_ending& ending);
 
 }  // namespace metron

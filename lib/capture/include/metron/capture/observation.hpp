@@ -1,4 +1,5 @@
-// The data model shared by the collector, its sinks and the capture format: sites, threads, records.
+// The data model shared by the collector, its sinks and the capture format: sites, threads,
+// records.
 #pragma once
 
 #include <metron/capture/detail/kinds.hpp>
@@ -74,8 +75,8 @@ struct resource_sample {
   std::int64_t cpu_user_ns = 0;    ///< process user CPU time so far
   std::int64_t cpu_system_ns = 0;  ///< process system CPU time so far
   std::int64_t read_bytes = 0;     ///< bytes read so far (/proc/self/io rchar), -1 if unavailable
-  std::int64_t write_bytes = 0;    ///< bytes written so far (/proc/self/io wchar), -1 if unavailable
-  std::int64_t threads = 0;        ///< number of threads in the process
+  std::int64_t write_bytes = 0;  ///< bytes written so far (/proc/self/io wchar), -1 if unavailable
+  std::int64_t threads = 0;      ///< number of threads in the process
 
   friend bool operator==(const resource_sample&, const resource_sample&) = default;
 };
@@ -97,6 +98,14 @@ struct capture_footer {
   std::vector<thread_totals> threads;  ///< one entry per thread that produced or dropped records
 
   friend bool operator==(const capture_footer&, const capture_footer&) = default;
+};
+
+/// How a recorded program ended, as its recorder appends it to the capture after the footer.
+struct program_ending {
+  bool signalled = false;  ///< whether a signal killed it; else it exited
+  int code = 0;            ///< the exit status (0 to 255) when it exited, else the signal's number
+
+  friend bool operator==(const program_ending&, const program_ending&) = default;
 };
 
 }  // namespace metron

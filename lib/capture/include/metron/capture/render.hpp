@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,17 +22,21 @@ struct site_summary {
 
 /// What `metron info` shows: duration, threads, records per site, drops.
 struct capture_summary {
-  std::uint16_t format_major = 0;      ///< the file's format version, major part
-  std::uint16_t format_minor = 0;      ///< the file's format version, minor part
-  std::string metadata_json;           ///< the metadata block
-  std::int64_t duration_ns = 0;        ///< from the footer, else the last record's end
-  std::vector<thread_info> threads;    ///< threads that produced records
-  std::vector<thread_totals> totals;   ///< per-thread records and drops, from the footer if present
+  std::uint16_t format_major = 0;    ///< the file's format version, major part
+  std::uint16_t format_minor = 0;    ///< the file's format version, minor part
+  std::string metadata_json;         ///< the metadata block
+  std::int64_t duration_ns = 0;      ///< from the footer, else the last record's end
+  std::vector<thread_info> threads;  ///< threads that produced records
+  /// Per-thread records and drops, from the footer if present; when the size bound was reached,
+  /// the records the file holds and the footer's drops.
+  std::vector<thread_totals> totals;
   std::vector<site_summary> sites;     ///< per site, in id order
   std::uint64_t records = 0;           ///< all observation records (observable deltas not counted)
   std::uint64_t dropped = 0;           ///< records lost to full rings
   std::uint64_t resource_samples = 0;  ///< process resource samples
-  read_status status;                  ///< how far reading got
+  std::optional<std::uint64_t> size_limit;  ///< the writer's size bound, when it was reached
+  std::optional<program_ending> ending;     ///< how the program ended, when its recorder said
+  read_status status;                       ///< how far reading got
 };
 
 /// Reads a capture in bounded memory and totals it.

@@ -21,9 +21,10 @@ enum class overflow_policy : std::uint8_t {
 
 /// What sinks learn when a session starts.
 struct session_info {
-  std::string metadata_json;  ///< host, CPU, clock, start time, command line, git commit, observables
-  double tick_hz = 0;         ///< calibrated clock frequency used to convert ticks
-  std::string clock;          ///< "tsc" or "monotonic"
+  std::string
+      metadata_json;   ///< host, CPU, clock, start time, command line, git commit, observables
+  double tick_hz = 0;  ///< calibrated clock frequency used to convert ticks
+  std::string clock;   ///< "tsc" or "monotonic"
 };
 
 /// Totals when a session stops.
@@ -36,6 +37,7 @@ struct session_summary {
   std::vector<thread_totals> threads;  ///< per thread that produced or dropped records
   std::string capture_path;            ///< the capture file, if one was written
   std::uint64_t capture_bytes = 0;     ///< its size
+  bool capture_size_limited = false;   ///< the capture reached its size bound and stopped early
   std::vector<std::string> problems;   ///< sinks that failed and were disabled, clock drift ...
 };
 
@@ -63,6 +65,9 @@ class sink {
 struct session_options {
   /// Write a capture file here; empty for none.
   std::string capture_path;
+  /// The capture's size bound in bytes, 0 for none: past it the capture file gets a size-limit
+  /// chunk and the footer, and nothing more (see capture_writer).
+  std::uint64_t capture_max_bytes = 0;
   /// What a full ring does; block is lossless.
   overflow_policy policy = overflow_policy::block;
   /// Bytes of each thread's ring, rounded up to a power of two (32-byte records).
@@ -104,14 +109,17 @@ struct collector_stats {
 
 /// Starts a session from the environment, as an instrumented program does at load time:
 /// `METRON_CAPTURE=path` writes a capture there; `METRON_POLICY=drop|block`,
-/// `METRON_RING_BYTES=n`, `METRON_RESOURCE_INTERVAL_MS=n` and `METRON_COLLECTOR_CPU=n` tune it. The session stops at normal
-/// exit. Returns false (after one warning on stderr) when the capture cannot be started; the
-/// program then runs on unobserved. A METRON_CAPTURE without "%p" (which stands for the process
-/// id) is removed from the environment, so that child processes do not overwrite the capture.
+/// `METRON_RING_BYTES=n`, `METRON_RESOURCE_INTERVAL_MS=n` and `METRON_COLLECTOR_CPU=n` tune it. The
+/// session stops at normal exit. Returns false (after one warning on stderr) when the capture
+/// cannot be started; the program then runs on unobserved. A METRON_CAPTURE without "%p" (which
+/// stands for the process id) is removed from the environment, so that child processes do not
+/// overwrite the capture.
 ///
-/// SIGINT and SIGTERM, where the program leaves them at their default action, first finish the
-/// capture (drain, footer) and then end the program as they would have; stop_session() puts the
-/// default back.
+/// METRON_CAPTURE_MAX_BYTES, when set and not 0, bounds the capture's size (session_options).
+///
+/// SIGINT, SIGTERM, SIGHUP and SIGQUIT, where the program leaves them at their default action,
+/// first finish the capture (drain, footer) and then end the program as they would have;
+/// stop_session() puts the default back.
 bool start_session_from_environment() noexcept;
 
 }  // namespace metron

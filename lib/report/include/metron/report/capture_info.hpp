@@ -10,7 +10,8 @@
 namespace metron::report {
 
 /// The summary of the capture at `path` as aligned text: metadata lines (format, producer, host,
-/// CPU, clock, command line, start, duration, session settings, observables), a table of threads
+/// CPU, clock, command line, start, duration, how the program ended and the size bound when the
+/// capture records them, session settings, observables), a table of threads
 /// with their records and drops, a table of sites with their kind, count and totals, then the
 /// record, resource-sample and drop counts (drops with the warning of capture_drops_warning()).
 /// A metadata block that does not parse as a JSON object is shown as `unparsed`. Any thread;
@@ -19,8 +20,10 @@ void write_capture_info_text(std::ostream& out, const std::string& path,
                              const capture_summary& summary);
 
 /// The same summary as one JSON object (two-space indentation, then '\n'): format and read
-/// status, the metadata object, threads, sites with their totals (a bracket that never ran has a
-/// null `mean_ns`), records, resource samples and drops. Any thread.
+/// status, the metadata object, `ending` (`{"exit_status": N}`, `{"signal": N, "signal_name":
+/// "SIGTERM"}` or null), `size_limit_bytes` (the bound when reached, else null), threads, sites
+/// with their totals (a bracket that never ran has a null `mean_ns`), records, resource samples and
+/// drops. Any thread.
 void write_capture_info_json(std::ostream& out, const std::string& path,
                              const capture_summary& summary);
 

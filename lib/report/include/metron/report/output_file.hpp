@@ -14,8 +14,12 @@ namespace metron::report {
 
 /// An output that is either standard output or a file written under a temporary name and renamed
 /// over the target by commit(). A failure before commit() leaves no partial file: the destructor
-/// removes the temporary one. A target that exists and is not a regular file (a device such as
-/// /dev/null, a FIFO) is written in place instead, since a rename would replace it.
+/// removes the temporary one, and so does SIGINT, SIGTERM, SIGHUP or SIGQUIT ending the process
+/// meanwhile (where the program left the signal at its default; the signal then still ends the
+/// process). commit() flushes the file to the disk before the rename and the directory after it,
+/// so that a power loss leaves the old target or the new one, never a torn file. A target that
+/// exists and is not a regular file (a device such as /dev/null, a FIFO) is written in place
+/// instead, since a rename would replace it.
 class output_file {
  public:
   /// Opens the output.
@@ -34,14 +38,17 @@ class output_file {
   /// The stream to write to.
   [[nodiscard]] std::ostream& stream() noexcept;
 
-  /// Flushes the output and, for a file, renames it over the target.
-  /// @throws resource_error when writing failed (e.g. the disk is full) or the rename fails.
+  /// Flushes the output and, for a file, syncs it, renames it over the target and syncs the
+  /// directory.
+  /// @throws resource_error when writing or syncing failed (e.g. the disk is full) or the rename
+  ///         fails.
   void commit();
 
  private:
   std::string path_;
   std::string temporary_path_;
   std::ofstream file_;
+  int registration_ = -1;  // of the temporary file, for removal by a signal
   bool committed_ = false;
 };
 
