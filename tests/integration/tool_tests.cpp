@@ -198,7 +198,8 @@ TEST_CASE("every JSON output writes names that are not UTF-8 as U+FFFD", "[integ
   const json stats = parsed(succeeds({"stats", "--json", "bad.mtr"}));
   CHECK(is_replaced_apply(stats.at("metrics").at(0).at("name").get<std::string>()));
 
-  succeeds({"compare", "--json", "compare.json", "bad.mtr", "bad.mtr"});
+  // Two captures of a few calls each cannot flag a change: the design is accepted as it is.
+  succeeds({"compare", "--allow-blind", "--json", "compare.json", "bad.mtr", "bad.mtr"});
   const json compared = parsed(read_text(directory.file("compare.json")));
   CHECK(compared.dump().find("ledger." + replacement) != std::string::npos);
 

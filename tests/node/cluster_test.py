@@ -3,10 +3,12 @@
 
 usage: cluster_test.py METRON_DEMO METRON SOURCE_DIR healthy|crash|bad_input|prometheus
 
-Each check writes its own topology on ports free a moment ago, so checks may run in parallel.
+Each check writes its own topology on ports that are free and outside the kernel's ephemeral range,
+so checks may run in parallel beside other tests' connections.
 """
 import json
 import os
+import random
 import re
 import socket
 import subprocess
@@ -26,14 +28,31 @@ def check(condition, what):
 
 
 def free_ports(count):
+    """`count` ports free now, below the kernel's ephemeral range: a port the kernel hands out
+    (bind to 0) is also what it gives the outgoing connections of the other tests' nodes, which
+    can take it before this test's node listens on it."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as ranges:
+            ephemeral_low = int(ranges.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral_low = 32768
+    candidates = list(range(max(1024, ephemeral_low - 12000), ephemeral_low))
+    random.SystemRandom().shuffle(candidates)
     held = []
-    for _ in range(count):
+    for port in candidates:
+        if len(held) == count:
+            break
         s = socket.socket()
-        s.bind(("127.0.0.1", 0))
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            s.close()
+            continue
         held.append(s)
     ports = [s.getsockname()[1] for s in held]
     for s in held:
         s.close()
+    check(len(ports) == count, f"{count} free ports below {ephemeral_low}")
     return ports
 
 

@@ -623,8 +623,21 @@ class reader {
   metric& metric_for(const std::string& run_name, const std::string& quantity,
                      const std::string& unit, better direction, const std::string& family,
                      std::optional<double> n) {
+    if (run_name != cached_run_) {
+      cached_run_ = run_name;
+      cached_metrics_.clear();
+    }
+    const auto cached =
+        std::find_if(cached_metrics_.begin(), cached_metrics_.end(),
+                     [&](const auto& entry) { return entry.first == quantity; });
+    if (cached != cached_metrics_.end()) {
+      metric& found = data_.metrics[cached->second];
+      found.origins.push_back({file_, row_place_});
+      return found;
+    }
     std::string name = quantity == "real_time" ? run_name : run_name + ":" + quantity;
     auto [where, added] = metric_index_.try_emplace(std::move(name), data_.metrics.size());
+    cached_metrics_.emplace_back(quantity, where->second);
     if (added) {
       metric created;
       created.name = where->first;
@@ -739,6 +752,10 @@ class reader {
   std::string row_place_;
   dataset data_;
   std::map<std::string, std::size_t, std::less<>> metric_index_;
+  /// The run metric_for() was last asked for and its metrics' indices by quantity: a run's rows
+  /// come one after another, so most find their metrics here without a name built or searched.
+  std::string cached_run_;
+  std::vector<std::pair<std::string, std::size_t>> cached_metrics_;
   std::map<std::string, std::size_t, std::less<>> complexity_index_;
   std::vector<std::size_t> complexity_offsets_;  ///< where each of data_.complexities was first met
   std::set<std::pair<std::string, std::int64_t>> repetitions_seen_;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <set>
 #include <system_error>
 #include <vector>
@@ -127,12 +128,22 @@ nlohmann::json parse_json(std::string_view text, const std::string& where,
 }
 
 std::size_t string_end(std::string_view text, std::size_t open) {
-  for (std::size_t i = open + 1; i < text.size(); ++i) {
-    if (text[i] == '\\') {
-      ++i;
-    } else if (text[i] == '"') {
-      return i + 1;
+  // From quote to quote with memchr, which reads many bytes a step: a quote ends the string
+  // unless an odd run of backslashes escapes it.
+  for (std::size_t from = open + 1; from < text.size();) {
+    const void* found = std::memchr(text.data() + from, '"', text.size() - from);
+    if (found == nullptr) {
+      break;
     }
+    const auto quote = static_cast<std::size_t>(static_cast<const char*>(found) - text.data());
+    std::size_t backslashes = 0;
+    while (quote - backslashes > open + 1 && text[quote - backslashes - 1] == '\\') {
+      ++backslashes;
+    }
+    if (backslashes % 2 == 0) {
+      return quote + 1;
+    }
+    from = quote + 1;
   }
   return text.size();
 }
