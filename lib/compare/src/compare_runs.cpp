@@ -53,6 +53,9 @@ double median_of(std::vector<double> values) {
 /// One metric's sample on one side, and the unit and file it was first seen with.
 struct side_sample {
   std::vector<double> values;
+  /// How many of `values`, in order, each file gave (pooled sides): the runs within which
+  /// repetitions may depend on each other.
+  std::vector<std::size_t> runs;
   /// What files with aggregate rows only (--benchmark_report_aggregates_only) report of it.
   std::vector<reported_sample> reported;
   std::string unit;
@@ -72,6 +75,7 @@ void add_values(side_sample& sample, std::span<const double> values, replication
     sample.values.push_back(median_of({values.begin(), values.end()}));
   } else {
     sample.values.insert(sample.values.end(), values.begin(), values.end());
+    sample.runs.push_back(values.size());
   }
 }
 
@@ -286,9 +290,10 @@ void mark_informative(comparison& row, bool informative) {
 }
 
 /// The repetitions per side with which every blind gating row of `rows` could be flagged, or 0
-/// when none is blind. Rows whose test can reach any p (Welch's) or whose limit is the bootstrap's
+/// when none is blind; for rows of dependent repetitions, in one run of lag-1 autocorrelation
+/// `rho`. Rows whose test can reach any p (Welch's) or whose limit is the bootstrap's
 /// resamples ask for no more repetitions than the U test would.
-std::size_t blind_repetitions(std::span<const comparison> rows) {
+std::size_t blind_repetitions(std::span<const comparison> rows, double rho) {
   std::size_t family = 0;
   for (const comparison& row : rows) {
     family += row.informative ? 0 : 1;
@@ -298,10 +303,58 @@ std::size_t blind_repetitions(std::span<const comparison> rows) {
     if (row.blind) {
       // Equivalence mode's bounds are one-sided tests: they reach half the two-sided p.
       const double alpha = row.equivalence ? 2.0 * row.alpha : row.alpha;
-      needed = std::max(needed, repetitions_to_flag(alpha, std::max<std::size_t>(family, 1)));
+      // Repetitions added to one run of dependent ones are worth less than independent ones.
+      const bool dependent = row.effective_baseline < static_cast<double>(row.baseline.n) ||
+                             row.effective_candidate < static_cast<double>(row.candidate.n);
+      needed = std::max(needed, repetitions_to_flag(alpha, std::max<std::size_t>(family, 1),
+                                                    dependent ? rho : 0.0));
     }
   }
   return needed;
+}
+
+/// The lag-1 autocorrelation of a side's repetitions within its runs, from the metrics `used`
+/// (the gating ones): the logarithms of each metric's positive values per file. Sides whose
+/// values are one per run, or per-call values, are not estimated.
+dependence_estimate side_dependence(const side_samples& side, replication mode,
+                                    const std::set<std::string, std::less<>>& used) {
+  if (mode != replication::pooled) {
+    return {};
+  }
+  std::vector<std::vector<double>> series;
+  for (const auto& [name, sample] : side.by_name) {
+    if (!used.contains(name)) {
+      continue;
+    }
+    std::size_t start = 0;
+    for (const std::size_t run : sample.runs) {
+      std::vector<double> logs;
+      logs.reserve(run);
+      for (std::size_t i = start; i < start + run; ++i) {
+        if (sample.values[i] > 0) {
+          logs.push_back(std::log(sample.values[i]));
+        }
+      }
+      if (logs.size() == run) {
+        series.push_back(std::move(logs));
+      }
+      start += run;
+    }
+  }
+  return estimate_dependence(series);
+}
+
+/// The lag-1 autocorrelation compare() applies for `estimate`: its rho when found, else 0.
+double applied_rho(const dependence_estimate& estimate) {
+  return estimate.found ? estimate.rho : 0.0;
+}
+
+/// What compare() is told of a side's dependence: the estimate when it was found, with the runs.
+serial_dependence applied(const dependence_estimate& estimate, const side_sample& sample) {
+  if (!estimate.found || estimate.rho == 0 || !sample.reported.empty()) {
+    return {};
+  }
+  return {estimate.rho, sample.runs};
 }
 
 }  // namespace
@@ -396,12 +449,12 @@ comparison_report compare_runs(std::span<const run_input> baseline,
   check_sides(baseline, candidate);
   const bool baseline_per_call = side_is_per_call(baseline, "baseline");
   const bool candidate_per_call = side_is_per_call(candidate, "candidate");
-  const side_samples before =
-      collect(baseline, replication_of(baseline_per_call, baseline.size(), candidate.size()),
-              options.directions);
-  const side_samples after =
-      collect(candidate, replication_of(candidate_per_call, candidate.size(), baseline.size()),
-              options.directions);
+  const replication baseline_mode =
+      replication_of(baseline_per_call, baseline.size(), candidate.size());
+  const replication candidate_mode =
+      replication_of(candidate_per_call, candidate.size(), baseline.size());
+  const side_samples before = collect(baseline, baseline_mode, options.directions);
+  const side_samples after = collect(candidate, candidate_mode, options.directions);
   const bool indicative =
       baseline_per_call && candidate_per_call && baseline.size() == 1 && candidate.size() == 1;
 
@@ -442,9 +495,21 @@ comparison_report compare_runs(std::span<const run_input> baseline,
     gating += gates ? 1 : 0;
     pairs.push_back({&name, &old_sample, &new_sample, direction, gates});
   }
+  // The dependence within each side's runs, from its gating metrics: one measure per benchmark,
+  // so that a benchmark's two times do not count its drift twice.
+  std::set<std::string, std::less<>> used;
+  for (const pairing& pair : pairs) {
+    if (pair.gates) {
+      used.insert(*pair.name);
+    }
+  }
+  report.baseline_dependence = side_dependence(before, baseline_mode, used);
+  report.candidate_dependence = side_dependence(after, candidate_mode, used);
   for (const pairing& pair : pairs) {
     compare_options judged = options;
     judged.family = std::max<std::size_t>(1, pair.gates ? gating : pairs.size() - gating);
+    judged.baseline_dependence = applied(report.baseline_dependence, *pair.old_sample);
+    judged.candidate_dependence = applied(report.candidate_dependence, *pair.new_sample);
     comparison row =
         pair.old_sample->reported.empty() && pair.new_sample->reported.empty()
             ? compare(pair.old_sample->values, pair.new_sample->values, pair.direction, judged)
@@ -471,7 +536,9 @@ comparison_report compare_runs(std::span<const run_input> baseline,
         names_list(report.added)));
   }
   control_false_discoveries(report.rows);
-  report.blind_repetitions = blind_repetitions(report.rows);
+  report.blind_repetitions = blind_repetitions(
+      report.rows,
+      std::max(applied_rho(report.baseline_dependence), applied_rho(report.candidate_dependence)));
   report.issues = check_comparability(baseline, candidate);
   return report;
 }
@@ -626,7 +693,7 @@ comparison_report compare_kpis(const benchmark_spec& spec, std::span<const run_i
   }
   report.gating_rows = gating;
   control_false_discoveries(report.rows);
-  report.blind_repetitions = blind_repetitions(report.rows);
+  report.blind_repetitions = blind_repetitions(report.rows, 0);
   report.issues = check_comparability(baseline, candidate);
   return report;
 }

@@ -96,11 +96,50 @@ std::string blind_note(const comparison_report& report, const compare_context& c
       needed, needed, blind_consequence(context));
 }
 
+/// One side's dependence in words: "0.68 in the baseline", or that none was found.
+std::string dependence_text(const analysis::dependence_estimate& estimate, std::string_view side) {
+  if (estimate.found) {
+    return fmt::format("{:.2f} in the {}", estimate.rho, side);
+  }
+  return estimate.series == 0 ? fmt::format("not estimable in the {}", side)
+                              : fmt::format("none significant in the {}", side);
+}
+
+/// The sentence above the table when the repetitions within a side's runs were found correlated;
+/// empty when neither side's were.
+std::string dependence_note(const comparison_report& report) {
+  const auto& before = report.baseline_dependence;
+  const auto& after = report.candidate_dependence;
+  if (!before.found && !after.found) {
+    return {};
+  }
+  const auto first = std::find_if(report.rows.begin(), report.rows.end(), [](const auto& row) {
+    return !row.informative && (row.effective_baseline < static_cast<double>(row.baseline.n) ||
+                                row.effective_candidate < static_cast<double>(row.candidate.n));
+  });
+  const std::string worth =
+      first == report.rows.end()
+          ? std::string()
+          : fmt::format(
+                ", so {} vs {} repetitions count as about {:.1f} vs {:.1f} independent ones",
+                first->baseline.n, first->candidate.n, first->effective_baseline,
+                first->effective_candidate);
+  return fmt::format(
+      "correlated repetitions: consecutive repetitions within a run are correlated (lag-1 "
+      "autocorrelation {}, {}){}; the tests, intervals and design check allow for it, at a cost "
+      "in power. Run the benchmarks with --benchmark_enable_random_interleaving, give more files "
+      "per side (separate runs), or pair the builds with `metron ab`",
+      dependence_text(before, "baseline"), dependence_text(after, "candidate"), worth);
+}
+
 /// What must be read before the table: a design that cannot flag some row, rows that one run a
 /// side cannot decide, benchmarks that failed, and metrics that disappeared.
 std::vector<std::string> headline_notes(const comparison_report& report,
                                         const compare_context& context) {
   std::vector<std::string> notes;
+  if (std::string dependence = dependence_note(report); !dependence.empty()) {
+    notes.push_back(std::move(dependence));
+  }
   if (std::string blind = blind_note(report, context); !blind.empty()) {
     notes.push_back(std::move(blind));
   }
@@ -478,6 +517,15 @@ void write_junit(std::ostream& out, const comparison_report& report,
   out << "  </testsuite>\n</testsuites>\n";
 }
 
+/// A side's estimated dependence as the JSON's design gives it.
+nlohmann::json dependence_json(const analysis::dependence_estimate& estimate) {
+  return {{"lag1_autocorrelation", estimate.rho},
+          {"raw", number_or_null(estimate.raw)},
+          {"z", number_or_null(estimate.z)},
+          {"found", estimate.found},
+          {"series", estimate.series}};
+}
+
 void write_json(std::ostream& out, const comparison_report& report,
                 const compare_context& context) {
   nlohmann::json rows = nlohmann::json::array();
@@ -510,6 +558,9 @@ void write_json(std::ostream& out, const comparison_report& report,
         {"smallest_p", number_or_null(row.smallest_p)},
         {"blind", row.blind},
         {"from_aggregates", row.from_aggregates},
+        {"effective_repetitions",
+         {{"baseline", number_or_null(row.effective_baseline)},
+          {"candidate", number_or_null(row.effective_candidate)}}},
         {"detectable_change",
          std::isinf(row.detectable) ? nlohmann::json("none") : number_or_null(row.detectable)},
         {"repetitions_needed", row.repetitions_needed ? nlohmann::json(*row.repetitions_needed)
@@ -569,7 +620,10 @@ void write_json(std::ostream& out, const comparison_report& report,
                                                 [](const comparison& row) { return row.blind; }))},
         {"repetitions_needed", report.blind_repetitions > 0
                                    ? nlohmann::json(report.blind_repetitions)
-                                   : nlohmann::json(nullptr)}}},
+                                   : nlohmann::json(nullptr)},
+        {"dependence",
+         {{"baseline", dependence_json(report.baseline_dependence)},
+          {"candidate", dependence_json(report.candidate_dependence)}}}}},
       {"metrics", rows},
       {"added", report.added},
       {"removed", report.removed},

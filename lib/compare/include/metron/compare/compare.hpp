@@ -53,6 +53,17 @@ enum class measure_kind : std::uint8_t {
   cpu_time,   ///< the CPU time per iteration: steadier on a shared machine
 };
 
+/// How one side's values depend on their neighbours: Google Benchmark runs a benchmark's
+/// repetitions back to back in one process, so the machine's drift correlates them.
+struct serial_dependence {
+  /// The lag-1 autocorrelation of consecutive values within a run, in [0, 1): the values follow
+  /// an AR(1) process within each run and runs are independent. 0: independent values.
+  double rho = 0;
+  /// How many of the side's values, in order, came from each run (file); empty: one run holds
+  /// them all. Values of different runs are independent of each other.
+  std::vector<std::size_t> runs;
+};
+
 /// How compare() tests and judges. The defaults are those `metron compare` states in --help.
 struct compare_options {
   /// The relative change that matters, as a fraction (0.05 = 5 %): smaller changes are noise.
@@ -82,6 +93,10 @@ struct compare_options {
   /// Benjamini–Hochberg, and equivalence mode's intervals are at 1 − 2·alpha / family
   /// (Bonferroni). compare_runs() and compare_kpis() set it; 1 for a row compared alone.
   std::size_t family = 1;
+  /// The dependence within the baseline's runs, which the tests, intervals and design check
+  /// account for (compare_runs() sets it from estimate_dependence()); independent by default.
+  serial_dependence baseline_dependence;
+  serial_dependence candidate_dependence;  ///< the dependence within the candidate's runs
   /// Declared directions (a spec's `directions:`), which win over the inputs' own: compare_runs()
   /// judges each metric by the first rule that matches its name, compare_kpis() after the
   /// spec's own rules.
@@ -164,6 +179,11 @@ struct comparison {
   /// regressed with compare_options::power, from detectable_change(); +∞ for a blind row, NaN
   /// when the variation is unknown (fewer than two values a side).
   double detectable = std::numeric_limits<double>::quiet_NaN();
+  /// The baseline's effective number of independent values: its n over the variance inflation
+  /// of the mean of its runs' AR(1) values (compare_options::baseline_dependence); n when they
+  /// are independent.
+  double effective_baseline = 0;
+  double effective_candidate = 0;  ///< the candidate's effective number of independent values
   /// Compared from Google Benchmark's aggregate rows (mean, standard deviation and repetitions)
   /// because a side's file holds no repetitions: Welch's t test on the means, whatever the
   /// options' test; `change` and the interval are of means, the summaries' medians as reported.
@@ -185,6 +205,12 @@ struct comparison {
 /// unchanged is an intersection-union test, at alpha without adjustment), inconclusive otherwise.
 /// For a `direction` of better::unknown the test is the same, two-sided: a change beyond the
 /// tolerance either way is `changed`, never regressed or improved.
+/// With a side's values dependent (compare_options::baseline_dependence, candidate_dependence)
+/// each side counts as its effective number of values: the U test's and the bootstrap's p-values
+/// are those of their statistics' normal approximations with the variance inflated accordingly,
+/// the Hodges–Lehmann interval inverts that widened test, the bootstrap interval widens around
+/// its estimate, Welch's test takes each side's standard deviation of its mean as the dependence
+/// makes it, and smallest_p, blind and detectable follow.
 ///
 /// Any thread. Cost: O(n log n) for summaries and the U test, O(n_a · n_b log(n_a · n_b)) for the
 /// Hodges–Lehmann interval, O(resamples · n) for the bootstrap.
@@ -239,9 +265,50 @@ void control_false_discoveries(std::span<comparison> rows);
 [[nodiscard]] double detectable_change(const comparison& row, std::size_t family, double power);
 
 /// The fewest repetitions per side with which the U test can flag a lone regression among
-/// `family` rows at `alpha`: the smallest n with 2 / C(2n, n) < alpha / family.
-/// @throws input_error for alpha outside (0, 1) or a family of 0.
-[[nodiscard]] std::size_t repetitions_to_flag(double alpha, std::size_t family);
+/// `family` rows at `alpha`: the smallest n with 2 / C(2n, n) < alpha / family; with
+/// repetitions of one run whose lag-1 autocorrelation is `rho`, the smallest n whose smallest
+/// p-value, widened as compare() widens it for that dependence, is below alpha / family.
+/// @throws input_error for alpha outside (0, 1), a family of 0 or rho outside [0, 1).
+[[nodiscard]] std::size_t repetitions_to_flag(double alpha, std::size_t family, double rho = 0);
+
+/// The lag-1 autocorrelation of a side's repetitions in run order, pooled over its benchmarks.
+struct dependence_estimate {
+  /// The pooled lag-1 autocorrelation: the sum over the series of their demeaned values' lag-1
+  /// products over the sum of their squares; NaN when no series had 3 values. Biased: −1/n for
+  /// independent values of series of n.
+  double raw = std::numeric_limits<double>::quiet_NaN();
+  /// The estimate corrected for that bias: the ρ at which the ratio of the expectations of those
+  /// sums under AR(1) equals `raw`, within [0, 0.95]; 0 when `raw` is at or below its value at
+  /// independence.
+  double rho = 0;
+  /// The test statistic of independence: Σ (lag-1 sum + lag-0 sum / n), whose mean is 0 for
+  /// exchangeable values, over its standard deviation for independent normal ones (each series'
+  /// variance estimated from itself); NaN without a series.
+  double z = std::numeric_limits<double>::quiet_NaN();
+  /// `z` exceeds the one-sided 1 % point of the normal: the dependence is real and is accounted
+  /// for. Below it `rho` is not applied, so that independent repetitions keep their power.
+  bool found = false;
+  std::size_t series = 0;  ///< the series (a benchmark's values in one run) estimated from
+  std::size_t values = 0;  ///< the values in those series
+};
+
+/// Estimates the lag-1 autocorrelation shared by `series`, each a benchmark's values of one run
+/// in the order they ran (their logarithms, for times), pooled: each series is demeaned, the
+/// lag-1 products and the squares are summed over all of them, and their ratio is corrected for
+/// its small-sample bias by inverting the ratio of those sums' expectations under a stationary
+/// AR(1) process (method of moments; the pooled ratio converges to it as series are added).
+/// Noisier series weigh more, as their sums are larger. Series of fewer than 3 values, or of no
+/// spread, tell nothing and are skipped.
+/// Pure; any thread. Cost O(total values) plus O(n) per distinct length per bisection step.
+/// @param series the series, one per benchmark and run
+[[nodiscard]] dependence_estimate estimate_dependence(std::span<const std::vector<double>> series);
+
+/// The variance of the mean of `n` consecutive values of a stationary AR(1) process with lag-1
+/// autocorrelation `rho`, over that of `n` independent values: 1 + 2·Σ_{k<n} (1 − k/n)·ρ^k
+/// (Bayley and Hammersley 1946); n over it is the effective number of independent values.
+/// @param rho the lag-1 autocorrelation, in (−1, 1)
+/// @param n the number of values, at least 1
+[[nodiscard]] double mean_variance_inflation(double rho, std::size_t n);
 
 /// One input file of a comparison's side: a run, or Google Benchmark's repetitions of one.
 struct run_input {
@@ -313,8 +380,14 @@ struct comparison_report {
   std::string spec_file;           ///< the spec compared by, or empty
   std::size_t gating_rows = 0;     ///< rows that gate: the family their p-values are adjusted in
   /// When some gating row is blind: the repetitions per side with which every one of them could
-  /// be flagged (repetitions_to_flag() at its alpha and family); 0 otherwise.
+  /// be flagged (repetitions_to_flag() at its alpha and family, in one run at the side's
+  /// dependence); 0 otherwise.
   std::size_t blind_repetitions = 0;
+  /// The dependence of the baseline's repetitions within its runs, estimated from its gating
+  /// metrics' values (Google Benchmark repetitions and `metron stats` values; never per-call
+  /// values or one value per run).
+  dependence_estimate baseline_dependence;
+  dependence_estimate candidate_dependence;  ///< the dependence of the candidate's repetitions
 
   /// The number of rows with verdict `result`.
   [[nodiscard]] std::size_t count(verdict result) const noexcept;
@@ -340,7 +413,10 @@ struct comparison_report {
 /// unknown direction; counters and observables of known direction gate. Before
 /// any row is judged each knows its family (the gating or the informative rows), so that it can
 /// say whether the design could flag it at all (comparison::blind); the p-values are then
-/// adjusted within each family (control_false_discoveries()).
+/// adjusted within each family (control_false_discoveries()). Each pooled side's lag-1
+/// autocorrelation within its files is estimated from its gating metrics (estimate_dependence()
+/// of the logarithms of each file's repetitions, in file order); when found, every row of that
+/// side is judged with it (compare_options::baseline_dependence), each file an independent run.
 /// Any thread; cost is compare()'s per metric.
 /// @throws input_error when a side is empty, the sides share no metric, a metric's unit differs
 ///         between files or sides (naming both), or runs of one side mix captures with other
