@@ -7,8 +7,8 @@ Takes the fenced ```sh blocks of the guide, joins lines continued with a backsla
 commands one after another in one bash session (so `export`, `cd` and background jobs carry from
 one block to the next) in a scratch copy of the source tree, committed as a fresh repository on
 main, whose build/default is the --build tree. A command must exit 0, unless it ends with a
-comment `# exits N` (then it must exit N) or `# exits N or M` (a verdict that depends on the
-machine's timing: either is right, any other status is not). A command ending in `&` runs in
+comment `# exits N` (then it must exit N) or `# exits N or M`, `# exits N, M or K` (a verdict
+that depends on the machine's timing: any of them is right, any other status is not). A command ending in `&` runs in
 the background; whatever is still running at the end is stopped. Exit status 0 when every command
 did as the guide says, 1 with the command and its output otherwise.
 """
@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "support"))
 from checkout import copy_source  # noqa: E402
 
-EXPECTED = re.compile(r"\s#\s*exits\s+(\d+(?:\s+or\s+\d+)*)\s*$")
+EXPECTED = re.compile(r"\s#\s*exits\s+(\d+(?:\s*(?:,|\bor\b)\s*\d+)*)\s*$")
 
 
 def commands_of(guide):
@@ -55,7 +55,7 @@ def commands_of(guide):
         command = pending + line
         pending = ""
         match = EXPECTED.search(command)
-        allowed = (tuple(int(status) for status in re.split(r"\s+or\s+", match.group(1)))
+        allowed = (tuple(int(status) for status in re.split(r"\s*(?:,|\bor\b)\s*", match.group(1)))
                    if match else (0,))
         commands.append((start, command.strip(), allowed))
     if in_block:
