@@ -28,9 +28,7 @@ using metron::test::scratch_dir;
 using nlohmann::json;
 
 process_result run_metron(const std::vector<std::string>& arguments, const scratch_dir& directory) {
-  std::vector<std::string> command = {METRON_TOOL_PATH};
-  command.insert(command.end(), arguments.begin(), arguments.end());
-  return metron::test::run(command, run_options{directory.path(), {}});
+  return metron::test::run_tool(METRON_TOOL_PATH, arguments, run_options{directory.path(), {}});
 }
 
 std::string read_text(const fs::path& path) {

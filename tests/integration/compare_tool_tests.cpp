@@ -25,9 +25,7 @@ std::string google_benchmark_fixture(const std::string& name) {
 }
 
 process_result run_metron(const std::vector<std::string>& arguments) {
-  std::vector<std::string> command = {metron_tool};
-  command.insert(command.end(), arguments.begin(), arguments.end());
-  return run(command);
+  return metron::test::run_tool(metron_tool, arguments);
 }
 
 /// Runs the workload with `repetitions` repetitions into `out`, slowed by `slowdown`.

@@ -31,11 +31,7 @@ using metron::test::scratch_dir;
 using nlohmann::json;
 
 process_result run_metron(const std::vector<std::string>& arguments, const scratch_dir& directory) {
-  std::vector<std::string> command = {METRON_TOOL_PATH};
-  command.insert(command.end(), arguments.begin(), arguments.end());
-  run_options options;
-  options.directory = directory.path();
-  return run(command, options);
+  return metron::test::run_tool(METRON_TOOL_PATH, arguments, run_options{directory.path(), {}});
 }
 
 json info_of(const scratch_dir& directory, const std::string& capture) {

@@ -23,9 +23,7 @@ const std::string metron_tool = METRON_TOOL_PATH;
 const std::string workload = METRON_AB_WORKLOAD_PATH;
 
 process_result run_metron(const std::vector<std::string>& arguments) {
-  std::vector<std::string> command = {metron_tool};
-  command.insert(command.end(), arguments.begin(), arguments.end());
-  return run(command);
+  return metron::test::run_tool(metron_tool, arguments);
 }
 
 std::string read_bytes(const std::string& path) {

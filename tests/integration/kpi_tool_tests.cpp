@@ -28,9 +28,7 @@ const std::filesystem::path specs_dir = METRON_SPECS_DIR;
 
 process_result run_metron(const std::vector<std::string>& arguments,
                           const scratch_dir& directory) {
-  std::vector<std::string> command = {metron_tool};
-  command.insert(command.end(), arguments.begin(), arguments.end());
-  return run(command, run_options{directory.path(), {}});
+  return metron::test::run_tool(metron_tool, arguments, run_options{directory.path(), {}});
 }
 
 void write_text(const std::filesystem::path& path, const std::string& text) {

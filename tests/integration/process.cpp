@@ -124,4 +124,11 @@ std::vector<std::string> scratch_dir::entries() const {
   return names;
 }
 
+process_result run_tool(const std::string& tool, const std::vector<std::string>& arguments,
+                        const run_options& options) {
+  std::vector<std::string> command = {tool};
+  command.insert(command.end(), arguments.begin(), arguments.end());
+  return run(command, options);
+}
+
 }  // namespace metron::test

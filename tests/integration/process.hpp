@@ -28,6 +28,10 @@ struct run_options {
 /// @throws std::runtime_error when the program cannot be started.
 process_result run(const std::vector<std::string>& arguments, const run_options& options = {});
 
+/// Runs `tool` with `arguments`, as run() does.
+process_result run_tool(const std::string& tool, const std::vector<std::string>& arguments,
+                        const run_options& options = {});
+
 /// The lines of `text`, without their '\n'; a last line without one counts too.
 std::vector<std::string> lines_of(const std::string& text);
 

@@ -25,9 +25,7 @@ const std::string metron_tool = METRON_TOOL_PATH;
 const std::filesystem::path report_inputs = std::filesystem::path(METRON_INPUTS_DIR) / "report";
 
 process_result run_metron(const std::vector<std::string>& arguments, const scratch_dir& directory) {
-  std::vector<std::string> command = {metron_tool};
-  command.insert(command.end(), arguments.begin(), arguments.end());
-  return run(command, run_options{directory.path(), {}});
+  return metron::test::run_tool(metron_tool, arguments, run_options{directory.path(), {}});
 }
 
 void write_text(const std::filesystem::path& path, const std::string& text) {

@@ -33,9 +33,7 @@ const std::string metron_tool = METRON_TOOL_PATH;
 
 process_result run_metron(const std::vector<std::string>& arguments,
                           const run_options& options = {}) {
-  std::vector<std::string> command = {metron_tool};
-  command.insert(command.end(), arguments.begin(), arguments.end());
-  return run(command, options);
+  return metron::test::run_tool(metron_tool, arguments, options);
 }
 
 run_options in(const scratch_dir& directory) { return run_options{directory.path(), {}}; }
