@@ -12,3 +12,15 @@ function(metron_set_warnings target)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
 endfunction()
+
+# Compiles `target`'s sources in unity batches when METRON_UNITY_BUILD is on. A source's
+# internal-linkage types then sit in an included file, which GCC's -Wsubobject-linkage takes for a
+# header; within one batch they are still one translation unit's own, so it is off there.
+function(metron_set_unity_build target)
+  if(METRON_UNITY_BUILD)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+      target_compile_options(${target} PRIVATE -Wno-subobject-linkage)
+    endif()
+  endif()
+endfunction()

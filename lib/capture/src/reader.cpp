@@ -5,6 +5,7 @@
 
 #include "crc32.hpp"
 #include "format.hpp"
+#include "system_reason.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -35,10 +36,7 @@ const site_info* capture::find_site(std::uint32_t id) const noexcept {
 
 namespace {
 
-// The thread-safe spelling of strerror().
-std::string system_reason(int error_number) {
-  return std::generic_category().message(error_number);
-}
+using detail::system_reason;
 
 #if defined(FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
 // A fuzzer cannot forge checksums, so mutated payloads would never reach the decoders.

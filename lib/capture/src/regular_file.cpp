@@ -2,6 +2,8 @@
 #include <metron/capture/detail/regular_file.hpp>
 #include <metron/error.hpp>
 
+#include "system_reason.hpp"
+
 #include <cerrno>
 #include <system_error>
 
@@ -13,10 +15,6 @@ namespace metron::detail {
 
 namespace {
 
-// The thread-safe spelling of strerror().
-std::string system_reason(int error_number) {
-  return std::generic_category().message(error_number);
-}
 
 const char* kind_of(mode_t mode) noexcept {
   if (S_ISFIFO(mode)) return "a FIFO";

@@ -4,6 +4,7 @@
 
 #include "crc32.hpp"
 #include "format.hpp"
+#include "system_reason.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -74,10 +75,7 @@ struct thread_state {
   bool close_requested = false;  // close before the next tag-0 record: the output was flushed
 };
 
-// The thread-safe spelling of strerror().
-std::string system_reason(int error_number) {
-  return std::generic_category().message(error_number);
-}
+using detail::system_reason;
 
 }  // namespace
 

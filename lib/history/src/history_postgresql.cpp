@@ -18,7 +18,7 @@ namespace metron::analysis::detail {
 namespace {
 
 /// Migration k takes the schema from version k to k + 1 (see history_sqlite.cpp).
-constexpr std::array<const char*, history_schema_version> migrations = {
+constexpr std::array<const char*, history_schema_version> postgresql_migrations = {
     "CREATE TABLE metron_schema (version INTEGER NOT NULL);"
     "INSERT INTO metron_schema (version) VALUES (0);"
     "CREATE TABLE runs (id BIGSERIAL PRIMARY KEY, commit_id TEXT NOT NULL, branch TEXT NOT NULL,"
@@ -253,7 +253,7 @@ class postgresql_history final : public history_store {
       }
     }
     for (int step = version; step < history_schema_version; ++step) {
-      execute_script(migrations.at(static_cast<std::size_t>(step)));
+      execute_script(postgresql_migrations.at(static_cast<std::size_t>(step)));
     }
     execute("UPDATE metron_schema SET version = $1", {std::to_string(history_schema_version)});
     upgrade.commit();

@@ -23,7 +23,7 @@ namespace {
 constexpr int busy_timeout_ms = 30000;
 
 /// Migration k takes the schema from version k to k + 1; applied in order, in one transaction.
-constexpr std::array<const char*, history_schema_version> migrations = {
+constexpr std::array<const char*, history_schema_version> sqlite_migrations = {
     // 0 → 1: runs and their measurements.
     "CREATE TABLE metron_schema (version INTEGER NOT NULL);"
     "INSERT INTO metron_schema (version) VALUES (0);"
@@ -330,7 +330,7 @@ class sqlite_history final : public history_store {
     const int version = read_version();
     refuse_newer(version);
     for (int step = version; step < history_schema_version; ++step) {
-      execute(db_, path_, migrations.at(static_cast<std::size_t>(step)));
+      execute(db_, path_, sqlite_migrations.at(static_cast<std::size_t>(step)));
     }
     statement record(db_, path_, "UPDATE metron_schema SET version = ?");
     record.bind(1, static_cast<std::int64_t>(history_schema_version));

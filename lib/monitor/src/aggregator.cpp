@@ -1,6 +1,8 @@
 // Per-series statistics with Boost.Accumulators: moments, extremes, extended P² quantiles, EWMA.
 #include <metron/monitor/aggregation.hpp>
 
+#include "string_map.hpp"
+
 #include <boost/accumulators/accumulators.hpp>
 #include <boost/accumulators/statistics/count.hpp>
 #include <boost/accumulators/statistics/extended_p_square.hpp>
@@ -142,19 +144,12 @@ struct series_state {
   }
 };
 
-struct string_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const noexcept {
-    return std::hash<std::string_view>{}(text);
-  }
-};
-
 }  // namespace
 
 struct aggregator::state {
   // Series live in a deque-like vector of pointers so that handles and references stay valid.
   std::vector<std::unique_ptr<series_state>> series;
-  std::unordered_map<std::string, series_id, string_hash, std::equal_to<>> by_name;
+  detail::string_map<series_id> by_name;
 };
 
 std::string_view to_string(statistic which) noexcept {

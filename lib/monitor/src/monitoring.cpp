@@ -2,6 +2,7 @@
 // their actions, and driving the exporters from one worker thread.
 #include "exporters.hpp"
 #include "expression.hpp"
+#include "string_map.hpp"
 
 #include <metron/error.hpp>
 #include <metron/monitor/monitor.hpp>
@@ -26,19 +27,7 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 
-struct string_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const noexcept {
-    return std::hash<std::string_view>{}(text);
-  }
-};
-
-template <class Value>
-using string_map = std::unordered_map<std::string, Value, string_hash, std::equal_to<>>;
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
+using detail::string_map;
 
 std::int64_t steady_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now().time_since_epoch())
@@ -451,7 +440,7 @@ class monitor_probe_sink final : public sink {
         if ((site.observables & (1U << tag)) == 0) continue;
         const auto observable = observable_name(tag);
         const auto unit =
-            ends_with(observable, "_ns") ? metric_unit::nanoseconds : metric_unit::none;
+            observable.ends_with("_ns") ? metric_unit::nanoseconds : metric_unit::none;
         if (const auto id = hub_->series_for(site.name + "." + std::string(observable),
                                              metric_kind::summary, unit)) {
           known.observables.emplace_back(tag, *id);
@@ -537,8 +526,8 @@ class monitor_log_sink final : public log_sink {
       if (known != hub_->field_series.end()) {
         id = known->second;
       } else {
-        const auto unit = ends_with(field, "_ns")      ? metric_unit::nanoseconds
-                          : ends_with(field, "_bytes") ? metric_unit::bytes
+        const auto unit = field.ends_with("_ns")      ? metric_unit::nanoseconds
+                          : field.ends_with("_bytes") ? metric_unit::bytes
                                                        : metric_unit::none;
         id = hub_->series_for(name_, metric_kind::summary, unit);
         if (!id) continue;

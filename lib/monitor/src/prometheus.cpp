@@ -32,12 +32,8 @@ void append_help_text(std::string& out, std::string_view text) {
   }
 }
 
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
 std::string_view strip(std::string_view text, std::string_view suffix) {
-  return ends_with(text, suffix) ? text.substr(0, text.size() - suffix.size()) : text;
+  return text.ends_with(suffix) ? text.substr(0, text.size() - suffix.size()) : text;
 }
 
 std::string_view unit_suffix(metric_unit unit) {

@@ -16,7 +16,7 @@ namespace metron::report {
 
 namespace {
 
-double median_of(const std::vector<double>& values) {
+double median_of_pairs(const std::vector<double>& values) {
   return analysis::summarize(values, {.bootstrap_resamples = 0}).median;
 }
 
@@ -26,9 +26,9 @@ void write_ab_text(std::ostream& out, const analysis::ab_result& result) {
   const auto& comparison = result.comparison;
   out << fmt::format("metric      {} ({} pairs)\n", result.metric, result.baseline.size());
   out << fmt::format("baseline    {} (median of pairs)\n",
-                     format_amount(median_of(result.baseline), result.unit));
+                     format_amount(median_of_pairs(result.baseline), result.unit));
   out << fmt::format("candidate   {} (median of pairs)\n",
-                     format_amount(median_of(result.candidate), result.unit));
+                     format_amount(median_of_pairs(result.candidate), result.unit));
   out << fmt::format("change      {}  {} at {} confidence\n",
                      format_percent(comparison.ratio.estimate - 1.0),
                      format_interval({.low = comparison.ratio.low - 1.0,

@@ -94,4 +94,17 @@ std::string explanation(const report_row& row) {
   return text;
 }
 
+std::string counts_text(const report_document& document, std::string_view separator) {
+  std::string text;
+  for (const row_state state :
+       {row_state::breach_and_regression, row_state::breach, row_state::regression,
+        row_state::insufficient, row_state::inconclusive, row_state::changed, row_state::pass,
+        row_state::improved, row_state::reported}) {
+    if (const std::size_t count = document.count(state); count > 0) {
+      text += fmt::format("{}{} {}", text.empty() ? "" : separator, count, to_string(state));
+    }
+  }
+  return text.empty() ? "no rows" : text;
+}
+
 }  // namespace metron::report::detail

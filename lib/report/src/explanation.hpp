@@ -1,9 +1,10 @@
-// What a report row says in words: its threshold, and why it is in its state.
+// What a report says in words: a row's threshold and why it is in its state, the rows' counts.
 #pragma once
 
 #include <metron/report/report.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace metron::report::detail {
 
@@ -12,5 +13,9 @@ namespace metron::report::detail {
 
 /// One sentence saying why the row is in its state: the breach, the regression, the doubt.
 [[nodiscard]] std::string explanation(const report_row& row);
+
+/// "2 regression, 18 pass": how many rows are in each state, worst first, the states without
+/// rows left out, joined by `separator`; "no rows" for an empty report.
+[[nodiscard]] std::string counts_text(const report_document& document, std::string_view separator);
 
 }  // namespace metron::report::detail

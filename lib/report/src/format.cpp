@@ -14,7 +14,7 @@ namespace metron::report {
 
 namespace {
 
-constexpr std::string_view not_a_number = "–";
+constexpr std::string_view missing_value_text = "–";
 // Beyond 2^53 a double holds no fraction: a whole mantissa there means nothing.
 constexpr double exact_integers = 9.007199254740992e15;
 
@@ -74,7 +74,7 @@ std::pair<std::string, std::string_view> in_steps(double value, std::span<const 
 
 std::string non_finite(double value) {
   if (std::isnan(value)) {
-    return std::string(not_a_number);
+    return std::string(missing_value_text);
   }
   return value > 0 ? "∞" : "−∞";
 }
@@ -194,7 +194,7 @@ std::string format_amount(double value, std::string_view unit) {
 
 std::string format_percent(double fraction) {
   if (std::isnan(fraction)) {
-    return std::string(not_a_number);
+    return std::string(missing_value_text);
   }
   if (std::isinf(fraction)) {
     return fraction > 0 ? "+∞ %" : "−∞ %";
@@ -204,14 +204,14 @@ std::string format_percent(double fraction) {
 
 std::string format_share(double fraction) {
   if (!std::isfinite(fraction)) {
-    return std::isnan(fraction) ? std::string(not_a_number) : non_finite(fraction) + " %";
+    return std::isnan(fraction) ? std::string(missing_value_text) : non_finite(fraction) + " %";
   }
   return percent_digits(100.0 * fraction, false) + " %";
 }
 
 std::string format_interval(const analysis::interval& range) {
   if (!std::isfinite(range.low) || !std::isfinite(range.high)) {
-    return std::string(not_a_number);
+    return std::string(missing_value_text);
   }
   return fmt::format("[{}, {}] %", percent_digits(100.0 * range.low, true),
                      percent_digits(100.0 * range.high, true));

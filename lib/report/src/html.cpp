@@ -95,19 +95,6 @@ std::string badge(row_state state) {
                      xml_escaped(to_string(state)));
 }
 
-std::string counts_text(const report_document& document) {
-  std::string text;
-  for (const row_state state :
-       {row_state::breach_and_regression, row_state::breach, row_state::regression,
-        row_state::insufficient, row_state::inconclusive, row_state::changed, row_state::pass,
-        row_state::improved, row_state::reported}) {
-    if (const std::size_t count = document.count(state); count > 0) {
-      text += fmt::format("{}{} {}", text.empty() ? "" : " · ", count, to_string(state));
-    }
-  }
-  return text.empty() ? "no rows" : text;
-}
-
 void write_run_table(std::ostream& out, const report_document& document) {
   const analysis::run_metadata& candidate = document.candidate_metadata;
   const analysis::run_metadata& baseline = document.baseline_metadata;
@@ -228,7 +215,7 @@ void write_html(std::ostream& out, const report_document& document, const html_o
       informational ? "incomparable"
       : passed      ? "pass"
                     : "fail",
-      verdict, xml_escaped(document.title), xml_escaped(counts_text(document)),
+      verdict, xml_escaped(document.title), xml_escaped(detail::counts_text(document, " · ")),
       document.rows.size(), document.spec_file.empty() ? "metrics" : "KPIs",
       informational ? " — informational: the sides ran on different machines or builds" : "");
   if (informational) {

@@ -61,20 +61,6 @@ std::string_view icon_of(row_state state) {
   return "·";
 }
 
-std::string counts_text(const report_document& document) {
-  std::string text;
-  for (const row_state state :
-       {row_state::breach_and_regression, row_state::breach, row_state::regression,
-        row_state::insufficient, row_state::inconclusive, row_state::changed, row_state::pass,
-        row_state::improved, row_state::reported}) {
-    const std::size_t count = document.count(state);
-    if (count > 0) {
-      text += fmt::format("{}{} {}", text.empty() ? "" : ", ", count, to_string(state));
-    }
-  }
-  return text.empty() ? "no rows" : text;
-}
-
 std::string run_text(const analysis::run_metadata& metadata) {
   std::string text;
   const auto add = [&text](std::string_view what, const std::string& value) {
@@ -107,7 +93,7 @@ void write_markdown(std::ostream& out, const report_document& document) {
     out << fmt::format("## {} {}: {}\n\n", passed ? "✅" : "❌", markdown_escaped(document.title),
                        passed ? "pass" : "FAIL");
   }
-  out << fmt::format("{} of {} {}.\n\n", counts_text(document), document.rows.size(),
+  out << fmt::format("{} of {} {}.\n\n", detail::counts_text(document, ", "), document.rows.size(),
                      document.spec_file.empty() ? "metrics" : "KPIs");
   out << fmt::format("Candidate `{}` ({})", markdown_escaped(document.candidate_file),
                      run_text(document.candidate_metadata));

@@ -7,6 +7,9 @@
 
 namespace metron::analysis::detail {
 
+/// What a statistic is when the sample cannot give it.
+inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
 /// Central moment sums of a sample: Σ(x-mean)^k for k = 2, 3, 4.
 struct central_sums {
   double count = 0;
@@ -20,7 +23,7 @@ struct central_sums {
 inline double bimodality_coefficient(const central_sums& sums) {
   const double n = sums.count;
   if (n < 4 || !(sums.m2 > 0)) {
-    return std::numeric_limits<double>::quiet_NaN();
+    return nan;
   }
   const double variance = sums.m2 / n;
   const double g1 = (sums.m3 / n) / std::pow(variance, 1.5);

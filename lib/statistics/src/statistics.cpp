@@ -27,7 +27,7 @@ namespace {
 
 namespace acc = boost::accumulators;
 
-constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+using detail::nan;
 
 void check_options(const summary_options& options) {
   if (!(options.confidence > 0 && options.confidence < 1)) {

@@ -25,7 +25,7 @@ namespace {
 
 namespace acc = boost::accumulators;
 
-constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+using detail::nan;
 
 /// Sums of powers of (x − origin), k = 0 … 4, with the extremes: what merging needs.
 struct power_sums {
