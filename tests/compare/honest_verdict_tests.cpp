@@ -2,6 +2,7 @@
 // flag says so, every mode keeps its A/A rate at alpha on independent and on correlated
 // repetitions, and the power table of docs/compare.md is what the comparator does.
 #include <metron/compare/compare.hpp>
+#include <metron/spec/spec.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -497,4 +498,64 @@ TEST_CASE(
 TEST_CASE("A/A trials with correlated repetitions as docs/compare.md reports them",
           "[compare][dependence][.slow]") {
   correlated_false_flags(150, 20, 400);
+}
+
+namespace {
+
+/// A spec with one KPI per benchmark of suite_file(): its median real time, lower is better,
+/// within `tolerance`.
+metron::analysis::benchmark_spec suite_spec(std::size_t benchmarks, const std::string& tolerance) {
+  std::string text = "suite: simulated\nmetrics:\n";
+  for (std::size_t b = 0; b < benchmarks; ++b) {
+    text += "  m" + std::to_string(b) + ":\n    benchmark: BM_" + std::to_string(b) +
+            "\n    field: real_time\n";
+  }
+  text += "kpis:\n";
+  for (std::size_t b = 0; b < benchmarks; ++b) {
+    text +=
+        "  k" + std::to_string(b) + ":\n    metric: m" + std::to_string(b) +
+        "\n    statistic: median\n    unit: ns\n    better: lower\n    tolerance: " + tolerance +
+        "\n";
+  }
+  return metron::analysis::parse_spec(text, "simulated.yaml");
+}
+
+}  // namespace
+
+TEST_CASE("a spec's KPIs allow for correlated repetitions as the metrics do",
+          "[compare][dependence][simulation]") {
+  // A tolerance of 0.5 %: only the test stands between the noise and a flag.
+  const metron::analysis::benchmark_spec spec = suite_spec(10, "0.5%");
+  std::mt19937_64 generator(503);
+  // One file of ten repetitions a side at rho 0.7: worth about 2.4 each, too few for the U test
+  // to flag one KPI of 10, so each KPI is judged by Welch's t at the effective sizes.
+  const comparison_report one_run =
+      metron::analysis::compare_kpis(spec, suite_side(generator, 1, 10, 10, 0.03, 0.7, 5),
+                                     suite_side(generator, 1, 10, 10, 0.03, 0.7, 1));
+  REQUIRE(one_run.rows.size() == 10);
+  CHECK(one_run.baseline_dependence.found);
+  CHECK(one_run.candidate_dependence.found);
+  CHECK(one_run.rows[0].effective_baseline < 4);
+  CHECK(one_run.blind() == 0);
+  CHECK(one_run.rows[0].test == metron::analysis::test_kind::welch);
+  CHECK_THAT(one_run.rows[0].note, Catch::Matchers::Contains("Welch"));
+  // The baseline's KPI 0 was five times slower: the candidate improved it.
+  CHECK(one_run.rows[0].result == verdict::improved);
+  // A/A trials of one file a side keep their false flags at alpha.
+  constexpr std::size_t trials = 200;
+  std::size_t flagged = 0;
+  for (std::size_t trial = 0; trial < trials; ++trial) {
+    const comparison_report report =
+        metron::analysis::compare_kpis(spec, suite_side(generator, 1, 10, 10, 0.03, 0.7, 1),
+                                       suite_side(generator, 1, 10, 10, 0.03, 0.7, 1));
+    bool any = false;
+    for (const comparison& row : report.rows) {
+      any = any || row.result == verdict::regressed || row.result == verdict::improved;
+    }
+    flagged += any ? 1 : 0;
+  }
+  const rate_bounds share = wilson(flagged, trials);
+  INFO("KPIs, rho 0.7, one file of 10 a side: " << share.rate << " of trials flag, 95 % ["
+                                                << share.low << ", " << share.high << "]");
+  CHECK(share.low <= 0.05);
 }

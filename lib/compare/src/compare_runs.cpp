@@ -313,6 +313,26 @@ std::size_t blind_repetitions(std::span<const comparison> rows, double rho) {
   return needed;
 }
 
+/// Adds to `series` the logarithms of `values` run by run, `runs` giving how many each run has,
+/// for the runs whose values are all positive.
+void add_log_series(std::vector<std::vector<double>>& series, const std::vector<double>& values,
+                    const std::vector<std::size_t>& runs) {
+  std::size_t start = 0;
+  for (const std::size_t run : runs) {
+    std::vector<double> logs;
+    logs.reserve(run);
+    for (std::size_t i = start; i < start + run && i < values.size(); ++i) {
+      if (values[i] > 0) {
+        logs.push_back(std::log(values[i]));
+      }
+    }
+    if (logs.size() == run) {
+      series.push_back(std::move(logs));
+    }
+    start += run;
+  }
+}
+
 /// The lag-1 autocorrelation of a side's repetitions within its runs, from the metrics `used`
 /// (the gating ones): the logarithms of each metric's positive values per file. Sides whose
 /// values are one per run, or per-call values, are not estimated.
@@ -323,22 +343,8 @@ dependence_estimate side_dependence(const side_samples& side, replication mode,
   }
   std::vector<std::vector<double>> series;
   for (const auto& [name, sample] : side.by_name) {
-    if (!used.contains(name)) {
-      continue;
-    }
-    std::size_t start = 0;
-    for (const std::size_t run : sample.runs) {
-      std::vector<double> logs;
-      logs.reserve(run);
-      for (std::size_t i = start; i < start + run; ++i) {
-        if (sample.values[i] > 0) {
-          logs.push_back(std::log(sample.values[i]));
-        }
-      }
-      if (logs.size() == run) {
-        series.push_back(std::move(logs));
-      }
-      start += run;
+    if (used.contains(name)) {
+      add_log_series(series, sample.values, sample.runs);
     }
   }
   return estimate_dependence(series);
@@ -350,11 +356,16 @@ double applied_rho(const dependence_estimate& estimate) {
 }
 
 /// What compare() is told of a side's dependence: the estimate when it was found, with the runs.
-serial_dependence applied(const dependence_estimate& estimate, const side_sample& sample) {
-  if (!estimate.found || estimate.rho == 0 || !sample.reported.empty()) {
+serial_dependence applied(const dependence_estimate& estimate,
+                          const std::vector<std::size_t>& runs) {
+  if (!estimate.found || estimate.rho == 0) {
     return {};
   }
-  return {estimate.rho, sample.runs};
+  return {estimate.rho, runs};
+}
+
+serial_dependence applied(const dependence_estimate& estimate, const side_sample& sample) {
+  return sample.reported.empty() ? applied(estimate, sample.runs) : serial_dependence{};
 }
 
 }  // namespace
@@ -565,9 +576,25 @@ compare_options options_for(const kpi_spec& kpi, const compare_options& defaults
   return options;
 }
 
+/// The KPI row Welch's t gives at the effective sizes, for a KPI whose correlated repetitions
+/// leave the U test too few effective values to flag it: the exact U test has a floor on its
+/// p-value, Welch's t has none, so a change far beyond the noise is still found.
+comparison welch_at_effective_sizes(std::span<const double> baseline,
+                                    std::span<const double> candidate, better direction,
+                                    compare_options options) {
+  options.test = test_kind::welch;
+  comparison row = compare(baseline, candidate, direction, options);
+  const std::string reason =
+      "correlated repetitions leave the U test too few effective values; judged by Welch's t at "
+      "the effective sizes";
+  row.note = row.note.empty() ? reason : row.note + "; " + reason;
+  return row;
+}
+
 /// One KPI result's sample on one side, with the KPI it came from.
 struct kpi_sample {
   std::vector<double> values;
+  std::vector<std::size_t> runs;  ///< how many of `values` each run gave, in order
   std::string unit;
   better direction = better::lower;
   const kpi_spec* spec = nullptr;
@@ -611,8 +638,10 @@ kpi_samples collect_kpis(const benchmark_spec& spec, std::span<const run_input> 
       // value per run already.
       if (mode == replication::median_per_run && !std::isnan(result.value)) {
         sample.values.push_back(result.value);
+        sample.runs.push_back(1);
       } else if (mode != replication::median_per_run) {
         sample.values.insert(sample.values.end(), result.values.begin(), result.values.end());
+        sample.runs.push_back(result.values.size());
       }
       if (breaches != nullptr && result.status == kpi_status::breach) {
         result.note = result.note.empty() ? run.file : run.file + ": " + result.note;
@@ -639,23 +668,38 @@ comparison_report compare_kpis(const benchmark_spec& spec, std::span<const run_i
   report.spec_file = spec.file;
   report.baseline_runs = baseline.size();
   report.candidate_runs = candidate.size();
-  const kpi_samples before =
-      collect_kpis(declared, baseline,
-                   replication_of(baseline_per_call, baseline.size(), candidate.size()), nullptr);
-  const kpi_samples after = collect_kpis(
-      declared, candidate, replication_of(candidate_per_call, candidate.size(), baseline.size()),
-      &report.breaches);
+  const replication baseline_mode =
+      replication_of(baseline_per_call, baseline.size(), candidate.size());
+  const replication candidate_mode =
+      replication_of(candidate_per_call, candidate.size(), baseline.size());
+  const kpi_samples before = collect_kpis(declared, baseline, baseline_mode, nullptr);
+  const kpi_samples after = collect_kpis(declared, candidate, candidate_mode, &report.breaches);
   const bool indicative =
       baseline_per_call && candidate_per_call && baseline.size() == 1 && candidate.size() == 1;
   std::size_t gating = 0;
   std::size_t informative = 0;
+  // The gating KPIs' values within each run show its dependence, as the metrics' do in
+  // compare_runs().
+  std::vector<std::vector<double>> baseline_series;
+  std::vector<std::vector<double>> candidate_series;
   for (const std::string& name : before.order) {
     if (const auto match = after.by_name.find(name); match != after.by_name.end()) {
-      const bool gates = before.by_name.find(name)->second.direction != better::unknown &&
-                         match->second.direction != better::unknown;
+      const kpi_sample& old_sample = before.by_name.find(name)->second;
+      const bool gates =
+          old_sample.direction != better::unknown && match->second.direction != better::unknown;
       gating += gates ? 1 : 0;
       informative += gates ? 0 : 1;
+      if (gates) {
+        add_log_series(baseline_series, old_sample.values, old_sample.runs);
+        add_log_series(candidate_series, match->second.values, match->second.runs);
+      }
     }
+  }
+  if (baseline_mode == replication::pooled) {
+    report.baseline_dependence = estimate_dependence(baseline_series);
+  }
+  if (candidate_mode == replication::pooled) {
+    report.candidate_dependence = estimate_dependence(candidate_series);
   }
   for (const std::string& name : before.order) {
     const auto match = after.by_name.find(name);
@@ -675,7 +719,14 @@ comparison_report compare_kpis(const benchmark_spec& spec, std::span<const run_i
     const bool gates =
         old_sample.direction != better::unknown && new_sample.direction != better::unknown;
     options.family = std::max<std::size_t>(1, gates ? gating : informative);
+    options.baseline_dependence = applied(report.baseline_dependence, old_sample.runs);
+    options.candidate_dependence = applied(report.candidate_dependence, new_sample.runs);
     comparison row = compare(old_sample.values, new_sample.values, old_sample.direction, options);
+    if (row.blind && options.test == test_kind::mann_whitney &&
+        (options.baseline_dependence.rho > 0 || options.candidate_dependence.rho > 0)) {
+      row = welch_at_effective_sizes(old_sample.values, new_sample.values, old_sample.direction,
+                                     options);
+    }
     row.name = name;
     row.unit = old_sample.unit;
     row.kind = "kpi";
@@ -693,7 +744,9 @@ comparison_report compare_kpis(const benchmark_spec& spec, std::span<const run_i
   }
   report.gating_rows = gating;
   control_false_discoveries(report.rows);
-  report.blind_repetitions = blind_repetitions(report.rows, 0);
+  report.blind_repetitions = blind_repetitions(
+      report.rows,
+      std::max(applied_rho(report.baseline_dependence), applied_rho(report.candidate_dependence)));
   report.issues = check_comparability(baseline, candidate);
   return report;
 }

@@ -94,7 +94,8 @@ struct compare_options {
   /// (Bonferroni). compare_runs() and compare_kpis() set it; 1 for a row compared alone.
   std::size_t family = 1;
   /// The dependence within the baseline's runs, which the tests, intervals and design check
-  /// account for (compare_runs() sets it from estimate_dependence()); independent by default.
+  /// account for (compare_runs() and compare_kpis() set it from estimate_dependence());
+  /// independent by default.
   serial_dependence baseline_dependence;
   serial_dependence candidate_dependence;  ///< the dependence within the candidate's runs
   /// Declared directions (a spec's `directions:`), which win over the inputs' own: compare_runs()
@@ -429,7 +430,9 @@ struct comparison_report {
 /// per-call values with one capture a side, marked indicative), and the spec's tolerance, test,
 /// alpha and direction override `defaults`. Every KPI of known direction gates; one of unknown
 /// direction is informative. Candidate runs whose KPI breaches its threshold are listed in
-/// breaches.
+/// breaches. The lag-1 autocorrelation of the gating KPIs' values within each run is estimated
+/// and allowed for as compare_runs() does for its metrics; a KPI that the U test could then not
+/// flag (comparison::blind) is judged by Welch's t at the effective sizes, and its note says so.
 /// @throws input_error as compare_runs() does, and as evaluate_kpis() does for each run.
 [[nodiscard]] comparison_report compare_kpis(const benchmark_spec& spec,
                                              std::span<const run_input> baseline,
