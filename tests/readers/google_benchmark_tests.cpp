@@ -112,6 +112,20 @@ TEST_CASE("time units become ns and unknown fields are ignored", "[analysis]") {
   CHECK(real->family == "BM_x");
 }
 
+TEST_CASE("escaped strings and keys are read as the text they spell", "[analysis]") {
+  const dataset data = parse_google_benchmark(
+      R"({"context":{"host_name":"n\u00f8de \"1\""},"benchmarks":[{"name":"BM_\"q\"/8",)"
+      R"("run_type":"iteration","iterations":1,"real\u005ftime":3,"cpu_time":2,)"
+      R"("time_unit":"n\u0073","hit\trate":0.5}]})",
+      "t.json");
+  CHECK(data.metadata.host == "n\u00f8de \"1\"");
+  const auto* real = data.find_metric("BM_\"q\"/8");
+  REQUIRE(real != nullptr);
+  CHECK(real->values.at(0) == 3);
+  CHECK(real->origins.at(0).place == "benchmarks[0] ('BM_\"q\"/8')");
+  CHECK(data.find_metric("BM_\"q\"/8:hit\trate")->values.at(0) == 0.5);
+}
+
 TEST_CASE("complexity_n names a row's size when present", "[analysis]") {
   const dataset data = parse_google_benchmark(
       one_row(R"("name":"BM_y/threads:1","run_type":"iteration","iterations":1,"real_time":1,)"
@@ -225,6 +239,13 @@ TEST_CASE("bad Google Benchmark input is refused with file and place", "[analysi
                R"("aggregate_name":"RMS","rms":0.1)"),
        "RMS row of family 'BM_z' without its BigO row"},
       {"empty", "", "t.json: line 1 (byte 0): not valid JSON"},
+      // Values the reader passes over are still read, so that their damage is not passed over.
+      {"bad atom in a field not kept", one_row(plain_row + R"(,"label":nul)"), "not valid JSON"},
+      {"bad number in a field not kept", one_row(plain_row + R"(,"family_index":1.2.3)"),
+       "not valid JSON"},
+      {"bad atom as a counter", one_row(plain_row + R"(,"hits":tru)"), "not valid JSON"},
+      {"a second document after the first",
+       one_row(plain_row) + R"( {"benchmarks":[]})", "not valid JSON"},
       {"ends on a quote", "{\"benchmarks\": [{\"name\": \"", "t.json: line 1"},
   };
   for (const bad_case& bad : cases) {

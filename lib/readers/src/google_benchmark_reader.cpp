@@ -1,6 +1,6 @@
 // Reading Google Benchmark's JSON output, every version since 1.0, into a dataset. simdjson parses
-// (its library picks the fastest kernel for the CPU at run time); one walk takes what a dataset
-// holds.
+// (its library picks the fastest kernel for the CPU at run time) on demand: one walk of the
+// document takes what a dataset holds, and nothing is built that it does not keep.
 #include <metron/error.hpp>
 #include <metron/readers/readers.hpp>
 
@@ -10,6 +10,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -18,7 +19,10 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <initializer_list>
 #include <set>
+#include <type_traits>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,49 +38,89 @@ using detail::string_end;
 /// arguments, and a bound keeps a damaged file from costing many times its size in copies.
 constexpr std::size_t max_text_bytes = std::size_t{64} << 10;
 
-/// Row keys that are not user counters.
-bool is_reserved(std::string_view key) {
-  static const std::set<std::string_view> keys{"name",
-                                               "family_index",
-                                               "per_family_instance_index",
-                                               "run_name",
-                                               "run_type",
-                                               "repetitions",
-                                               "repetition_index",
-                                               "threads",
-                                               "iterations",
-                                               "real_time",
-                                               "cpu_time",
-                                               "time_unit",
-                                               "aggregate_name",
-                                               "aggregate_unit",
-                                               "error_occurred",
-                                               "error_message",
-                                               "skipped",
-                                               "skip_message",
-                                               "big_o",
-                                               "cpu_coefficient",
-                                               "real_coefficient",
-                                               "rms",
-                                               "label",
-                                               "complexity_n",
-                                               "manual_time"};
-  return keys.contains(key);
+/// A row's keys that are not user counters, each a bit of row_fields::seen.
+enum class field : std::uint8_t {
+  aggregate_name,
+  aggregate_unit,
+  big_o,
+  complexity_n,
+  cpu_coefficient,
+  cpu_time,
+  error_message,
+  error_occurred,
+  family_index,
+  iterations,
+  label,
+  manual_time,
+  name,
+  per_family_instance_index,
+  real_coefficient,
+  real_time,
+  repetition_index,
+  repetitions,
+  rms,
+  run_name,
+  run_type,
+  skip_message,
+  skipped,
+  threads,
+  time_unit,
+  counter,  ///< any other key: a user counter when its value is a number
+};
+
+/// The field a row's key names: the reserved keys of the key's length are the only candidates.
+field field_of(std::string_view key) {
+  const auto either = [&](std::initializer_list<std::pair<std::string_view, field>> candidates) {
+    for (const auto& [name, which] : candidates) {
+      if (key == name) {
+        return which;
+      }
+    }
+    return field::counter;
+  };
+  switch (key.size()) {
+    case 3: return either({{"rms", field::rms}});
+    case 4: return either({{"name", field::name}});
+    case 5: return either({{"label", field::label}, {"big_o", field::big_o}});
+    case 7: return either({{"threads", field::threads}, {"skipped", field::skipped}});
+    case 8:
+      return either(
+          {{"cpu_time", field::cpu_time}, {"run_name", field::run_name}, {"run_type", field::run_type}});
+    case 9: return either({{"real_time", field::real_time}, {"time_unit", field::time_unit}});
+    case 10: return either({{"iterations", field::iterations}});
+    case 11:
+      return either({{"repetitions", field::repetitions}, {"manual_time", field::manual_time}});
+    case 12:
+      return either({{"family_index", field::family_index},
+                     {"complexity_n", field::complexity_n},
+                     {"skip_message", field::skip_message}});
+    case 13: return either({{"error_message", field::error_message}});
+    case 14:
+      return either({{"aggregate_name", field::aggregate_name},
+                     {"aggregate_unit", field::aggregate_unit},
+                     {"error_occurred", field::error_occurred}});
+    case 15: return either({{"cpu_coefficient", field::cpu_coefficient}});
+    case 16:
+      return either(
+          {{"repetition_index", field::repetition_index}, {"real_coefficient", field::real_coefficient}});
+    case 25: return either({{"per_family_instance_index", field::per_family_instance_index}});
+    default: return field::counter;
+  }
 }
 
 /// The family and size of a run named "<family>/<n>" with a numeric last part.
-std::pair<std::string, std::optional<double>> split_size(const std::string& run_name) {
+std::pair<std::string, std::optional<double>> split_size(std::string_view run_name) {
   const auto slash = run_name.rfind('/');
-  if (slash == std::string::npos || slash + 1 == run_name.size()) {
+  if (slash == std::string_view::npos || slash + 1 == run_name.size()) {
     return {{}, std::nullopt};
   }
-  const std::string_view digits = std::string_view(run_name).substr(slash + 1);
+  const std::string_view digits = run_name.substr(slash + 1);
   long long size = 0;
   const auto [end, problem] = std::from_chars(digits.data(), digits.data() + digits.size(), size);
   if (problem != std::errc{} || end != digits.data() + digits.size()) {
     return {{}, std::nullopt};
   }
-  return {run_name.substr(0, slash), static_cast<double>(size)};
+  return {std::string(run_name.substr(0, slash)), static_cast<double>(size)};
 }
 
 /// A user counter's unit and direction.
@@ -121,15 +165,16 @@ counter_kind kind_of_counter(std::string_view name) {
   return {"", better::unknown};
 }
 
-/// What one row says, decoded in one pass over its fields in whatever order they come.
+/// What one row says, decoded in one pass over its fields in whatever order they come. Its text
+/// points into the document or the parser's buffer, which outlive the row.
 struct row_fields {
-  std::optional<std::string> name;
-  std::optional<std::string> run_name;
-  std::optional<std::string> run_type;
-  std::optional<std::string> aggregate_name;
-  std::optional<std::string> aggregate_unit;
-  std::optional<std::string> time_unit;
-  std::optional<std::string> big_o;
+  std::optional<std::string_view> name;
+  std::optional<std::string_view> run_name;
+  std::optional<std::string_view> run_type;
+  std::optional<std::string_view> aggregate_name;
+  std::optional<std::string_view> aggregate_unit;
+  std::optional<std::string_view> time_unit;
+  std::optional<std::string_view> big_o;
   std::optional<double> real_time;
   std::optional<double> cpu_time;
   std::optional<double> iterations;
@@ -142,17 +187,30 @@ struct row_fields {
   std::optional<std::int64_t> repetition_index;
   bool error_occurred = false;
   bool skipped = false;
-  std::string message;  ///< error_message or skip_message
-  std::vector<std::pair<std::string, double>> counters;
+  std::string_view message;  ///< error_message or skip_message
+  std::uint32_t seen = 0;    ///< the reserved fields met, a bit each
+  std::vector<std::pair<std::string_view, double>> counters;
+  std::vector<std::string_view> other_keys;  ///< keys of counters and of what is not read
+
+  /// Forgets everything for the next row, keeping the lists' memory.
+  void reset() {
+    std::vector<std::pair<std::string_view, double>> kept_counters = std::move(counters);
+    std::vector<std::string_view> kept_keys = std::move(other_keys);
+    *this = row_fields{};
+    kept_counters.clear();
+    kept_keys.clear();
+    counters = std::move(kept_counters);
+    other_keys = std::move(kept_keys);
+  }
 };
 
 /// The statistic an old file's aggregate row names by its suffix ("BM_x_mean" → "mean"), with
 /// the run it summarises; empty when the name has none of Google Benchmark's suffixes.
-std::pair<std::string, std::string> aggregate_by_suffix(const std::string& name) {
+std::pair<std::string_view, std::string_view> aggregate_by_suffix(std::string_view name) {
   for (const std::string_view statistic : {"mean", "median", "stddev", "cv", "BigO", "RMS"}) {
-    const std::string suffix = fmt::format("_{}", statistic);
-    if (name.size() > suffix.size() && name.ends_with(suffix)) {
-      return {std::string(statistic), name.substr(0, name.size() - suffix.size())};
+    if (name.size() > statistic.size() + 1 && name.ends_with(statistic) &&
+        name[name.size() - statistic.size() - 1] == '_') {
+      return {statistic, name.substr(0, name.size() - statistic.size() - 1)};
     }
   }
   return {};
@@ -279,9 +337,40 @@ std::optional<oversize_string> first_oversize_string(std::string_view text, std:
   return std::nullopt;
 }
 
+/// A simdjson error met while walking the document: the text is not (Google Benchmark's) JSON.
+struct syntax_failure {
+  simdjson::error_code error;
+};
+
+/// The value of `result`; throws syntax_failure for an error.
+template <class T>
+T take(simdjson::simdjson_result<T>&& result) {
+  T value{};
+  if (const simdjson::error_code error = std::move(result).get(value)) {
+    throw syntax_failure{error};
+  }
+  return value;
+}
+
+/// A string as written between its quotes, when it holds no escape; nullopt when it does.
+std::optional<std::string_view> unescaped_as_written(const char* content) {
+  // The document's strings are closed (simdjson checked), so the search ends within it.
+  const char* end = content;
+  while (*end != '"') {
+    if (*end == '\\') {
+      return std::nullopt;
+    }
+    ++end;
+  }
+  return std::string_view(content, static_cast<std::size_t>(end - content));
+}
+
 class reader {
  public:
-  reader(std::string_view text, const std::string& file) : file_(file), text_(text) {}
+  /// `text` lies in a buffer of `capacity` bytes, at least simdjson::SIMDJSON_PADDING more than
+  /// the text; `sanitized` says that NaN and Infinity were replaced by null in it.
+  reader(std::string_view text, std::size_t capacity, const std::string& file, bool sanitized)
+      : file_(file), text_(text), capacity_(capacity), sanitized_(sanitized) {}
 
   dataset read() {
     if (const auto oversize = first_oversize_string(text_, max_text_bytes)) {
@@ -291,36 +380,48 @@ class reader {
                   oversize->key.empty() ? std::string() : fmt::format("'{}' is ", oversize->key),
                   oversize->bytes, max_text_bytes));
     }
-    simdjson::padded_string padded(text_);
-    simdjson::dom::parser parser;
-    simdjson::dom::element document;
-    if (const auto error = parser.parse(padded).get(document); error != simdjson::SUCCESS) {
-      std::optional<std::string> sanitized = without_non_finite_literals(text_);
-      if (!sanitized) {
-        refuse_syntax(error);
+    try {
+      walk();
+    } catch (const syntax_failure& failure) {
+      if (!sanitized_) {
+        if (const std::optional<std::string> sanitized = without_non_finite_literals(text_)) {
+          std::string padded;
+          padded.reserve(sanitized->size() + simdjson::SIMDJSON_PADDING);
+          padded = *sanitized;
+          return reader(padded, padded.capacity(), file_, true).read();
+        }
       }
-      sanitized_ = std::move(*sanitized);
-      text_ = sanitized_;
-      padded = simdjson::padded_string(text_);
-      if (const auto again = parser.parse(padded).get(document); again != simdjson::SUCCESS) {
-        refuse_syntax(again);
-      }
+      refuse_syntax(failure.error);
     }
-    simdjson::dom::object top;
-    if (document.get_object().get(top) != simdjson::SUCCESS) {
+    return std::move(data_);
+  }
+
+ private:
+  void walk() {
+    simdjson::ondemand::parser parser;
+    simdjson::ondemand::document document =
+        take(parser.iterate(text_.data(), text_.size(), capacity_));
+    if (take(document.type()) != simdjson::ondemand::json_type::object) {
       fail_at(0, "the top level is not a JSON object; expected Google Benchmark's JSON output");
     }
+    simdjson::ondemand::object top = take(document.get_object());
     data_.metadata.sources.push_back(file_);
     bool has_benchmarks = false;
-    std::vector<std::string_view> keys;
-    for (const auto [key, value] : top) {
+    std::vector<std::string> keys;
+    for (auto member : top) {
+      simdjson::ondemand::field entry = take(std::move(member));
+      const std::string key(key_of(entry));
       refuse_duplicate(keys, key, "the top level", 1);
       if (key == "context") {
-        read_context(value);
+        read_context(entry.value());
       } else if (key == "benchmarks") {
         has_benchmarks = true;
-        read_benchmarks(value);
+        read_benchmarks(entry.value());
       }
+    }
+    // Past the top level's end the document has no current location: anything else is more.
+    if (const char* more = nullptr; document.current_location().get(more) == simdjson::SUCCESS) {
+      throw syntax_failure{simdjson::TRAILING_CONTENT};
     }
     if (!has_benchmarks) {
       fail_at(0,
@@ -334,10 +435,8 @@ class reader {
                             verdict.where.place, verdict.family));
       }
     }
-    return std::move(data_);
   }
 
- private:
   /// "line 3 (byte 57)" of a position in the text.
   std::string location(std::size_t offset) const {
     const std::size_t bounded = std::min(offset, text_.size());
@@ -350,8 +449,16 @@ class reader {
     throw input_error(fmt::format("{}: {}: {}", file_, location(offset), what));
   }
 
+  /// "benchmarks[4]", and the row's name once it is known: "benchmarks[4] ('BM_sort/8')".
+  std::string row_place() const {
+    return row_name_ ? fmt::format("benchmarks[{}] ('{}')", row_index_, *row_name_)
+                     : fmt::format("benchmarks[{}]", row_index_);
+  }
+
+  origin row_origin() const { return {file_, row_place()}; }
+
   [[noreturn]] void fail_row(const std::string& what) const {
-    fail_at(offset_of_row(text_, row_index_), fmt::format("{} {}", row_place_, what));
+    fail_at(offset_of_row(text_, row_index_), fmt::format("{} {}", row_place(), what));
   }
 
   /// simdjson says only that the text is not JSON; the strict reader of the other inputs says
@@ -366,7 +473,7 @@ class reader {
   }
 
   /// Refuses a key of an object `depth` levels deep that `keys` already holds.
-  void refuse_duplicate(std::vector<std::string_view>& keys, std::string_view key,
+  void refuse_duplicate(std::vector<std::string>& keys, const std::string& key,
                         const std::string& place, int depth) const {
     if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
       fail_at(offset_of_key(text_, key, depth, 1),
@@ -375,9 +482,59 @@ class reader {
     keys.push_back(key);
   }
 
-  /// A value's JSON text, for messages and for context facts that are not strings.
-  static std::string json_text(simdjson::dom::element value) {
-    std::string text = simdjson::to_string(value);
+  /// A member's key; as written when it holds no escape, which is every key Google Benchmark
+  /// writes, so that nothing is copied.
+  static std::string_view key_of(simdjson::ondemand::field& entry) {
+    if (const auto plain = unescaped_as_written(entry.key().raw())) {
+      return *plain;
+    }
+    return take(entry.unescaped_key());
+  }
+
+  /// Reads a scalar this reader does not keep, so that a malformed one ("fast", "1.2.3", "nul")
+  /// is refused as the syntax error it is rather than passed over. Objects and arrays are left.
+  static void check_scalar(simdjson::ondemand::value& value) {
+    switch (take(value.type())) {
+      case simdjson::ondemand::json_type::number: (void)take(value.get_double()); break;
+      case simdjson::ondemand::json_type::boolean: (void)take(value.get_bool()); break;
+      case simdjson::ondemand::json_type::null:
+        if (!take(value.is_null())) {
+          throw syntax_failure{simdjson::N_ATOM_ERROR};
+        }
+        break;
+      case simdjson::ondemand::json_type::string: (void)take(value.get_string()); break;
+      case simdjson::ondemand::json_type::object:
+      case simdjson::ondemand::json_type::array: break;
+    }
+  }
+
+  /// A value's JSON text, for messages and for context facts that are not strings: scalars as
+  /// written, objects and arrays without the spaces between their tokens.
+  static std::string json_text(simdjson::ondemand::value value) {
+    const simdjson::ondemand::json_type type = take(value.type());
+    if (type == simdjson::ondemand::json_type::object ||
+        type == simdjson::ondemand::json_type::array) {
+      const std::string_view raw = take(simdjson::to_json_string(value));
+      std::string minified(raw.size(), '\0');
+      std::size_t length = 0;
+      if (simdjson::minify(raw.data(), raw.size(), minified.data(), length) != simdjson::SUCCESS) {
+        throw syntax_failure{simdjson::TAPE_ERROR};
+      }
+      minified.resize(length);
+      return minified;
+    }
+    std::string_view raw = value.raw_json_token();
+    check_scalar(value);
+    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' ||
+                            raw.back() == '\r')) {
+      raw.remove_suffix(1);
+    }
+    return std::string(raw);
+  }
+
+  /// A message's rendering of a value: its JSON text, cut after 80 bytes.
+  static std::string shown(simdjson::ondemand::value value) {
+    std::string text = json_text(value);
     if (text.size() > 80) {
       text.resize(80);
       text += "…";
@@ -385,41 +542,45 @@ class reader {
     return text;
   }
 
-  std::string text_of(simdjson::dom::element value, std::string_view key) const {
-    std::string_view text;
-    if (value.get_string().get(text) != simdjson::SUCCESS) {
-      fail_row(fmt::format("'{}' is {}, not a string", key, json_text(value)));
+  /// A string value; as written when it holds no escape, so that nothing is copied.
+  std::string_view text_of(simdjson::ondemand::value value, std::string_view key) const {
+    if (take(value.type()) != simdjson::ondemand::json_type::string) {
+      fail_row(fmt::format("'{}' is {}, not a string", key, shown(value)));
     }
-    return std::string(text);
+    if (const auto plain = unescaped_as_written(value.raw_json_token().data() + 1)) {
+      return *plain;
+    }
+    return take(value.get_string());
   }
 
-  double number_of(simdjson::dom::element value, std::string_view key) const {
-    if (value.is_null() && !sanitized_.empty()) {
+  double number_of(simdjson::ondemand::value value, std::string_view key) const {
+    const simdjson::ondemand::json_type type = take(value.type());
+    if (type == simdjson::ondemand::json_type::null && sanitized_) {
       fail_row(fmt::format("'{}' is NaN or Infinity; it must be a finite number", key));
     }
-    double number = 0;
-    if (!value.is_number() || value.get_double().get(number) != simdjson::SUCCESS) {
-      fail_row(fmt::format("'{}' is {}, not a number", key, json_text(value)));
+    if (type != simdjson::ondemand::json_type::number) {
+      fail_row(fmt::format("'{}' is {}, not a number", key, shown(value)));
     }
-    return number;
+    return take(value.get_double());
   }
 
-  void read_context(simdjson::dom::element value) {
-    simdjson::dom::object context;
-    if (value.get_object().get(context) != simdjson::SUCCESS) {
+  void read_context(simdjson::ondemand::value value) {
+    if (take(value.type()) != simdjson::ondemand::json_type::object) {
       fail_at(offset_of_key(text_, "context", 1, 0), "context is not an object");
     }
+    simdjson::ondemand::object context = take(value.get_object());
     run_metadata& metadata = data_.metadata;
     std::string cpus;
     std::string mhz;
-    std::vector<std::string_view> keys;
-    for (const auto [key_view, fact] : context) {
-      refuse_duplicate(keys, key_view, "context", 2);
-      const std::string key(key_view);
-      std::string_view string_fact;
-      const std::string text = fact.get_string().get(string_fact) == simdjson::SUCCESS
-                                   ? std::string(string_fact)
-                                   : simdjson::to_string(fact);
+    std::vector<std::string> keys;
+    for (auto member : context) {
+      simdjson::ondemand::field entry = take(std::move(member));
+      const std::string key(key_of(entry));
+      refuse_duplicate(keys, key, "context", 2);
+      simdjson::ondemand::value fact = entry.value();
+      const std::string text = take(fact.type()) == simdjson::ondemand::json_type::string
+                                   ? std::string(take(fact.get_string()))
+                                   : json_text(fact);
       if (key == "json_schema_version" && text != "1") {
         fail_at(
             offset_of_key(text_, key, 2, 0),
@@ -453,42 +614,55 @@ class reader {
     }
   }
 
-  void read_benchmarks(simdjson::dom::element value) {
-    simdjson::dom::array rows;
-    if (value.get_array().get(rows) != simdjson::SUCCESS) {
+  void read_benchmarks(simdjson::ondemand::value value) {
+    if (take(value.type()) != simdjson::ondemand::json_type::array) {
       fail_at(offset_of_key(text_, "benchmarks", 1, 0), "benchmarks is not an array");
     }
+    simdjson::ondemand::array rows = take(value.get_array());
     row_index_ = 0;
-    for (const simdjson::dom::element row : rows) {
-      row_place_ = fmt::format("benchmarks[{}]", row_index_);
-      read_row(row);
+    row_fields row;
+    for (auto element : rows) {
+      row_name_.reset();
+      row.reset();
+      read_row(take(std::move(element)), row);
       ++row_index_;
     }
+    row_name_.reset();
   }
 
-  void read_row(simdjson::dom::element value) {
-    simdjson::dom::object object;
-    if (value.get_object().get(object) != simdjson::SUCCESS) {
+  void read_row(simdjson::ondemand::value value, row_fields& row) {
+    if (take(value.type()) != simdjson::ondemand::json_type::object) {
       fail_row("is not an object");
     }
-    row_fields row;
-    std::vector<std::string_view> keys;
-    for (const auto [key, field] : object) {
-      if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
-        fail_row(
-            fmt::format("has the key '{}' twice (duplicate key '{}' in {})", key, key, row_place_));
+    simdjson::ondemand::object object = take(value.get_object());
+    for (auto member : object) {
+      simdjson::ondemand::field entry = take(std::move(member));
+      const std::string_view key = key_of(entry);
+      const field which = field_of(key);
+      bool repeated = false;
+      if (which == field::counter) {
+        repeated = std::find(row.other_keys.begin(), row.other_keys.end(), key) !=
+                   row.other_keys.end();
+        row.other_keys.push_back(key);
+      } else {
+        const std::uint32_t bit = std::uint32_t{1} << static_cast<unsigned>(which);
+        repeated = (row.seen & bit) != 0;
+        row.seen |= bit;
       }
-      keys.push_back(key);
-      read_field(row, key, field);
+      if (repeated) {
+        fail_row(fmt::format("has the key '{}' twice (duplicate key '{}' in {})", key, key,
+                             row_place()));
+      }
+      read_field(row, which, key, entry.value());
     }
     if (!row.name) {
       fail_row("has no 'name'");
     }
-    row_place_ += fmt::format(" ('{}')", *row.name);
-    std::string run_name = row.run_name.value_or(*row.name);
+    row_name_ = *row.name;
+    std::string_view run_name = row.run_name.value_or(*row.name);
     if (row.error_occurred || row.skipped) {
       data_.failures.push_back(
-          {std::move(run_name), !row.error_occurred, std::move(row.message), {file_, row_place_}});
+          {std::string(run_name), !row.error_occurred, std::string(row.message), row_origin()});
       return;
     }
     if (row.run_type && *row.run_type != "iteration" && *row.run_type != "aggregate") {
@@ -496,16 +670,17 @@ class reader {
     }
     // An aggregate names its statistic; before run_type (Google Benchmark 1.5) only its name's
     // suffix did. Every other row is one repetition of its run.
-    std::string statistic = row.aggregate_name.value_or("");
-    if (!statistic.empty() && !row.run_name && run_name.ends_with("_" + statistic)) {
+    std::string_view statistic = row.aggregate_name.value_or("");
+    if (!statistic.empty() && !row.run_name && run_name.size() > statistic.size() &&
+        run_name.ends_with(statistic) && run_name[run_name.size() - statistic.size() - 1] == '_') {
       // Before run_name (Google Benchmark 1.5), an aggregate's row is named "<run>_<statistic>".
-      run_name.resize(run_name.size() - statistic.size() - 1);
+      run_name.remove_suffix(statistic.size() + 1);
     }
     if (statistic.empty() && row.run_type != "iteration") {
-      auto [suffix, summarised] = aggregate_by_suffix(*row.name);
-      statistic = std::move(suffix);
+      const auto [suffix, summarised] = aggregate_by_suffix(*row.name);
+      statistic = suffix;
       if (!statistic.empty() && !row.run_name) {
-        run_name = std::move(summarised);
+        run_name = summarised;
       }
     }
     // compare.py compares only rows with both times; others (its own synthetic inputs have
@@ -522,7 +697,8 @@ class reader {
     }
   }
 
-  void read_field(row_fields& row, std::string_view key, simdjson::dom::element value) {
+  void read_field(row_fields& row, field which, std::string_view key,
+                  simdjson::ondemand::value value) {
     const auto text = [&] { return text_of(value, key); };
     const auto number = [&] { return number_of(value, key); };
     const auto count = [&] {
@@ -532,66 +708,73 @@ class reader {
       }
       return found;
     };
-    if (key == "name") {
-      row.name = text();
-    } else if (key == "run_name") {
-      row.run_name = text();
-    } else if (key == "run_type") {
-      row.run_type = text();
-    } else if (key == "aggregate_name") {
-      row.aggregate_name = text();
-    } else if (key == "aggregate_unit") {
-      row.aggregate_unit = text();
-    } else if (key == "time_unit") {
-      row.time_unit = text();
-    } else if (key == "big_o") {
-      row.big_o = text();
-    } else if (key == "real_time") {
-      row.real_time = number();
-    } else if (key == "cpu_time") {
-      row.cpu_time = number();
-    } else if (key == "iterations") {
-      row.iterations = count();
-    } else if (key == "repetitions") {
-      row.repetitions = count();
-    } else if (key == "threads") {
-      row.threads = count();
-    } else if (key == "real_coefficient") {
-      row.real_coefficient = number();
-    } else if (key == "cpu_coefficient") {
-      row.cpu_coefficient = number();
-    } else if (key == "rms") {
-      row.rms = number();
-    } else if (key == "complexity_n") {
-      row.complexity_n = number();
-    } else if (key == "repetition_index") {
-      const double index = count();
-      if (index != std::trunc(index) || index > 9.007199254740992e15) {
-        fail_row(fmt::format("'repetition_index' is {}, not an integer", json_text(value)));
+    switch (which) {
+      case field::name: row.name = text(); break;
+      case field::run_name: row.run_name = text(); break;
+      case field::run_type: row.run_type = text(); break;
+      case field::aggregate_name: row.aggregate_name = text(); break;
+      case field::aggregate_unit: row.aggregate_unit = text(); break;
+      case field::time_unit: row.time_unit = text(); break;
+      case field::big_o: row.big_o = text(); break;
+      case field::real_time: row.real_time = number(); break;
+      case field::cpu_time: row.cpu_time = number(); break;
+      case field::iterations: row.iterations = count(); break;
+      case field::repetitions: row.repetitions = count(); break;
+      case field::threads: row.threads = count(); break;
+      case field::real_coefficient: row.real_coefficient = number(); break;
+      case field::cpu_coefficient: row.cpu_coefficient = number(); break;
+      case field::rms: row.rms = number(); break;
+      case field::complexity_n: row.complexity_n = number(); break;
+      case field::repetition_index: {
+        if (take(value.type()) == simdjson::ondemand::json_type::number) {
+          const std::string written = json_text(value);
+          const double index = count();
+          if (index != std::trunc(index) || index > 9.007199254740992e15) {
+            fail_row(fmt::format("'repetition_index' is {}, not an integer", written));
+          }
+          row.repetition_index = static_cast<std::int64_t>(index);
+        } else {
+          (void)count();
+        }
+        break;
       }
-      row.repetition_index = static_cast<std::int64_t>(index);
-    } else if (key == "error_occurred" || key == "skipped") {
-      bool flag = false;
-      // Google Benchmark writes booleans; a "skipped" that is not one (a skip kind, say) still
-      // means the run did not complete.
-      if (value.get_bool().get(flag) != simdjson::SUCCESS) {
-        flag = !value.is_null();
+      case field::error_occurred:
+      case field::skipped: {
+        // Google Benchmark writes booleans; a "skipped" that is not one (a skip kind, say) still
+        // means the run did not complete.
+        const simdjson::ondemand::json_type type = take(value.type());
+        const bool flag = type == simdjson::ondemand::json_type::boolean
+                              ? take(value.get_bool())
+                              : type != simdjson::ondemand::json_type::null;
+        (which == field::error_occurred ? row.error_occurred : row.skipped) = flag;
+        break;
       }
-      (key == "error_occurred" ? row.error_occurred : row.skipped) = flag;
-    } else if (key == "error_message" || key == "skip_message") {
-      row.message = text();
-    } else if (!is_reserved(key) && value.is_number()) {
-      row.counters.emplace_back(std::string(key), number());
-    } else if (!is_reserved(key) && value.is_null() && !sanitized_.empty()) {
-      // A counter Google Benchmark wrote as NaN or Infinity: no value of this repetition.
-      ++non_finite_counters_;
-      data_.metadata.extra["non_finite_counters"] = std::to_string(non_finite_counters_);
+      case field::error_message:
+      case field::skip_message: row.message = text(); break;
+      case field::family_index:
+      case field::per_family_instance_index:
+      case field::label:
+      case field::manual_time: check_scalar(value); break;
+      case field::counter: {
+        const simdjson::ondemand::json_type type = take(value.type());
+        if (type == simdjson::ondemand::json_type::number) {
+          row.counters.emplace_back(key, take(value.get_double()));
+        } else {
+          check_scalar(value);
+          if (type == simdjson::ondemand::json_type::null && sanitized_) {
+            // A counter Google Benchmark wrote as NaN or Infinity: no value of this repetition.
+            ++non_finite_counters_;
+            data_.metadata.extra["non_finite_counters"] = std::to_string(non_finite_counters_);
+          }
+        }
+        break;
+      }
     }
   }
 
   double time_scale(const row_fields& row) const {
     // Before time_unit (Google Benchmark 1.0), every time was in ns.
-    const std::string unit = row.time_unit.value_or("ns");
+    const std::string_view unit = row.time_unit.value_or("ns");
     if (unit == "ns") return 1.0;
     if (unit == "us") return 1e3;
     if (unit == "ms") return 1e6;
@@ -619,10 +802,9 @@ class reader {
     return non_negative(value, key) * time_scale(row);
   }
 
-  /// The metric of this row and quantity, created on first use.
-  metric& metric_for(const std::string& run_name, const std::string& quantity,
-                     const std::string& unit, better direction, const std::string& family,
-                     std::optional<double> n) {
+  /// The metric of this row's run and `quantity`, created on first use, with its origin, its
+  /// family and size, and a counter's unit and direction worked out only then.
+  metric& metric_for(std::string_view run_name, std::string_view quantity, const row_fields& row) {
     if (run_name != cached_run_) {
       cached_run_ = run_name;
       cached_metrics_.clear();
@@ -631,56 +813,65 @@ class reader {
         std::find_if(cached_metrics_.begin(), cached_metrics_.end(),
                      [&](const auto& entry) { return entry.first == quantity; });
     if (cached != cached_metrics_.end()) {
-      metric& found = data_.metrics[cached->second];
-      found.origins.push_back({file_, row_place_});
-      return found;
+      return data_.metrics[cached->second];
     }
-    std::string name = quantity == "real_time" ? run_name : run_name + ":" + quantity;
+    std::string name(run_name);
+    if (quantity != "real_time") {
+      name += ':';
+      name += quantity;
+    }
     auto [where, added] = metric_index_.try_emplace(std::move(name), data_.metrics.size());
-    cached_metrics_.emplace_back(quantity, where->second);
+    cached_metrics_.emplace_back(std::string(quantity), where->second);
     if (added) {
       metric created;
       created.name = where->first;
       created.entry = run_name;
       created.quantity = quantity;
-      created.unit = unit;
-      created.direction = direction;
-      created.family = family;
+      if (quantity == "real_time" || quantity == "cpu_time") {
+        created.unit = "ns";
+        created.direction = better::lower;
+      } else {
+        counter_kind kind = kind_of_counter(quantity);
+        created.unit = std::move(kind.unit);
+        created.direction = kind.direction;
+      }
+      auto [family, n] = split_size(run_name);
+      if (row.complexity_n) {
+        n = row.complexity_n;
+        if (family.empty()) {
+          family = run_name;
+        }
+      }
+      created.family = std::move(family);
       created.n = n;
+      created.origins.push_back(row_origin());
       data_.metrics.push_back(std::move(created));
     }
-    metric& found = data_.metrics[where->second];
-    found.origins.push_back({file_, row_place_});
-    return found;
+    return data_.metrics[where->second];
   }
 
-  void read_iteration(const row_fields& row, const std::string& run_name) {
+  void read_iteration(const row_fields& row, std::string_view run_name) {
     const double real_time = time(row, row.real_time, "real_time");
     const double cpu_time = time(row, row.cpu_time, "cpu_time");
     // Files before repetition_index (Google Benchmark 1.6) repeat the row; its place says which.
-    std::int64_t& rows_of_run = rows_per_run_[run_name];
-    const std::int64_t repetition = row.repetition_index.value_or(rows_of_run);
-    ++rows_of_run;
-    if (!repetitions_seen_.emplace(run_name, repetition).second) {
+    if (last_run_ == nullptr || last_run_name_ != run_name) {
+      last_run_name_ = run_name;
+      last_run_ = &runs_[std::string(run_name)];
+    }
+    const std::int64_t repetition = row.repetition_index.value_or(last_run_->rows);
+    ++last_run_->rows;
+    if (!last_run_->repetitions.insert(repetition).second) {
       fail_row(fmt::format("repeats run '{}' repetition {}: duplicate rows", run_name, repetition));
     }
-    auto [family, n] = split_size(run_name);
-    if (row.complexity_n) {
-      n = row.complexity_n;
-      if (family.empty()) {
-        family = run_name;
-      }
-    }
-    metric_for(run_name, "real_time", "ns", better::lower, family, n).values.push_back(real_time);
-    metric_for(run_name, "cpu_time", "ns", better::lower, family, n).values.push_back(cpu_time);
+    metric_for(run_name, "real_time", row).values.push_back(real_time);
+    metric_for(run_name, "cpu_time", row).values.push_back(cpu_time);
     for (const auto& [key, value] : row.counters) {
-      const counter_kind kind = kind_of_counter(key);
-      metric_for(run_name, key, kind.unit, kind.direction, family, n).values.push_back(value);
+      metric_for(run_name, key, row).values.push_back(value);
     }
   }
 
-  void read_aggregate(const row_fields& row, const std::string& run_name,
-                      const std::string& statistic) {
+  void read_aggregate(const row_fields& row, std::string_view run_name,
+                      std::string_view statistic) {
     if (statistic == "BigO") {
       reported_complexity& verdict = complexity_for(run_name);
       if (!verdict.big_o.empty()) {
@@ -693,7 +884,7 @@ class reader {
       const double scale = time_scale(row);
       verdict.real_coefficient = required(row.real_coefficient, "real_coefficient") * scale;
       verdict.cpu_coefficient = required(row.cpu_coefficient, "cpu_coefficient") * scale;
-      verdict.where = {file_, row_place_};
+      verdict.where = row_origin();
       return;
     }
     if (statistic == "RMS") {
@@ -704,52 +895,57 @@ class reader {
       verdict.rms = required(row.rms, "rms");
       return;
     }
-    if (!aggregates_seen_.emplace(run_name, statistic).second) {
+    if (!aggregates_seen_.emplace(std::string(run_name), std::string(statistic)).second) {
       fail_row(fmt::format("repeats the {} of run '{}': duplicate rows", statistic, run_name));
     }
     const bool fraction = row.aggregate_unit.value_or("time") == "percentage";
     const double scale = fraction ? 1.0 : time_scale(row);
     const std::string time_unit = fraction ? "" : "ns";
     const auto repetitions = static_cast<std::size_t>(row.repetitions.value_or(0));
+    const origin where = row_origin();
     const auto add = [&](std::string metric_name, double value, std::string unit,
-                         std::string quantity, better direction) {
-      data_.aggregates.push_back({std::move(metric_name),
-                                  statistic,
-                                  value,
-                                  std::move(unit),
-                                  std::move(quantity),
-                                  direction,
-                                  repetitions,
-                                  {file_, row_place_}});
+                         std::string_view quantity, better direction) {
+      data_.aggregates.push_back({std::move(metric_name), std::string(statistic), value,
+                                  std::move(unit), std::string(quantity), direction, repetitions,
+                                  where});
     };
-    add(run_name, non_negative(row.real_time, "real_time") * scale, time_unit, "real_time",
+    const std::string run(run_name);
+    add(run, non_negative(row.real_time, "real_time") * scale, time_unit, "real_time",
         better::lower);
-    add(run_name + ":cpu_time", non_negative(row.cpu_time, "cpu_time") * scale, time_unit,
+    add(run + ":cpu_time", non_negative(row.cpu_time, "cpu_time") * scale, time_unit,
         "cpu_time", better::lower);
     for (const auto& [key, value] : row.counters) {
-      const counter_kind kind = kind_of_counter(key);
-      add(run_name + ":" + key, value, fraction ? "" : kind.unit, key, kind.direction);
+      counter_kind kind = kind_of_counter(key);
+      add(fmt::format("{}:{}", run, key), value, fraction ? "" : std::move(kind.unit), key,
+          kind.direction);
     }
   }
 
-  reported_complexity& complexity_for(const std::string& family) {
-    auto [where, added] = complexity_index_.emplace(family, data_.complexities.size());
+  reported_complexity& complexity_for(std::string_view family) {
+    auto [where, added] = complexity_index_.try_emplace(std::string(family), data_.complexities.size());
     if (added) {
       reported_complexity created;
       created.family = family;
       created.rms = std::numeric_limits<double>::quiet_NaN();
-      created.where = {file_, row_place_};
+      created.where = row_origin();
       data_.complexities.push_back(std::move(created));
       complexity_offsets_.push_back(offset_of_row(text_, row_index_));
     }
     return data_.complexities[where->second];
   }
 
+  /// The rows of one run met so far and the repetitions they were.
+  struct run_rows {
+    std::int64_t rows = 0;
+    std::set<std::int64_t> repetitions;
+  };
+
   std::string file_;
   std::string_view text_;
-  std::string sanitized_;  ///< the text with NaN and Infinity as null, when it had any
+  std::size_t capacity_ = 0;
+  bool sanitized_ = false;  ///< the text has NaN and Infinity as null
   std::size_t row_index_ = 0;
-  std::string row_place_;
+  std::optional<std::string_view> row_name_;  ///< the name of the row being read, once known
   dataset data_;
   std::map<std::string, std::size_t, std::less<>> metric_index_;
   /// The run metric_for() was last asked for and its metrics' indices by quantity: a run's rows
@@ -758,8 +954,10 @@ class reader {
   std::vector<std::pair<std::string, std::size_t>> cached_metrics_;
   std::map<std::string, std::size_t, std::less<>> complexity_index_;
   std::vector<std::size_t> complexity_offsets_;  ///< where each of data_.complexities was first met
-  std::set<std::pair<std::string, std::int64_t>> repetitions_seen_;
-  std::map<std::string, std::int64_t, std::less<>> rows_per_run_;
+  std::unordered_map<std::string, run_rows> runs_;
+  /// The run read_iteration() was last given, and its entry of runs_ (whose nodes do not move).
+  std::string last_run_name_;
+  run_rows* last_run_ = nullptr;
   std::uint64_t rows_without_times_ = 0;
   std::uint64_t non_finite_counters_ = 0;
   std::set<std::pair<std::string, std::string>> aggregates_seen_;
@@ -768,11 +966,15 @@ class reader {
 }  // namespace
 
 dataset parse_google_benchmark(std::string_view text, const std::string& file) {
-  return reader(text, file).read();
+  std::string padded;
+  padded.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+  padded = text;
+  return reader(padded, padded.capacity(), file, false).read();
 }
 
 dataset read_google_benchmark(const std::string& path) {
-  return parse_google_benchmark(detail::read_text_file(path), path);
+  const detail::padded_text file(path, simdjson::SIMDJSON_PADDING);
+  return reader(file.text(), file.capacity(), path, false).read();
 }
 
 }  // namespace metron::analysis

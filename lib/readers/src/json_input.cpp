@@ -9,10 +9,15 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <optional>
 #include <set>
 #include <system_error>
+#include <utility>
 #include <vector>
+
+#include <sys/mman.h>
 
 namespace metron::analysis::detail {
 
@@ -183,5 +188,61 @@ std::string read_text_file(const std::string& path) {
   }
   return text;
 }
+
+namespace {
+
+constexpr std::size_t huge_page_bytes = std::size_t{2} << 20U;
+
+}  // namespace
+
+padded_text::padded_text(const std::string& path, std::size_t padding) {
+  std::optional<metron::detail::regular_file> file(std::in_place, path);
+  const auto expected = static_cast<std::size_t>(file->size());
+  // Room for a file that grew a little since it was opened; one that grew more is read again.
+  std::size_t room = expected + expected / 8 + (std::size_t{64} << 10);
+  for (;;) {
+    // Aligned to a huge page, so that the kernel may back it with huge pages.
+    mapped_ = room + padding + huge_page_bytes;
+    mapping_ = ::mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mapping_ == MAP_FAILED) {
+      mapping_ = nullptr;
+      throw resource_error(fmt::format("{}: cannot read: no memory for {} bytes", path, mapped_));
+    }
+    const auto address = reinterpret_cast<std::uintptr_t>(mapping_);
+    data_ = static_cast<char*>(mapping_) +
+            ((huge_page_bytes - address % huge_page_bytes) % huge_page_bytes);
+    capacity_ = room + padding;
+    if (room >= huge_page_bytes) {
+      // Advice only: without huge pages the memory is the same, in small pages.
+      (void)::madvise(data_, capacity_ - capacity_ % huge_page_bytes, MADV_HUGEPAGE);
+    }
+    while (size_ < room) {
+      const std::size_t got = file->read(data_ + size_, room - size_);
+      if (got == 0) {
+        return;
+      }
+      size_ += got;
+    }
+    // Still more: start again with room for what the file has become.
+    room = size_ * 2;
+    ::munmap(mapping_, mapped_);
+    mapping_ = nullptr;
+    file.emplace(path);
+    size_ = 0;
+  }
+}
+
+padded_text::~padded_text() {
+  if (mapping_ != nullptr) {
+    ::munmap(mapping_, mapped_);
+  }
+}
+
+padded_text::padded_text(padded_text&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      capacity_(std::exchange(other.capacity_, 0)),
+      mapped_(std::exchange(other.mapped_, 0)),
+      mapping_(std::exchange(other.mapping_, nullptr)) {}
 
 }  // namespace metron::analysis::detail

@@ -35,4 +35,32 @@ nlohmann::json parse_json(std::string_view text, const std::string& where,
 ///         cannot be read.
 std::string read_text_file(const std::string& path);
 
+/// A whole file's text in memory of its own, followed by at least the padding asked for: what a
+/// parser that reads past the end of its input (simdjson) needs, without a padded copy. Memory
+/// of a few megabytes or more is asked of the kernel in huge pages, so that it is not touched
+/// in thousands of page faults. Move-only.
+class padded_text {
+ public:
+  /// Reads `path` whole.
+  /// @throws input_error when it does not exist or is not a regular file; resource_error when it
+  ///         cannot be read or no memory is left.
+  padded_text(const std::string& path, std::size_t padding);
+  ~padded_text();
+  padded_text(padded_text&& other) noexcept;
+  padded_text& operator=(padded_text&&) = delete;
+  padded_text(const padded_text&) = delete;
+  padded_text& operator=(const padded_text&) = delete;
+
+  [[nodiscard]] std::string_view text() const noexcept { return {data_, size_}; }
+  /// The bytes readable from text().data(): the text and its padding.
+  [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
+
+ private:
+  char* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+  std::size_t mapped_ = 0;  ///< the length of the mapping data_ lies in
+  void* mapping_ = nullptr;
+};
+
 }  // namespace metron::analysis::detail
