@@ -1,4 +1,6 @@
 // Modes of a sample from a binned Gaussian kernel density estimate.
+#include "vector_arithmetic.hpp"
+
 #include <metron/error.hpp>
 #include <metron/statistics/statistics.hpp>
 
@@ -103,26 +105,6 @@ void check_options(const mode_options& options) {
   }
 }
 
-/// Adds `count` times `weights[0 … length)` to `spread[0 … length)`. In blocks of four, which
-/// the compiler turns into vector instructions at -O2 as it does not a plain loop: with a few
-/// values and a wide kernel this is most of the time find_modes() takes.
-void spread_bin(double* spread, const double* weights, std::size_t length, double count) {
-  std::size_t j = 0;
-  for (; j + 4 <= length; j += 4) {
-    const double first = spread[j] + count * weights[j];
-    const double second = spread[j + 1] + count * weights[j + 1];
-    const double third = spread[j + 2] + count * weights[j + 2];
-    const double fourth = spread[j + 3] + count * weights[j + 3];
-    spread[j] = first;
-    spread[j + 1] = second;
-    spread[j + 2] = third;
-    spread[j + 3] = fourth;
-  }
-  for (; j < length; ++j) {
-    spread[j] += count * weights[j];
-  }
-}
-
 /// The kernel density on the grid, up to a constant factor.
 std::vector<double> binned_density(const weighted_sample& sample, double low, double step,
                                    double bandwidth, std::size_t points) {
@@ -154,8 +136,9 @@ std::vector<double> binned_density(const weighted_sample& sample, double low, do
     }
     const std::size_t first = k >= reach ? k - reach : 0;
     const std::size_t last = std::min(points - 1, k + reach);
-    spread_bin(density.data() + first, kernel.data() + (first + reach - k), last - first + 1,
-               count);
+    // With a few values and a wide kernel this is most of the time find_modes() takes.
+    detail::add_scaled(density.data() + first, kernel.data() + (first + reach - k),
+                       last - first + 1, count);
   }
   return density;
 }
@@ -220,9 +203,15 @@ std::vector<double> find_modes(std::span<const double> values, std::span<const d
   const double bandwidth = 0.9 * spread * std::pow(sample.total(), -0.2);
   const double low = sample.quantile(0.005) - 3 * bandwidth;
   const double high = sample.quantile(0.995) + 3 * bandwidth;
-  const double step = (high - low) / static_cast<double>(options.grid_points - 1);
-  const std::vector<double> density =
-      binned_density(sample, low, step, bandwidth, options.grid_points);
+  // Eight points a bandwidth resolve every peak the kernel can make; more only cost time.
+  constexpr double points_per_bandwidth = 8;
+  const double needed = std::ceil((high - low) / bandwidth * points_per_bandwidth) + 1;
+  const std::size_t points =
+      needed < static_cast<double>(options.grid_points)
+          ? std::max<std::size_t>(3, static_cast<std::size_t>(needed))
+          : options.grid_points;
+  const double step = (high - low) / static_cast<double>(points - 1);
+  const std::vector<double> density = binned_density(sample, low, step, bandwidth, points);
   std::vector<double> modes;
   for (const std::size_t peak : significant_peaks(density, options)) {
     modes.push_back(low + step * static_cast<double>(peak));

@@ -1,6 +1,7 @@
 // Exact summaries of samples: moments, type-7 quantiles, MAD, Tukey outliers, intervals of the
 // median (order statistics) and the mean (bootstrap).
 #include "moments.hpp"
+#include "vector_arithmetic.hpp"
 
 #include <metron/error.hpp>
 #include <metron/statistics/statistics.hpp>
@@ -19,6 +20,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <span>
+#include <utility>
 #include <vector>
 
 namespace metron::analysis {
@@ -128,52 +131,89 @@ double mean_at(std::span<const double> sample, std::span<const std::size_t> indi
   return (even + odd) / static_cast<double>(indices.size());
 }
 
-/// The indices of `resamples` resamples of `size` values each from a sample of `n`, drawn one
-/// resample after the other from a generator seeded with `seed`. Every sample of one size gets
-/// the same draws from one seed, so a run of many samples of that size (a benchmark file's
-/// metrics) draws them once: the table of the last such call is kept per thread while it holds
-/// at most max_shared indices.
-class resample_indices {
+/// How often each of a sample's `n` values is drawn into each of `resamples` resamples of `size`
+/// values, drawn one resample after the other from a generator seeded with `seed`. Every sample
+/// of one size gets the same draws from one seed, so a run of many samples of that size (a
+/// benchmark file's metrics) draws them once: the table of the last such call is kept per thread
+/// while it holds at most max_shared counts. With it a sample's resample means are weighted sums
+/// that vector instructions add eight resamples at a time, rather than a gather of one value per
+/// draw.
+class resample_counts {
  public:
   static constexpr std::size_t max_shared = std::size_t{1} << 19U;
 
-  static const std::vector<std::size_t>& shared(std::uint64_t seed, std::size_t n, std::size_t size,
-                                                std::size_t resamples) {
-    thread_local resample_indices last;
-    if (last.seed_ != seed || last.n_ != n || last.size_ != size ||
-        last.table_.size() != size * resamples) {
-      last = resample_indices(seed, n, size, resamples);
+  static const resample_counts& shared(std::uint64_t seed, std::size_t n, std::size_t size,
+                                       std::size_t resamples) {
+    thread_local resample_counts last;
+    if (last.seed_ != seed || last.n_ != n || last.size_ != size || last.resamples_ != resamples) {
+      last = resample_counts(seed, n, size, resamples);
     }
-    return last.table_;
+    return last;
+  }
+
+  /// The mean of each resample of `sorted` (the sample these counts were drawn for), in `means`.
+  void means_of(std::span<const double> sorted, std::vector<double>& means) const {
+    std::array<double, 8> sums{};
+    for (std::size_t block = 0; block * 8 < resamples_; ++block) {
+      detail::eight_weighted_sums(sorted.data(), n_, table_.data() + block * 8 * n_, sums.data());
+      for (std::size_t k = 0; k < 8 && block * 8 + k < resamples_; ++k) {
+        means[block * 8 + k] = sums[k] / static_cast<double>(size_);
+      }
+    }
   }
 
  private:
-  resample_indices() = default;
-  resample_indices(std::uint64_t seed, std::size_t n, std::size_t size, std::size_t resamples)
-      : seed_(seed), n_(n), size_(size), table_(size * resamples) {
+  resample_counts() = default;
+  /// The count of value i in resample r is at [(r / 8) · 8 n + 8 i + r % 8]: the counts of eight
+  /// resamples side by side, value after value; the last block is padded with zero counts.
+  resample_counts(std::uint64_t seed, std::size_t n, std::size_t size, std::size_t resamples)
+      : seed_(seed), n_(n), size_(size), resamples_(resamples),
+        table_((resamples + 7) / 8 * 8 * n, 0.0) {
     resampling_generator generator(seed);
-    for (std::size_t start = 0; start < table_.size(); start += size) {
-      draw_indices(generator, n, std::span(table_).subspan(start, size));
+    std::vector<std::size_t> indices(size);
+    for (std::size_t r = 0; r < resamples; ++r) {
+      draw_indices(generator, n, indices);
+      for (const std::size_t index : indices) {
+        table_[r / 8 * 8 * n + 8 * index + r % 8] += 1;
+      }
     }
   }
 
   std::uint64_t seed_ = 0;
   std::size_t n_ = 0;
   std::size_t size_ = 0;
-  std::vector<std::size_t> table_;
+  std::size_t resamples_ = 0;
+  std::vector<double> table_;
 };
 
-/// The type-7 quantile of `values` by selection (O(n)), reordering them.
-double quantile_selected(std::vector<double>& values, double p) {
-  const double position = p * static_cast<double>(values.size() - 1);
-  const auto below = static_cast<std::size_t>(position);
-  const auto at = values.begin() + static_cast<std::ptrdiff_t>(below);
-  std::nth_element(values.begin(), at, values.end());
-  if (below + 1 >= values.size()) {
-    return *at;
+/// The type-7 quantiles `low_p` <= `high_p` of `values` by selection (O(n)), reordering them: the
+/// high one first, then the low one among the values not above it.
+std::pair<double, double> quantiles_selected(std::vector<double>& values, double low_p,
+                                             double high_p) {
+  const double last = static_cast<double>(values.size() - 1);
+  const auto at = [&](std::size_t index) {
+    return values.begin() + static_cast<std::ptrdiff_t>(index);
+  };
+  const double high_position = high_p * last;
+  const auto high_below = static_cast<std::size_t>(high_position);
+  std::nth_element(values.begin(), at(high_below), values.end());
+  double high = *at(high_below);
+  if (high_below + 1 < values.size()) {
+    const double next = *std::min_element(at(high_below + 1), values.end());
+    high += (high_position - static_cast<double>(high_below)) * (next - high);
   }
-  const double next = *std::min_element(at + 1, values.end());
-  return *at + (position - static_cast<double>(below)) * (next - *at);
+  const double low_position = low_p * last;
+  const auto low_below = static_cast<std::size_t>(low_position);
+  std::nth_element(values.begin(), at(low_below), at(high_below + 1));
+  double low = *at(low_below);
+  if (low_below + 1 < values.size()) {
+    // Everything past the high quantile's place is at least as large as what lies before it.
+    const double next = low_below < high_below
+                            ? *std::min_element(at(low_below + 1), at(high_below + 1))
+                            : *std::min_element(at(low_below + 1), values.end());
+    low += (low_position - static_cast<double>(low_below)) * (next - low);
+  }
+  return {low, high};
 }
 
 /// The z with P(Z > z) = `tail` for a standard normal Z, by bisection on erfc.
@@ -227,12 +267,8 @@ interval mean_interval(std::span<const double> sorted, double mean,
   const std::size_t size =
       options.bootstrap_max_values == 0 ? n : std::min(n, options.bootstrap_max_values);
   std::vector<double> means(options.bootstrap_resamples);
-  if (size * means.size() <= resample_indices::max_shared) {
-    const std::span<const std::size_t> indices =
-        resample_indices::shared(options.seed, n, size, means.size());
-    for (std::size_t r = 0; r < means.size(); ++r) {
-      means[r] = mean_at(sorted, indices.subspan(r * size, size));
-    }
+  if (n * means.size() <= resample_counts::max_shared) {
+    resample_counts::shared(options.seed, n, size, means.size()).means_of(sorted, means);
   } else {
     resampling_generator generator(options.seed);
     std::vector<std::size_t> indices(size);
@@ -243,8 +279,7 @@ interval mean_interval(std::span<const double> sorted, double mean,
   }
   const double tail = (1 - options.confidence) / 2;
   const double shrink = std::sqrt(static_cast<double>(size) / static_cast<double>(n));
-  const double low = quantile_selected(means, tail);
-  const double high = quantile_selected(means, 1 - tail);
+  const auto [low, high] = quantiles_selected(means, tail, 1 - tail);
   return {mean - (mean - low) * shrink, mean + (high - mean) * shrink, options.confidence};
 }
 

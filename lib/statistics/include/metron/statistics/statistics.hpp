@@ -80,7 +80,9 @@ struct summary {
 
 /// How modes are looked for.
 struct mode_options {
-  std::size_t grid_points = 512;  ///< density evaluated at this many evenly spaced points
+  /// The density is evaluated at evenly spaced points, eight per bandwidth, and at most this
+  /// many: a small sample's wide kernel needs far fewer than a large sample's narrow one.
+  std::size_t grid_points = 512;
   /// A peak counts as a mode when its density is at least this fraction of the highest peak …
   double min_relative_height = 0.1;
   /// … and the lowest density between it and a higher mode is at most this fraction of its own.
@@ -94,7 +96,8 @@ struct mode_options {
 /// spans the 0.5th to 99.5th percentile widened by 3 h on either side (so that a few far outliers
 /// do not squeeze the bulk into a few grid points), and the density is the binned counts
 /// convolved with the kernel. Local maxima that pass the height and valley tests of `options` are
-/// the modes, highest first. Cost O(n + grid_points²). `weights` (empty, or one per value) lets a
+/// the modes, highest first; a mode is located to within h/16 or the grid's spacing. Cost
+/// O(n + grid_points²). `weights` (empty, or one per value) lets a
 /// histogram stand in for a sample.
 /// @returns the modes; empty for an empty sample, the single value when all values are equal.
 [[nodiscard]] std::vector<double> find_modes(std::span<const double> values,
