@@ -1,4 +1,4 @@
-// The renderings of metron ab, history and record, compare's of a metric of unknown direction, and
+// The renderings of metron ab, history, record and stats --json, compare's of a metric of unknown direction, and
 // the drops warning of metron info, which the end-to-end tests only glance at: exact text for
 // hand-built results.
 #include <metron/report/ab_output.hpp>
@@ -6,6 +6,7 @@
 #include <metron/report/comparison.hpp>
 #include <metron/report/history_output.hpp>
 #include <metron/report/record_output.hpp>
+#include <metron/report/stats_output.hpp>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -221,4 +222,58 @@ TEST_CASE("record: the capture's summary and its warnings", "[report][record]") 
   summary.records = 0;
   CHECK(metron::report::capture_summary_lines("run.mtr", summary)[0] ==
         "wrote run.mtr: 0 records, 3 threads, 7 dropped, 15 KiB, 2.50 ms");
+}
+
+TEST_CASE("stats JSON: written as it is produced, laid out as the same document in memory",
+          "[report][stats]") {
+  metron::analysis::stats_report report;
+  report.inputs.push_back({"a \"quoted\" path\\x.json", metron::analysis::input_format::google_benchmark,
+                           42, false, ""});
+  report.inputs.push_back({"cut.mtr", metron::analysis::input_format::capture, 7, true,
+                           "a chunk ends at byte 9"});
+  report.metadata.host = "h\tost";
+  metron::analysis::metric_stats named;
+  named.name = "BM_\xff\xfeparse<\x01>";  // not UTF-8, and a control character
+  named.entry = "BM_parse";
+  named.quantity = "real_time";
+  named.unit = "ns";
+  named.sources = {"a.json", "b.json"};
+  named.stats.n = 3;
+  named.stats.mean = 1.0 / 3.0;
+  named.stats.stddev = 1e-300;
+  named.stats.cv = std::numeric_limits<double>::quiet_NaN();
+  named.stats.min = -0.0;
+  named.stats.max = 1e21;
+  named.stats.median = 12345678.9;
+  named.stats.median_ci = {0.25, 0.5, 0.95};
+  named.stats.mean_ci = {std::numeric_limits<double>::infinity(), 1, 0.95};
+  named.stats.modes = {1.5, 2.5};
+  named.replicates = {1.0, 2.0, 0.1};
+  metron::analysis::metric_stats empty;
+  empty.name = "empty";
+  empty.stats.median = std::numeric_limits<double>::quiet_NaN();
+  report.metrics = {named, empty};
+
+  std::ostringstream out;
+  metron::report::write_stats_json(out, report);
+  const std::string text = out.str();
+  // nlohmann's own layout of the parsed document is the text itself, byte for byte: two-space
+  // indentation, empty containers as [] and {}, its number spellings and escapes.
+  const nlohmann::ordered_json parsed = nlohmann::ordered_json::parse(text);
+  CHECK(parsed.dump(2) + "\n" == text);
+  const nlohmann::ordered_json& first = parsed["metrics"][0];
+  CHECK(first["name"] == "BM_\xef\xbf\xbd\xef\xbf\xbdparse<\x01>");
+  CHECK(text.find("\\u0001") != std::string::npos);
+  CHECK(first["cv"].is_null());
+  CHECK(first["mean_ci"].is_null());
+  CHECK(first["median_ci"]["high"] == 0.5);
+  CHECK(first["max"] == 1e21);
+  CHECK(first["replicates"].size() == 3);
+  CHECK(parsed["metrics"][1]["sources"].empty());
+  CHECK(parsed["metrics"][1]["modes"].empty());
+  CHECK(parsed["inputs"][0]["path"] == "a \"quoted\" path\\x.json");
+  CHECK(parsed["inputs"][0]["problem"].is_null());
+  CHECK(parsed["inputs"][1]["problem"] == "a chunk ends at byte 9");
+  CHECK(parsed["metadata"]["host"] == "h\tost");
+  CHECK(text.ends_with("}\n"));
 }

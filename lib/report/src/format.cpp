@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <span>
@@ -37,9 +38,32 @@ struct rounded {
 
 rounded round_to_three_digits(double value) {
   // The decimal text is the correctly rounded value: parse it back rather than round twice.
-  const std::string text = fmt::format("{:.2e}", value);
-  const std::size_t e = text.find('e');
-  return {std::strtod(text.c_str(), nullptr), std::atoi(text.c_str() + e + 1)};
+  std::array<char, 32> text{};
+  const char* const end =
+      std::to_chars(text.data(), text.data() + text.size(), value, std::chars_format::scientific, 2)
+          .ptr;
+  rounded result;
+  const char* const e = std::find(static_cast<const char*>(text.data()), end, 'e');
+  std::from_chars(text.data(), end, result.value);
+  const char* exponent = e + 1;
+  exponent += *exponent == '+' ? 1 : 0;
+  std::from_chars(exponent, end, result.exponent);
+  return result;
+}
+
+/// `value` with `decimals` digits after the point, correctly rounded ("{:.2f}"), and a '+'
+/// before a value without a minus sign when `sign` asks for it.
+std::string fixed(double value, int decimals, bool sign = false) {
+  // Room for the 309 digits of the largest double, its decimals, the sign and the point.
+  std::array<char, 400> text{};
+  char* begin = text.data() + 1;
+  const char* const end =
+      std::to_chars(begin, text.data() + text.size(), value, std::chars_format::fixed, decimals)
+          .ptr;
+  if (sign && !std::signbit(value)) {
+    *--begin = '+';
+  }
+  return std::string(begin, static_cast<std::size_t>(end - begin));
 }
 
 double power_of_ten(int exponent) { return std::pow(10.0, exponent); }
@@ -66,10 +90,10 @@ std::pair<std::string, std::string_view> in_steps(double value, std::span<const 
   const int step = steps[chosen].exponent;
   const double exact = scaled_by(value, step);
   if (is_whole(exact)) {
-    return {fmt::format("{:.0f}", exact), steps[chosen].name};
+    return {fixed(exact, 0), steps[chosen].name};
   }
   const int decimals = std::max(0, 2 - (r.exponent - step));
-  return {fmt::format("{:.{}f}", scaled_by(r.value, step), decimals), steps[chosen].name};
+  return {fixed(scaled_by(r.value, step), decimals), steps[chosen].name};
 }
 
 std::string non_finite(double value) {
@@ -85,7 +109,7 @@ std::string percent_digits(double percent, bool sign) {
   // Below 1 % the two decimals are all there is: round once, from the value itself.
   const double shown = r.exponent < 0 ? percent : r.value;
   const int decimals = r.exponent < 0 ? 2 : std::max(0, 2 - r.exponent);
-  return sign ? fmt::format("{:+.{}f}", shown, decimals) : fmt::format("{:.{}f}", shown, decimals);
+  return fixed(shown, decimals, sign);
 }
 
 /// The factor from `unit` to nanoseconds, or 0 when `unit` is no unit of time.

@@ -1,7 +1,7 @@
 // `metron stats --json`: the per-metric summaries as one JSON document.
 #include <metron/report/stats_output.hpp>
 
-#include "json_document.hpp"
+#include "json_stream.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -28,84 +28,102 @@ double rounded(double value) {
   return result;
 }
 
-/// A statistic as JSON: null where it does not exist for the sample.
-nlohmann::ordered_json number(double value) {
-  return std::isfinite(value) ? nlohmann::ordered_json(rounded(value))
-                              : nlohmann::ordered_json(nullptr);
+/// A statistic: null where it does not exist for the sample.
+void number(detail::json_stream& json, double value) {
+  if (std::isfinite(value)) {
+    json.value(rounded(value));
+  } else {
+    json.value(nullptr);
+  }
 }
 
-nlohmann::ordered_json interval_json(const analysis::interval& bounds) {
+void interval_json(detail::json_stream& json, const analysis::interval& bounds) {
   if (!std::isfinite(bounds.low) || !std::isfinite(bounds.high)) {
-    return nullptr;
+    json.value(nullptr);
+    return;
   }
-  return {{"low", rounded(bounds.low)}, {"high", rounded(bounds.high)}, {"level", bounds.level}};
+  json.begin_object();
+  json.key("low").value(rounded(bounds.low));
+  json.key("high").value(rounded(bounds.high));
+  json.key("level").value(bounds.level);
+  json.end_object();
 }
 
-nlohmann::ordered_json metric_json(const analysis::metric_stats& metric) {
+void metric_json(detail::json_stream& json, const analysis::metric_stats& metric) {
   const analysis::summary& s = metric.stats;
-  nlohmann::ordered_json modes = nlohmann::ordered_json::array();
-  for (const double mode : s.modes) {
-    modes.push_back(number(mode));
+  json.begin_object();
+  json.key("name").value(metric.name);
+  json.key("entry").value(metric.entry);
+  json.key("quantity").value(metric.quantity);
+  json.key("unit").value(metric.unit);
+  json.key("better").value(analysis::to_string(metric.direction));
+  json.key("sources").array(metric.sources);
+  json.key("approximate").value(s.approximate);
+  json.key("n").value(s.n);
+  const std::pair<const char*, double> statistics[] = {
+      {"mean", s.mean},     {"stddev", s.stddev}, {"cv", s.cv},   {"min", s.min},
+      {"max", s.max},       {"median", s.median}, {"mad", s.mad}, {"p90", s.p90},
+      {"p99", s.p99},       {"p99_9", s.p999}};
+  for (const auto& [name, value] : statistics) {
+    number(json.key(name), value);
   }
-  return {
-      {"name", metric.name},
-      {"entry", metric.entry},
-      {"quantity", metric.quantity},
-      {"unit", metric.unit},
-      {"better", analysis::to_string(metric.direction)},
-      {"sources", metric.sources},
-      {"approximate", s.approximate},
-      {"n", s.n},
-      {"mean", number(s.mean)},
-      {"stddev", number(s.stddev)},
-      {"cv", number(s.cv)},
-      {"min", number(s.min)},
-      {"max", number(s.max)},
-      {"median", number(s.median)},
-      {"mad", number(s.mad)},
-      {"p90", number(s.p90)},
-      {"p99", number(s.p99)},
-      {"p99_9", number(s.p999)},
-      {"outliers", {{"mild", s.mild_outliers}, {"severe", s.severe_outliers}}},
-      {"median_ci", interval_json(s.median_ci)},
-      {"mean_ci", interval_json(s.mean_ci)},
-      {"bimodal", s.bimodal},
-      {"bimodality_coefficient", number(s.bimodality_coefficient)},
-      {"modes", std::move(modes)},
-      {"replicates", metric.replicates},
-  };
+  json.key("outliers").begin_object();
+  json.key("mild").value(s.mild_outliers);
+  json.key("severe").value(s.severe_outliers);
+  json.end_object();
+  interval_json(json.key("median_ci"), s.median_ci);
+  interval_json(json.key("mean_ci"), s.mean_ci);
+  json.key("bimodal").value(s.bimodal);
+  number(json.key("bimodality_coefficient"), s.bimodality_coefficient);
+  json.key("modes").begin_array();
+  for (const double mode : s.modes) {
+    number(json, mode);
+  }
+  json.end_array();
+  json.key("replicates").array(metric.replicates);
+  json.end_object();
 }
 
 }  // namespace
 
 void write_stats_json(std::ostream& out, const analysis::stats_report& report) {
-  nlohmann::ordered_json inputs = nlohmann::ordered_json::array();
+  // Written as it is produced: a file of thousands of metrics would cost many times its own size
+  // as a tree in memory first.
+  detail::json_stream json(out);
+  json.begin_object();
+  json.key("format").value("metron-stats");
+  json.key("version").value(1);
+  json.key("inputs").begin_array();
   for (const analysis::input_stats& input : report.inputs) {
-    inputs.push_back({{"path", input.path},
-                      {"format", analysis::to_string(input.format)},
-                      {"records", input.records},
-                      {"streamed", input.streamed},
-                      {"problem", input.problem.empty() ? nlohmann::ordered_json(nullptr)
-                                                        : nlohmann::ordered_json(input.problem)}});
+    json.begin_object();
+    json.key("path").value(input.path);
+    json.key("format").value(analysis::to_string(input.format));
+    json.key("records").value(input.records);
+    json.key("streamed").value(input.streamed);
+    json.key("problem");
+    if (input.problem.empty()) {
+      json.value(nullptr);
+    } else {
+      json.value(input.problem);
+    }
+    json.end_object();
   }
-  nlohmann::ordered_json metrics = nlohmann::ordered_json::array();
-  for (const analysis::metric_stats& metric : report.metrics) {
-    metrics.push_back(metric_json(metric));
-  }
+  json.end_array();
   const analysis::run_metadata& meta = report.metadata;
-  nlohmann::ordered_json document = {
-      {"format", "metron-stats"},
-      {"version", 1},
-      {"inputs", std::move(inputs)},
-      {"metadata",
-       {{"host", meta.host},
-        {"cpu", meta.cpu},
-        {"commit", meta.commit},
-        {"build_type", meta.build_type},
-        {"date", meta.date}}},
-      {"metrics", std::move(metrics)},
-  };
-  detail::write_json_document(out, document);
+  json.key("metadata").begin_object();
+  json.key("host").value(meta.host);
+  json.key("cpu").value(meta.cpu);
+  json.key("commit").value(meta.commit);
+  json.key("build_type").value(meta.build_type);
+  json.key("date").value(meta.date);
+  json.end_object();
+  json.key("metrics").begin_array();
+  for (const analysis::metric_stats& metric : report.metrics) {
+    metric_json(json, metric);
+  }
+  json.end_array();
+  json.end_object();
+  json.finish();
 }
 
 }  // namespace metron::report
