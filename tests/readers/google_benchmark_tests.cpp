@@ -112,6 +112,19 @@ TEST_CASE("time units become ns and unknown fields are ignored", "[analysis]") {
   CHECK(real->family == "BM_x");
 }
 
+TEST_CASE("context facts that are not strings are kept as their JSON text", "[analysis]") {
+  const dataset data = parse_google_benchmark(
+      R"({"context":{"num_cpus":2,"mhz_per_cpu":2500,"cpu_scaling_enabled":false,)"
+      R"("caches":[{"type":"Data","level":1,"size":32768},)"
+      "\n   {\"type\": \"Unified\", \"level\": 2}],\"load_avg\":[0.5,1e3]},\"benchmarks\":[]}",
+      "t.json");
+  CHECK(data.metadata.cpu == "2 x 2500 MHz CPU");
+  CHECK(data.metadata.extra.at("cpu_scaling_enabled") == "false");
+  CHECK(data.metadata.extra.at("caches") ==
+        R"([{"type":"Data","level":1,"size":32768},{"type":"Unified","level":2}])");
+  CHECK(data.metadata.extra.at("load_avg") == "[0.5,1e3]");
+}
+
 TEST_CASE("escaped strings and keys are read as the text they spell", "[analysis]") {
   const dataset data = parse_google_benchmark(
       R"({"context":{"host_name":"n\u00f8de \"1\""},"benchmarks":[{"name":"BM_\"q\"/8",)"
@@ -246,6 +259,17 @@ TEST_CASE("bad Google Benchmark input is refused with file and place", "[analysi
       {"bad atom as a counter", one_row(plain_row + R"(,"hits":tru)"), "not valid JSON"},
       {"a second document after the first",
        one_row(plain_row) + R"( {"benchmarks":[]})", "not valid JSON"},
+      {"bad atom under a top-level key not read", R"({"benchmarks":[],"x":tru})", "not valid JSON"},
+      {"bad array under a top-level key not read", R"({"x":[1 2],"benchmarks":[]})",
+       "not valid JSON"},
+      {"bad array in the context", R"({"context":{"caches":[1 2]},"benchmarks":[]})",
+       "not valid JSON"},
+      {"bad object as a counter", one_row(plain_row + R"(,"hits":{"a" 1})"), "not valid JSON"},
+      {"bad atom as a failure flag", one_row(plain_row + R"(,"error_occurred":nul)"),
+       "not valid JSON"},
+      {"bad escape in a failure flag", one_row(plain_row + R"(,"skipped":"\q")"),
+       "not valid JSON"},
+      {"an array cut short", "[1,", "not valid JSON"},
       {"ends on a quote", "{\"benchmarks\": [{\"name\": \"", "t.json: line 1"},
   };
   for (const bad_case& bad : cases) {

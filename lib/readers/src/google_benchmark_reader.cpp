@@ -352,17 +352,23 @@ T take(simdjson::simdjson_result<T>&& result) {
   return value;
 }
 
-/// A string as written between its quotes, when it holds no escape; nullopt when it does.
-std::optional<std::string_view> unescaped_as_written(const char* content) {
+/// A string as written between its quotes, escapes and all, from the byte after its opening quote.
+std::string_view as_written(const char* content) {
   // The document's strings are closed (simdjson checked), so the search ends within it.
   const char* end = content;
   while (*end != '"') {
-    if (*end == '\\') {
-      return std::nullopt;
-    }
-    ++end;
+    end += *end == '\\' ? 2 : 1;
   }
-  return std::string_view(content, static_cast<std::size_t>(end - content));
+  return {content, static_cast<std::size_t>(end - content)};
+}
+
+/// A string as written between its quotes, when it holds no escape; nullopt when it does.
+std::optional<std::string_view> unescaped_as_written(const char* content) {
+  const std::string_view written = as_written(content);
+  if (written.find('\\') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return written;
 }
 
 class reader {
@@ -385,10 +391,11 @@ class reader {
     } catch (const syntax_failure& failure) {
       if (!sanitized_) {
         if (const std::optional<std::string> sanitized = without_non_finite_literals(text_)) {
-          std::string padded;
-          padded.reserve(sanitized->size() + simdjson::SIMDJSON_PADDING);
-          padded = *sanitized;
-          return reader(padded, padded.capacity(), file_, true).read();
+          std::string padded = std::move(*sanitized);
+          const std::size_t size = padded.size();
+          padded.resize(size + simdjson::SIMDJSON_PADDING);
+          return reader(std::string_view(padded).substr(0, size), padded.size(), file_, true)
+              .read();
         }
       }
       refuse_syntax(failure.error);
@@ -402,6 +409,8 @@ class reader {
     simdjson::ondemand::document document =
         take(parser.iterate(text_.data(), text_.size(), capacity_));
     if (take(document.type()) != simdjson::ondemand::json_type::object) {
+      // Not JSON at all is said as such; JSON of another shape is said so.
+      read_whole(take(document.get_value()), nullptr);
       fail_at(0, "the top level is not a JSON object; expected Google Benchmark's JSON output");
     }
     simdjson::ondemand::object top = take(document.get_object());
@@ -417,6 +426,8 @@ class reader {
       } else if (key == "benchmarks") {
         has_benchmarks = true;
         read_benchmarks(entry.value());
+      } else {
+        read_whole(entry.value(), nullptr);
       }
     }
     // Past the top level's end the document has no current location: anything else is more.
@@ -491,9 +502,56 @@ class reader {
     return take(entry.unescaped_key());
   }
 
-  /// Reads a scalar this reader does not keep, so that a malformed one ("fast", "1.2.3", "nul")
-  /// is refused as the syntax error it is rather than passed over. Objects and arrays are left.
-  static void check_scalar(simdjson::ondemand::value& value) {
+  /// Reads a value whole, appending it to `out` without the spaces between its tokens (strings and
+  /// numbers as written) when `out` is given. On demand, simdjson checks only what is read, so
+  /// every value this reader does not keep goes through here: a malformed one ("fast", "1.2.3",
+  /// "[1 2]") is refused as the syntax error it is rather than passed over.
+  static void read_whole(simdjson::ondemand::value value, std::string* out) {
+    const auto append = [&](std::string_view text) {
+      if (out != nullptr) {
+        *out += text;
+      }
+    };
+    switch (take(value.type())) {
+      case simdjson::ondemand::json_type::object: {
+        append("{");
+        bool first = true;
+        for (auto member : take(value.get_object())) {
+          simdjson::ondemand::field entry = take(std::move(member));
+          append(first ? "\"" : ",\"");
+          first = false;
+          const std::string_view key = as_written(entry.key().raw());
+          if (key.find('\\') != std::string_view::npos) {
+            (void)take(entry.unescaped_key());
+          }
+          append(key);
+          append("\":");
+          read_whole(entry.value(), out);
+        }
+        append("}");
+        return;
+      }
+      case simdjson::ondemand::json_type::array: {
+        append("[");
+        bool first = true;
+        for (auto element : take(value.get_array())) {
+          append(first ? "" : ",");
+          first = false;
+          read_whole(take(std::move(element)), out);
+        }
+        append("]");
+        return;
+      }
+      case simdjson::ondemand::json_type::number:
+      case simdjson::ondemand::json_type::string:
+      case simdjson::ondemand::json_type::boolean:
+      case simdjson::ondemand::json_type::null: break;
+    }
+    std::string_view raw = value.raw_json_token();
+    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' ||
+                            raw.back() == '\r')) {
+      raw.remove_suffix(1);
+    }
     switch (take(value.type())) {
       case simdjson::ondemand::json_type::number: (void)take(value.get_double()); break;
       case simdjson::ondemand::json_type::boolean: (void)take(value.get_bool()); break;
@@ -506,30 +564,14 @@ class reader {
       case simdjson::ondemand::json_type::object:
       case simdjson::ondemand::json_type::array: break;
     }
+    append(raw);
   }
 
-  /// A value's JSON text, for messages and for context facts that are not strings: scalars as
-  /// written, objects and arrays without the spaces between their tokens.
+  /// A value's JSON text, for messages and for context facts that are not strings.
   static std::string json_text(simdjson::ondemand::value value) {
-    const simdjson::ondemand::json_type type = take(value.type());
-    if (type == simdjson::ondemand::json_type::object ||
-        type == simdjson::ondemand::json_type::array) {
-      const std::string_view raw = take(simdjson::to_json_string(value));
-      std::string minified(raw.size(), '\0');
-      std::size_t length = 0;
-      if (simdjson::minify(raw.data(), raw.size(), minified.data(), length) != simdjson::SUCCESS) {
-        throw syntax_failure{simdjson::TAPE_ERROR};
-      }
-      minified.resize(length);
-      return minified;
-    }
-    std::string_view raw = value.raw_json_token();
-    check_scalar(value);
-    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' ||
-                            raw.back() == '\r')) {
-      raw.remove_suffix(1);
-    }
-    return std::string(raw);
+    std::string text;
+    read_whole(value, &text);
+    return text;
   }
 
   /// A message's rendering of a value: its JSON text, cut after 80 bytes.
@@ -743,9 +785,13 @@ class reader {
         // Google Benchmark writes booleans; a "skipped" that is not one (a skip kind, say) still
         // means the run did not complete.
         const simdjson::ondemand::json_type type = take(value.type());
-        const bool flag = type == simdjson::ondemand::json_type::boolean
-                              ? take(value.get_bool())
-                              : type != simdjson::ondemand::json_type::null;
+        bool flag = true;
+        if (type == simdjson::ondemand::json_type::boolean) {
+          flag = take(value.get_bool());
+        } else {
+          flag = type != simdjson::ondemand::json_type::null;
+          read_whole(value, nullptr);
+        }
         (which == field::error_occurred ? row.error_occurred : row.skipped) = flag;
         break;
       }
@@ -754,13 +800,13 @@ class reader {
       case field::family_index:
       case field::per_family_instance_index:
       case field::label:
-      case field::manual_time: check_scalar(value); break;
+      case field::manual_time: read_whole(value, nullptr); break;
       case field::counter: {
         const simdjson::ondemand::json_type type = take(value.type());
         if (type == simdjson::ondemand::json_type::number) {
           row.counters.emplace_back(key, take(value.get_double()));
         } else {
-          check_scalar(value);
+          read_whole(value, nullptr);
           if (type == simdjson::ondemand::json_type::null && sanitized_) {
             // A counter Google Benchmark wrote as NaN or Infinity: no value of this repetition.
             ++non_finite_counters_;
@@ -966,10 +1012,10 @@ class reader {
 }  // namespace
 
 dataset parse_google_benchmark(std::string_view text, const std::string& file) {
-  std::string padded;
-  padded.reserve(text.size() + simdjson::SIMDJSON_PADDING);
-  padded = text;
-  return reader(padded, padded.capacity(), file, false).read();
+  std::string padded(text);
+  padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
+  return reader(std::string_view(padded).substr(0, text.size()), padded.size(), file, false)
+      .read();
 }
 
 dataset read_google_benchmark(const std::string& path) {

@@ -216,12 +216,17 @@ padded_text::padded_text(const std::string& path, std::size_t padding) {
       // Advice only: without huge pages the memory is the same, in small pages.
       (void)::madvise(data_, capacity_ - capacity_ % huge_page_bytes, MADV_HUGEPAGE);
     }
-    while (size_ < room) {
-      const std::size_t got = file->read(data_ + size_, room - size_);
-      if (got == 0) {
-        return;
+    try {
+      while (size_ < room) {
+        const std::size_t got = file->read(data_ + size_, room - size_);
+        if (got == 0) {
+          return;
+        }
+        size_ += got;
       }
-      size_ += got;
+    } catch (...) {
+      ::munmap(mapping_, mapped_);
+      throw;
     }
     // Still more: start again with room for what the file has become.
     room = size_ * 2;

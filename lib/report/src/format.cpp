@@ -37,6 +37,9 @@ struct rounded {
 };
 
 rounded round_to_three_digits(double value) {
+  if (!std::isfinite(value)) {
+    return {value, 0};
+  }
   // The decimal text is the correctly rounded value: parse it back rather than round twice.
   std::array<char, 32> text{};
   const char* const end =

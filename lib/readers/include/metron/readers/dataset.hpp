@@ -56,7 +56,9 @@ struct metric {
   /// guess from a name.
   std::string unit;
   better direction = better::unknown;  ///< which way the metric improves
-  std::vector<origin> origins;         ///< where its values came from (several after pooling)
+  /// Where its values came from: the first place of each input that gave it (several after
+  /// pooling); error messages name the first.
+  std::vector<origin> origins;
   /// A parameterised Google Benchmark's family ("BM_sort" for "BM_sort/1024"), empty otherwise.
   std::string family;
   /// The complexity argument: the row's complexity_n, else the numeric last "/N" of its name.
