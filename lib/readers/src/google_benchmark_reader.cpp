@@ -311,32 +311,6 @@ std::size_t offset_of_key(std::string_view text, std::string_view key, int depth
   return 0;
 }
 
-/// The first string of `text` longer than `limit` bytes as written: its offset, its length, and
-/// the key it is the value of (empty for a key or an array element); nullopt when there is none.
-/// It runs before the parser, which would otherwise copy such a string several times over.
-struct oversize_string {
-  std::size_t offset = 0;
-  std::size_t bytes = 0;
-  std::string_view key;
-};
-
-std::optional<oversize_string> first_oversize_string(std::string_view text, std::size_t limit) {
-  std::string_view last_key;
-  for (std::size_t open = text.find('"'); open != std::string_view::npos;) {
-    const std::size_t end = string_end(text, open);
-    const std::size_t next = text.find_first_not_of(" \t\r\n", end);
-    const bool is_key = next != std::string_view::npos && text[next] == ':';
-    // A quote that ends the text opens a string of nothing.
-    const std::size_t bytes = end - open < 2 ? 0 : end - open - 2;
-    if (bytes > limit) {
-      return oversize_string{open, bytes, is_key ? std::string_view{} : last_key};
-    }
-    last_key = is_key ? text.substr(open + 1, bytes) : std::string_view{};
-    open = text.find('"', end);
-  }
-  return std::nullopt;
-}
-
 /// A simdjson error met while walking the document: the text is not (Google Benchmark's) JSON.
 struct syntax_failure {
   simdjson::error_code error;
@@ -379,13 +353,6 @@ class reader {
       : file_(file), text_(text), capacity_(capacity), sanitized_(sanitized) {}
 
   dataset read() {
-    if (const auto oversize = first_oversize_string(text_, max_text_bytes)) {
-      fail_at(oversize->offset,
-              fmt::format(
-                  "{}a string of {} bytes; at most {} are read",
-                  oversize->key.empty() ? std::string() : fmt::format("'{}' is ", oversize->key),
-                  oversize->bytes, max_text_bytes));
-    }
     try {
       walk();
     } catch (const syntax_failure& failure) {
@@ -493,9 +460,24 @@ class reader {
     keys.push_back(key);
   }
 
+  /// Refuses a string longer than max_text_bytes as written, whose opening quote is at `quote`:
+  /// a benchmark name is a function and its arguments, and the bound keeps a damaged file from
+  /// costing many times its size in copies and messages. `key` names the member it is the value
+  /// of; empty for a key or an array element.
+  void bound_string(const char* quote, std::string_view key) const {
+    const std::size_t bytes = as_written(quote + 1).size();
+    if (bytes > max_text_bytes) {
+      fail_at(static_cast<std::size_t>(quote - text_.data()),
+              fmt::format("{}a string of {} bytes; at most {} are read",
+                          key.empty() ? std::string() : fmt::format("'{}' is ", key), bytes,
+                          max_text_bytes));
+    }
+  }
+
   /// A member's key; as written when it holds no escape, which is every key Google Benchmark
   /// writes, so that nothing is copied.
-  static std::string_view key_of(simdjson::ondemand::field& entry) {
+  std::string_view key_of(simdjson::ondemand::field& entry) const {
+    bound_string(entry.key().raw() - 1, {});
     if (const auto plain = unescaped_as_written(entry.key().raw())) {
       return *plain;
     }
@@ -506,7 +488,8 @@ class reader {
   /// numbers as written) when `out` is given. On demand, simdjson checks only what is read, so
   /// every value this reader does not keep goes through here: a malformed one ("fast", "1.2.3",
   /// "[1 2]") is refused as the syntax error it is rather than passed over.
-  static void read_whole(simdjson::ondemand::value value, std::string* out) {
+  /// `key` names the member the value is of (empty for an array element or the top level).
+  void read_whole(simdjson::ondemand::value value, std::string* out, std::string_view key = {}) const {
     const auto append = [&](std::string_view text) {
       if (out != nullptr) {
         *out += text;
@@ -520,13 +503,14 @@ class reader {
           simdjson::ondemand::field entry = take(std::move(member));
           append(first ? "\"" : ",\"");
           first = false;
-          const std::string_view key = as_written(entry.key().raw());
-          if (key.find('\\') != std::string_view::npos) {
+          bound_string(entry.key().raw() - 1, {});
+          const std::string_view member_key = as_written(entry.key().raw());
+          if (member_key.find('\\') != std::string_view::npos) {
             (void)take(entry.unescaped_key());
           }
-          append(key);
+          append(member_key);
           append("\":");
-          read_whole(entry.value(), out);
+          read_whole(entry.value(), out, member_key);
         }
         append("}");
         return;
@@ -548,6 +532,9 @@ class reader {
       case simdjson::ondemand::json_type::null: break;
     }
     std::string_view raw = value.raw_json_token();
+    if (raw.starts_with('"')) {
+      bound_string(raw.data(), key);
+    }
     while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' ||
                             raw.back() == '\r')) {
       raw.remove_suffix(1);
@@ -568,14 +555,14 @@ class reader {
   }
 
   /// A value's JSON text, for messages and for context facts that are not strings.
-  static std::string json_text(simdjson::ondemand::value value) {
+  std::string json_text(simdjson::ondemand::value value) const {
     std::string text;
     read_whole(value, &text);
     return text;
   }
 
   /// A message's rendering of a value: its JSON text, cut after 80 bytes.
-  static std::string shown(simdjson::ondemand::value value) {
+  std::string shown(simdjson::ondemand::value value) const {
     std::string text = json_text(value);
     if (text.size() > 80) {
       text.resize(80);
@@ -589,7 +576,9 @@ class reader {
     if (take(value.type()) != simdjson::ondemand::json_type::string) {
       fail_row(fmt::format("'{}' is {}, not a string", key, shown(value)));
     }
-    if (const auto plain = unescaped_as_written(value.raw_json_token().data() + 1)) {
+    const char* const quote = value.raw_json_token().data();
+    bound_string(quote, key);
+    if (const auto plain = unescaped_as_written(quote + 1)) {
       return *plain;
     }
     return take(value.get_string());
@@ -620,9 +609,11 @@ class reader {
       const std::string key(key_of(entry));
       refuse_duplicate(keys, key, "context", 2);
       simdjson::ondemand::value fact = entry.value();
-      const std::string text = take(fact.type()) == simdjson::ondemand::json_type::string
-                                   ? std::string(take(fact.get_string()))
-                                   : json_text(fact);
+      const bool is_string = take(fact.type()) == simdjson::ondemand::json_type::string;
+      if (is_string) {
+        bound_string(fact.raw_json_token().data(), key);
+      }
+      const std::string text = is_string ? std::string(take(fact.get_string())) : json_text(fact);
       if (key == "json_schema_version" && text != "1") {
         fail_at(
             offset_of_key(text_, key, 2, 0),
