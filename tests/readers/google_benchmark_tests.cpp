@@ -270,6 +270,9 @@ TEST_CASE("bad Google Benchmark input is refused with file and place", "[analysi
       {"bad escape in a failure flag", one_row(plain_row + R"(,"skipped":"\q")"),
        "not valid JSON"},
       {"an array cut short", "[1,", "not valid JSON"},
+      {"fractional repetition index",
+       one_row(R"("name":"BM_x","repetition_index":1.5,"real_time":1,"cpu_time":1)"),
+       "benchmarks[0] 'repetition_index' is 1.5, not an integer"},
       {"ends on a quote", "{\"benchmarks\": [{\"name\": \"", "t.json: line 1"},
   };
   for (const bad_case& bad : cases) {

@@ -10,21 +10,19 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <map>
 #include <optional>
-#include <initializer_list>
 #include <set>
-#include <type_traits>
-#include <unordered_map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -383,10 +381,10 @@ class reader {
     simdjson::ondemand::object top = take(document.get_object());
     data_.metadata.sources.push_back(file_);
     bool has_benchmarks = false;
-    std::vector<std::string> keys;
+    std::vector<std::string_view> keys;
     for (auto member : top) {
       simdjson::ondemand::field entry = take(std::move(member));
-      const std::string key(key_of(entry));
+      const std::string_view key = key_of(entry);
       refuse_duplicate(keys, key, "the top level", 1);
       if (key == "context") {
         read_context(entry.value());
@@ -451,7 +449,7 @@ class reader {
   }
 
   /// Refuses a key of an object `depth` levels deep that `keys` already holds.
-  void refuse_duplicate(std::vector<std::string>& keys, const std::string& key,
+  void refuse_duplicate(std::vector<std::string_view>& keys, std::string_view key,
                         const std::string& place, int depth) const {
     if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
       fail_at(offset_of_key(text_, key, depth, 1),
@@ -526,20 +524,6 @@ class reader {
         append("]");
         return;
       }
-      case simdjson::ondemand::json_type::number:
-      case simdjson::ondemand::json_type::string:
-      case simdjson::ondemand::json_type::boolean:
-      case simdjson::ondemand::json_type::null: break;
-    }
-    std::string_view raw = value.raw_json_token();
-    if (raw.starts_with('"')) {
-      bound_string(raw.data(), key);
-    }
-    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' ||
-                            raw.back() == '\r')) {
-      raw.remove_suffix(1);
-    }
-    switch (take(value.type())) {
       case simdjson::ondemand::json_type::number: (void)take(value.get_double()); break;
       case simdjson::ondemand::json_type::boolean: (void)take(value.get_bool()); break;
       case simdjson::ondemand::json_type::null:
@@ -547,11 +531,22 @@ class reader {
           throw syntax_failure{simdjson::N_ATOM_ERROR};
         }
         break;
-      case simdjson::ondemand::json_type::string: (void)take(value.get_string()); break;
-      case simdjson::ondemand::json_type::object:
-      case simdjson::ondemand::json_type::array: break;
+      case simdjson::ondemand::json_type::string:
+        bound_string(value.raw_json_token().data(), key);
+        (void)take(value.get_string());
+        break;
     }
-    append(raw);
+    append(token_of(value));
+  }
+
+  /// A scalar's text as written, without the spaces that follow it.
+  static std::string_view token_of(simdjson::ondemand::value& value) {
+    std::string_view raw = value.raw_json_token();
+    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' ||
+                            raw.back() == '\r')) {
+      raw.remove_suffix(1);
+    }
+    return raw;
   }
 
   /// A value's JSON text, for messages and for context facts that are not strings.
@@ -603,10 +598,10 @@ class reader {
     run_metadata& metadata = data_.metadata;
     std::string cpus;
     std::string mhz;
-    std::vector<std::string> keys;
+    std::vector<std::string_view> keys;
     for (auto member : context) {
       simdjson::ondemand::field entry = take(std::move(member));
-      const std::string key(key_of(entry));
+      const std::string_view key = key_of(entry);
       refuse_duplicate(keys, key, "context", 2);
       simdjson::ondemand::value fact = entry.value();
       const bool is_string = take(fact.type()) == simdjson::ondemand::json_type::string;
@@ -633,7 +628,7 @@ class reader {
         } else if (key == "mhz_per_cpu") {
           mhz = text;
         }
-        metadata.extra[key] = text;
+        metadata.extra[std::string(key)] = text;
       }
     }
     if (metadata.build_type.empty()) {
@@ -759,16 +754,11 @@ class reader {
       case field::rms: row.rms = number(); break;
       case field::complexity_n: row.complexity_n = number(); break;
       case field::repetition_index: {
-        if (take(value.type()) == simdjson::ondemand::json_type::number) {
-          const std::string written = json_text(value);
-          const double index = count();
-          if (index != std::trunc(index) || index > 9.007199254740992e15) {
-            fail_row(fmt::format("'repetition_index' is {}, not an integer", written));
-          }
-          row.repetition_index = static_cast<std::int64_t>(index);
-        } else {
-          (void)count();
+        const double index = count();
+        if (index != std::trunc(index) || index > 9.007199254740992e15) {
+          fail_row(fmt::format("'repetition_index' is {}, not an integer", token_of(value)));
         }
+        row.repetition_index = static_cast<std::int64_t>(index);
         break;
       }
       case field::error_occurred:
@@ -839,17 +829,14 @@ class reader {
     return non_negative(value, key) * time_scale(row);
   }
 
-  /// The metric of this row's run and `quantity`, created on first use, with its origin, its
-  /// family and size, and a counter's unit and direction worked out only then.
+  /// The metric of this row's run (the current run, which read_iteration() keeps) and `quantity`,
+  /// created on first use, with its origin, its family and size, and a counter's unit and
+  /// direction worked out only then.
   metric& metric_for(std::string_view run_name, std::string_view quantity, const row_fields& row) {
-    if (run_name != cached_run_) {
-      cached_run_ = run_name;
-      cached_metrics_.clear();
-    }
     const auto cached =
-        std::find_if(cached_metrics_.begin(), cached_metrics_.end(),
+        std::find_if(current_metrics_.begin(), current_metrics_.end(),
                      [&](const auto& entry) { return entry.first == quantity; });
-    if (cached != cached_metrics_.end()) {
+    if (cached != current_metrics_.end()) {
       return data_.metrics[cached->second];
     }
     std::string name(run_name);
@@ -858,7 +845,7 @@ class reader {
       name += quantity;
     }
     auto [where, added] = metric_index_.try_emplace(std::move(name), data_.metrics.size());
-    cached_metrics_.emplace_back(std::string(quantity), where->second);
+    current_metrics_.emplace_back(std::string(quantity), where->second);
     if (added) {
       metric created;
       created.name = where->first;
@@ -891,13 +878,14 @@ class reader {
     const double real_time = time(row, row.real_time, "real_time");
     const double cpu_time = time(row, row.cpu_time, "cpu_time");
     // Files before repetition_index (Google Benchmark 1.6) repeat the row; its place says which.
-    if (last_run_ == nullptr || last_run_name_ != run_name) {
-      last_run_name_ = run_name;
-      last_run_ = &runs_[std::string(run_name)];
+    if (current_run_ == nullptr || run_name != current_run_name_) {
+      current_run_name_ = run_name;
+      current_run_ = &runs_[current_run_name_];
+      current_metrics_.clear();
     }
-    const std::int64_t repetition = row.repetition_index.value_or(last_run_->rows);
-    ++last_run_->rows;
-    if (!last_run_->repetitions.insert(repetition).second) {
+    const std::int64_t repetition = row.repetition_index.value_or(current_run_->rows);
+    ++current_run_->rows;
+    if (!current_run_->repetitions.insert(repetition).second) {
       fail_row(fmt::format("repeats run '{}' repetition {}: duplicate rows", run_name, repetition));
     }
     metric_for(run_name, "real_time", row).values.push_back(real_time);
@@ -985,16 +973,15 @@ class reader {
   std::optional<std::string_view> row_name_;  ///< the name of the row being read, once known
   dataset data_;
   std::map<std::string, std::size_t, std::less<>> metric_index_;
-  /// The run metric_for() was last asked for and its metrics' indices by quantity: a run's rows
-  /// come one after another, so most find their metrics here without a name built or searched.
-  std::string cached_run_;
-  std::vector<std::pair<std::string, std::size_t>> cached_metrics_;
+  std::unordered_map<std::string, run_rows> runs_;
+  /// The run of the last iteration row, its entry of runs_ (whose nodes do not move) and its
+  /// metrics' indices by quantity: a run's rows come one after another, so most find their
+  /// metrics here without a name built or searched.
+  std::string current_run_name_;
+  run_rows* current_run_ = nullptr;
+  std::vector<std::pair<std::string, std::size_t>> current_metrics_;
   std::map<std::string, std::size_t, std::less<>> complexity_index_;
   std::vector<std::size_t> complexity_offsets_;  ///< where each of data_.complexities was first met
-  std::unordered_map<std::string, run_rows> runs_;
-  /// The run read_iteration() was last given, and its entry of runs_ (whose nodes do not move).
-  std::string last_run_name_;
-  run_rows* last_run_ = nullptr;
   std::uint64_t rows_without_times_ = 0;
   std::uint64_t non_finite_counters_ = 0;
   std::set<std::pair<std::string, std::string>> aggregates_seen_;

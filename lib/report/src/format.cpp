@@ -171,19 +171,19 @@ std::string format_bytes(double bytes) {
     ++unit;
   }
   if (is_whole(mantissa)) {
-    return fmt::format("{:.0f} {}", mantissa, units[unit]);
+    return fmt::format("{} {}", fixed(mantissa, 0), units[unit]);
   }
   for (;;) {
     const double magnitude = std::fabs(mantissa);
     const int decimals = magnitude < 10 ? 2 : magnitude < 100 ? 1 : 0;
-    std::string text = fmt::format("{:.{}f}", mantissa, decimals);
+    std::string text = fixed(mantissa, decimals);
     const double shown = std::fabs(std::strtod(text.c_str(), nullptr));
     // Rounding may carry into one more digit (9.996 → "10.00"), or up to the next unit.
     if (shown >= 1024 && unit + 1 < units.size()) {
       mantissa /= 1024;
       ++unit;
     } else if ((decimals == 2 && shown >= 10) || (decimals == 1 && shown >= 100)) {
-      text = fmt::format("{:.{}f}", mantissa, decimals - 1);
+      text = fixed(mantissa, decimals - 1);
       return fmt::format("{} {}", text, units[unit]);
     } else {
       return fmt::format("{} {}", text, units[unit]);

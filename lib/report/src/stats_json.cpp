@@ -3,8 +3,6 @@
 
 #include "json_stream.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <charconv>
 #include <cmath>
 #include <iterator>
@@ -26,15 +24,6 @@ double rounded(double value) {
     std::from_chars(std::begin(text), end, result);
   }
   return result;
-}
-
-/// A statistic: null where it does not exist for the sample.
-void number(detail::json_stream& json, double value) {
-  if (std::isfinite(value)) {
-    json.value(rounded(value));
-  } else {
-    json.value(nullptr);
-  }
 }
 
 void interval_json(detail::json_stream& json, const analysis::interval& bounds) {
@@ -60,12 +49,12 @@ void metric_json(detail::json_stream& json, const analysis::metric_stats& metric
   json.key("sources").array(metric.sources);
   json.key("approximate").value(s.approximate);
   json.key("n").value(s.n);
+  // A statistic the sample cannot give is NaN, which the stream writes as null.
   const std::pair<const char*, double> statistics[] = {
-      {"mean", s.mean},     {"stddev", s.stddev}, {"cv", s.cv},   {"min", s.min},
-      {"max", s.max},       {"median", s.median}, {"mad", s.mad}, {"p90", s.p90},
-      {"p99", s.p99},       {"p99_9", s.p999}};
+      {"mean", s.mean}, {"stddev", s.stddev}, {"cv", s.cv},   {"min", s.min}, {"max", s.max},
+      {"median", s.median}, {"mad", s.mad}, {"p90", s.p90}, {"p99", s.p99}, {"p99_9", s.p999}};
   for (const auto& [name, value] : statistics) {
-    number(json.key(name), value);
+    json.key(name).value(rounded(value));
   }
   json.key("outliers").begin_object();
   json.key("mild").value(s.mild_outliers);
@@ -74,10 +63,10 @@ void metric_json(detail::json_stream& json, const analysis::metric_stats& metric
   interval_json(json.key("median_ci"), s.median_ci);
   interval_json(json.key("mean_ci"), s.mean_ci);
   json.key("bimodal").value(s.bimodal);
-  number(json.key("bimodality_coefficient"), s.bimodality_coefficient);
+  json.key("bimodality_coefficient").value(rounded(s.bimodality_coefficient));
   json.key("modes").begin_array();
   for (const double mode : s.modes) {
-    number(json, mode);
+    json.value(rounded(mode));
   }
   json.end_array();
   json.key("replicates").array(metric.replicates);

@@ -1,7 +1,6 @@
 // Exact summaries of samples: moments, type-7 quantiles, MAD, Tukey outliers, intervals of the
 // median (order statistics) and the mean (bootstrap).
 #include "moments.hpp"
-#include "vector_arithmetic.hpp"
 
 #include <metron/error.hpp>
 #include <metron/statistics/statistics.hpp>
@@ -131,6 +130,33 @@ double mean_at(std::span<const double> sample, std::span<const std::size_t> indi
   return (even + odd) / static_cast<double>(indices.size());
 }
 
+/// The eight sums Σ_i values[i] · weights[8 i + k], k = 0 … 7, each added in order of i, into
+/// `sums[0 … 8)`. Eight running sums stay in registers while the weights stream past, where one
+/// sum at a time would load and store each as often as there are values.
+void eight_weighted_sums(const double* values, std::size_t count, const double* weights,
+                                double* sums) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+  for (std::size_t i = 0; i < count; ++i, weights += 8) {
+    const double value = values[i];
+    s0 += value * weights[0];
+    s1 += value * weights[1];
+    s2 += value * weights[2];
+    s3 += value * weights[3];
+    s4 += value * weights[4];
+    s5 += value * weights[5];
+    s6 += value * weights[6];
+    s7 += value * weights[7];
+  }
+  sums[0] = s0;
+  sums[1] = s1;
+  sums[2] = s2;
+  sums[3] = s3;
+  sums[4] = s4;
+  sums[5] = s5;
+  sums[6] = s6;
+  sums[7] = s7;
+}
+
 /// How often each of a sample's `n` values is drawn into each of `resamples` resamples of `size`
 /// values, drawn one resample after the other from a generator seeded with `seed`. Every sample
 /// of one size gets the same draws from one seed, so a run of many samples of that size (a
@@ -155,7 +181,7 @@ class resample_counts {
   void means_of(std::span<const double> sorted, std::vector<double>& means) const {
     std::array<double, 8> sums{};
     for (std::size_t block = 0; block * 8 < resamples_; ++block) {
-      detail::eight_weighted_sums(sorted.data(), n_, table_.data() + block * 8 * n_, sums.data());
+      eight_weighted_sums(sorted.data(), n_, table_.data() + block * 8 * n_, sums.data());
       for (std::size_t k = 0; k < 8 && block * 8 + k < resamples_; ++k) {
         means[block * 8 + k] = sums[k] / static_cast<double>(size_);
       }

@@ -97,8 +97,8 @@ struct mode_options {
 /// do not squeeze the bulk into a few grid points), and the density is the binned counts
 /// convolved with the kernel. Local maxima that pass the height and valley tests of `options` are
 /// the modes, highest first; a mode is located to within h/16 or the grid's spacing. Cost
-/// O(n + grid_points²). `weights` (empty, or one per value) lets a
-/// histogram stand in for a sample.
+/// O(n + grid_points²). `weights` (empty, or one per value) lets a histogram stand in for a
+/// sample.
 /// @returns the modes; empty for an empty sample, the single value when all values are equal.
 [[nodiscard]] std::vector<double> find_modes(std::span<const double> values,
                                              std::span<const double> weights = {},
